@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Conflict encyclopedia: editors"
+admin.site.site_title = "Conflict encyclopedia admin"
+admin.site.index_title = "Records"
+
+urlpatterns = [
+    path("", include("conflicts.urls")),
+    path("", include("events.urls")),
+    path("commanders/", include("people.urls")),
+    path("sources/", include("sources.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,182 @@
+"""Offensives (and the wars they are part of), their sides, and the forces that fought them."""
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from sources.models import Alias, Precision, Sourced
+
+from .querysets import ConflictQuerySet, ForceQuerySet
+
+
+class ConflictKind(models.TextChoices):
+    OFFENSIVE = "offensive", "offensive"
+    BATTLE = "battle", "battle"
+    OPERATION = "operation", "operation"
+    CAMPAIGN = "campaign", "campaign"
+    INTERVENTION = "intervention", "intervention"
+    WAR = "war", "war"
+    OTHER = "other", "other"
+
+
+class Conflict(Sourced):
+    """An offensive, or a larger battle, campaign or war that offensives are part of."""
+
+    Kind = ConflictKind
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.OFFENSIVE)
+    start_date = models.DateField(null=True, blank=True)
+    start_precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
+    end_date = models.DateField(null=True, blank=True, help_text="Empty when the sources do not state it.")
+    end_precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
+    place = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=300, blank=True, help_text="Result or status as the source states it.")
+    territory = models.JSONField(default=list, blank=True, help_text="Territorial outcomes, one claim each.")
+    summary = models.TextField(blank=True, help_text="The lead of the source article.")
+    extra = models.JSONField(default=dict, blank=True,
+                             help_text="Infobox lines the importer has no field for, by key.")
+    parents = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="children",
+                                     help_text="Larger conflicts this one is part of.")
+
+    objects = ConflictQuerySet.as_manager()
+
+    class Meta(Sourced.Meta):
+        ordering = ["start_date", "name"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="conflict_end_not_before_start"),
+            models.CheckConstraint(condition=models.Q(start_precision__in=Precision.values),
+                                   name="conflict_start_precision_valid"),
+            models.CheckConstraint(condition=models.Q(end_precision__in=Precision.values),
+                                   name="conflict_end_precision_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=ConflictKind.values), name="conflict_kind_valid"),
+        ]
+        indexes = [models.Index(fields=["start_date"], name="conflict_start_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conflicts:detail", args=[self.slug])
+
+
+class Side(Sourced):
+    """One side of a conflict, numbered in infobox order."""
+
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="sides")
+    number = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=200, blank=True,
+                             help_text="A reader's name for the side, e.g. “Syrian government and allies”. "
+                                       "Empty: named after its first belligerents.")
+
+    class Meta(Sourced.Meta):
+        ordering = ["conflict", "number"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["conflict", "number"], name="side_unique_number"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="side_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.conflict}: {self.label or f'side {self.number}'}"
+
+
+class ForceKind(models.TextChoices):
+    STATE = "state", "state"
+    ARMED_FORCE = "armed_force", "armed force"
+    GROUP = "group", "armed group or militia"
+    UNIT = "unit", "unit"
+    COALITION = "coalition", "coalition"
+    OTHER = "other", "other"
+
+
+class Force(Sourced):
+    """A state, armed force, militia, group or unit. Units hang under their parent force."""
+
+    Kind = ForceKind
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.GROUP)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="children", help_text="The force this unit belongs to.")
+    description = models.TextField(blank=True)
+
+    objects = ForceQuerySet.as_manager()
+
+    class Meta(Sourced.Meta):
+        ordering = ["name"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(kind__in=ForceKind.values), name="force_kind_valid"),
+            models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="force_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conflicts:force", args=[self.slug])
+
+
+class ForceAlias(Alias):
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "force aliases"
+        constraints = [models.UniqueConstraint(fields=["force", "name"], name="forcealias_unique")]
+
+
+class ParticipationRole(models.TextChoices):
+    BELLIGERENT = "belligerent", "belligerent"
+    UNIT = "unit", "unit"
+
+
+class Participation(Sourced):
+    """A force on a side: as a belligerent, or as a unit listed for that side."""
+
+    Role = ParticipationRole
+
+    side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="participations")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role, default=Role.BELLIGERENT)
+    note = models.CharField(max_length=300, blank=True, help_text="Qualifier as written, e.g. “since 23 Oct.”.")
+    name_as_written = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(Sourced.Meta):
+        ordering = ["side", "role", "order"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["side", "force", "role"], name="participation_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=ParticipationRole.values),
+                                   name="participation_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.force} ({self.role}, {self.side})"
+
+
+class Strength(Sourced):
+    """A strength entry of a side as written, with the figure parsed from it where there is one."""
+
+    side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="strengths")
+    text = models.CharField(max_length=500)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    qualifier = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(Sourced.Meta):
+        ordering = ["side", "order"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["side", "order"], name="strength_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.text

@@ -1,0 +1,153 @@
+"""Dated events of an offensive and the places they happened at."""
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from sources.models import Alias, Precision, Sourced
+
+from .querysets import EventQuerySet, PlaceQuerySet
+
+
+class PlaceKind(models.TextChoices):
+    SETTLEMENT = "settlement", "city, town or village"
+    DISTRICT = "district", "district or neighbourhood"
+    HILL = "hill", "hill or mountain"
+    BASE = "base", "base or airbase"
+    ROAD = "road", "road, highway or crossroads"
+    FARM = "farm", "farm or field"
+    BUILDING = "building", "building or complex"
+    OTHER = "other", "other"
+
+
+class Place(Sourced):
+    Kind = PlaceKind
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.OTHER)
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta(Sourced.Meta):
+        ordering = ["name"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(kind__in=PlaceKind.values), name="place_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="place_latitude_range"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="place_longitude_range"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("events:place", args=[self.slug])
+
+
+class PlaceAlias(Alias):
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "place aliases"
+        constraints = [models.UniqueConstraint(fields=["place", "name"], name="placealias_unique")]
+
+
+class EventKind(models.TextChoices):
+    CAPTURE = "capture", "capture"
+    RECAPTURE = "recapture", "recapture"
+    ATTACK = "attack", "attack"
+    COUNTERATTACK = "counterattack", "counterattack"
+    AIRSTRIKE = "airstrike", "airstrike"
+    WITHDRAWAL = "withdrawal", "withdrawal"
+    REINFORCEMENT = "reinforcement", "reinforcement"
+    CASUALTIES = "casualties", "casualties"
+    ANNOUNCEMENT = "announcement", "announcement"
+    OTHER = "other", "other"
+
+
+class TimeOfDay(models.TextChoices):
+    NONE = "", "not stated"
+    EARLY = "early", "early"
+    MORNING = "morning", "morning"
+    LATER = "later", "later that day"
+    END_OF_DAY = "end-of-day", "end of the day"
+    NIGHT = "night", "night"
+
+
+class Event(Sourced):
+    """One dated sentence of a source: what happened, when (at its precision), and where."""
+
+    Kind = EventKind
+
+    TimeOfDay = TimeOfDay
+
+    source_key = models.SlugField(max_length=200, unique=True,
+                                  help_text="Stable id from the source (offensive and sentence), not the text.")
+    conflict = models.ForeignKey("conflicts.Conflict", on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    end_date = models.DateField(null=True, blank=True, help_text="Only for a stated range.")
+    precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
+    time_of_day = models.CharField(max_length=10, choices=TimeOfDay, blank=True, default=TimeOfDay.NONE)
+    text = models.TextField(help_text="The sentence, citation markers removed.")
+    kind = models.CharField(max_length=14, choices=Kind, default=Kind.OTHER)
+    section = models.CharField(max_length=300, blank=True)
+    order = models.PositiveIntegerField(default=0, help_text="Position in the source document.")
+    citations = models.JSONField(default=list, blank=True, help_text="Citation markers of the sentence.")
+    casualties = models.PositiveIntegerField(null=True, blank=True, help_text="People killed, where stated.")
+    background = models.BooleanField(default=False, help_text="Dated before the offensive began.")
+    places = models.ManyToManyField(Place, through="EventPlace", blank=True, related_name="events")
+    forces = models.ManyToManyField("conflicts.Force", blank=True, related_name="events",
+                                    help_text="Forces the sentence names.")
+    people = models.ManyToManyField("people.Person", blank=True, related_name="events",
+                                    help_text="People the sentence names.")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(Sourced.Meta):
+        ordering = ["date", "order"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.CheckConstraint(condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("date")),
+                                   name="event_end_not_before_start"),
+            models.CheckConstraint(condition=models.Q(precision__in=Precision.values), name="event_precision_valid"),
+            models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="event_kind_valid"),
+            models.CheckConstraint(condition=models.Q(time_of_day__in=TimeOfDay.values),
+                                   name="event_time_of_day_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["conflict", "date", "order"], name="event_conflict_date_idx"),
+            models.Index(fields=["date", "order"], name="event_date_idx"),
+            models.Index(fields=["kind", "date"], name="event_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}: {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return f"{reverse('conflicts:detail', args=[self.conflict.slug])}#event-{self.pk}"
+
+
+class EventPlace(Sourced):
+    """A place named in an event's sentence, with the name as written and its span."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="place_links")
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="event_links")
+    name_as_written = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta(Sourced.Meta):
+        ordering = ["event", "order"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["event", "place"], name="eventplace_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.place} in {self.event}"

@@ -1,0 +1,75 @@
+"""Commanders and the roles they held in offensives."""
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from sources.models import Alias, Sourced
+
+from .querysets import CommandRoleQuerySet, PersonQuerySet
+
+
+class Person(Sourced):
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+    notes = models.TextField(blank=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta(Sourced.Meta):
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:detail", args=[self.slug])
+
+
+class PersonAlias(Alias):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name_plural = "person aliases"
+        constraints = [models.UniqueConstraint(fields=["person", "name"], name="personalias_unique")]
+
+
+class Fate(models.TextChoices):
+    NONE = "", "not stated"
+    KILLED = "killed", "killed in action"
+    WOUNDED = "wounded", "wounded"
+    CAPTURED = "captured", "captured"
+
+
+class CommandRole(Sourced):
+    """A person's command in one conflict, on one side, as the infobox states it."""
+
+    Fate = Fate
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    conflict = models.ForeignKey("conflicts.Conflict", on_delete=models.CASCADE, related_name="command_roles")
+    side = models.ForeignKey("conflicts.Side", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="command_roles")
+    rank = models.CharField(max_length=100, blank=True, help_text="Rank as written, e.g. “Maj. Gen.”.")
+    role = models.CharField(max_length=300, blank=True, help_text="Role as written, e.g. “Supreme commander”.")
+    force = models.ForeignKey("conflicts.Force", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="command_roles", help_text="The force the role names, if any.")
+    fate = models.CharField(max_length=10, choices=Fate, blank=True, default=Fate.NONE)
+    name_as_written = models.CharField(max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CommandRoleQuerySet.as_manager()
+
+    class Meta(Sourced.Meta):
+        ordering = ["conflict", "side", "order"]
+        constraints = [
+            *Sourced.Meta.constraints,
+            models.UniqueConstraint(fields=["conflict", "person"], name="commandrole_unique"),
+            models.CheckConstraint(condition=models.Q(fate__in=Fate.values), name="commandrole_fate_valid"),
+        ]
+        indexes = [models.Index(fields=["fate"], name="commandrole_fate_idx")]
+
+    def __str__(self):
+        role = f" ({self.role})" if self.role else ""
+        return f"{self.person}{role}, {self.conflict}"

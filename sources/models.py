@@ -1,0 +1,155 @@
+"""Source documents and the building blocks every sourced record shares.
+
+``Sourced`` gives a record its provenance (document and character span) and ``locked_fields``,
+the fields an editor corrected by hand, which re-imports never overwrite.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "day"
+    MONTH = "month", "month"
+    YEAR = "year", "year"
+
+
+class SourceStatus(models.TextChoices):
+    IMPORTED = "imported", "imported"
+    FAILED = "failed", "failed"
+
+
+class SourceFormat(models.TextChoices):
+    STRUCTURED = "structured", "structured"
+    PLAIN = "plain", "plain"
+
+
+class SourceDocument(models.Model):
+    Format = SourceFormat
+
+    Status = SourceStatus
+
+    name = models.CharField(max_length=255, unique=True,
+                            help_text="File name of the source; the natural key re-imports match on.")
+    path = models.CharField(max_length=1024, blank=True, help_text="Path it was last imported from.")
+    title = models.CharField(max_length=300, blank=True)
+    format = models.CharField(max_length=12, choices=Format, blank=True)
+    encoding = models.CharField(max_length=32, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    text = models.TextField(help_text="The document as imported (BOM removed, line endings normalised); "
+                                      "every span points into this text.")
+    parser_version = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.IMPORTED)
+    problems = models.JSONField(default=list, blank=True,
+                                help_text="What the parser could not read: [{line, message}].")
+    imported_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=SourceStatus.values),
+                                   name="sourcedocument_status_valid"),
+        ]
+
+    def __str__(self):
+        return self.title or self.name
+
+    def get_absolute_url(self):
+        return reverse("sources:detail", args=[self.pk])
+
+
+class Sourced(models.Model):
+    """Provenance and editor locks for an extracted record.
+
+    ``span_start``/``span_end`` are offsets into ``source.text``. ``locked_fields`` lists the fields
+    an editor changed by hand: the importer never overwrites them, and never deletes a record that
+    has any.
+    """
+
+    source = models.ForeignKey(
+        SourceDocument, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_records",
+        help_text="The document this record was extracted from (empty for records made by hand).")
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    locked_fields = models.JSONField(
+        default=list, blank=True,
+        help_text="Hand-edited fields; re-import keeps them. Remove a name to let the importer take over again.")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(span_start__isnull=True) | models.Q(span_end__gte=models.F("span_start")),
+                name="%(app_label)s_%(class)s_span_order"),
+        ]
+
+    @property
+    def has_locks(self) -> bool:
+        return bool(self.locked_fields)
+
+    def source_url(self) -> str | None:
+        """Link to the highlighted sentence on the source page, or None for hand-made records."""
+        if self.source_id is None or self.span_start is None:
+            return None
+        return f"{reverse('sources:detail', args=[self.source_id])}#span-{self.span_start}-{self.span_end}"
+
+
+class Alias(models.Model):
+    """Another name of a force, person or place (spelling variant, nickname, merged duplicate)."""
+
+    class Origin(models.TextChoices):
+        IMPORT = "import", "named so in a source"
+        RESOLVER = "resolver", "joined automatically by the name resolver"
+        MERGE = "merge", "kept from a merged record"
+        EDITOR = "editor", "added by an editor"
+
+    name = models.CharField(max_length=300)
+    key = models.CharField(max_length=300, db_index=True, editable=False,
+                           help_text="Normalised form used for matching.")
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.EDITOR)
+    score = models.FloatField(null=True, blank=True,
+                              help_text="Similarity score (0-100) when the resolver joined this name.")
+    source = models.ForeignKey(SourceDocument, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ResolutionDecision(models.Model):
+    """An editor's decision the name resolver must respect on later imports.
+
+    ``forbid``: never join ``name`` to the record (a split). ``join``: always join it (a merge).
+    """
+
+    class Kind(models.TextChoices):
+        FORCE = "force", "force"
+        PERSON = "person", "person"
+        PLACE = "place", "place"
+
+    class Decision(models.TextChoices):
+        JOIN = "join", "always join"
+        FORBID = "forbid", "never join"
+
+    kind = models.CharField(max_length=6, choices=Kind)
+    name = models.CharField(max_length=300)
+    key = models.CharField(max_length=300, db_index=True, editable=False)
+    record_id = models.PositiveBigIntegerField(help_text="Primary key of the force, person or place.")
+    decision = models.CharField(max_length=6, choices=Decision)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "record_id"], name="resolutiondecision_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.name} → {self.kind} #{self.record_id}"
