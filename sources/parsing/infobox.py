@@ -1,0 +1,272 @@
+"""Splitting infobox values into their parts, with document spans.
+
+Every function works on a ``text.Clean`` (the value with citation markers removed and the way back
+to document offsets) and returns records whose spans point into the document.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .records import Belligerent, Commander, Span, Strength, Unit
+from .text import Clean
+
+IMAGE_TOKEN = re.compile(r"(?<![\w-])\d+px\b\s*")
+SEPARATOR = re.compile(r"-{3,}")
+# fates written after a commander's name, spaced or run on ("HamdounKIA", "Ali KIA")
+FATE = re.compile(r"(?:(?<=[a-z\u00e0-\u024f'’\".)])|\s+)(?P<fate>KIA|DOW|WIA|POW|MIA)\b")
+RANKS = sorted("""
+Field Marshal|Marshal of the Soviet Union|Marshal|General of the Army|Army General|Colonel General|
+Generaloberst|Generalfeldmarschall|Generalleutnant|Generalmajor|General der Infanterie|
+General der Panzertruppe|Lieutenant General|Lt. Gen.|Lt.Gen.|Lt Gen|Major General|Maj. Gen.|Maj.Gen.|
+Maj Gen|Brigadier General|Brig. Gen.|Brig.Gen.|Brig Gen|Brigadier|General|Gen.|Colonel|Col.|
+Lieutenant Colonel|Lt. Col.|Lt.Col.|Major|Maj.|Captain|Capt.|Lieutenant|Lt.|Admiral|Adm.|
+Vice Admiral|Vice Adm.|Rear Admiral|Rear Adm.|Commodore|Sergeant|Sgt.|Air Marshal|Air Chief Marshal|
+Air Vice-Marshal|Grand Ayatollah|Sheikh|Emir
+""".replace("\n", "").split("|"), key=len, reverse=True)
+RANK = re.compile(r"(?:" + "|".join(re.escape(r) for r in RANKS) + r")(?=\s+[A-Z\u00c0-\u024f\"'])")
+ROLE_WORDS = re.compile(
+    r"\b(?:commander|leader|chief|head|general|minister|president|emir|governor|commanding|"
+    r"deputy|officer|spokesman|director|admiral|marshal|premier|king|prime)\b", re.I)
+
+
+@dataclass
+class Piece:
+    """``clean.text[start:end]``, trimmed."""
+
+    start: int
+    end: int
+
+
+def trim(text: str, start: int, end: int, chars: str = " \t\n") -> tuple[int, int]:
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+def split_list(text: str, start: int = 0, end: int | None = None, seps: str = ",") -> list[Piece]:
+    """Split at commas outside brackets and quotes; ``2,000`` (a thousands separator) is kept."""
+    end = len(text) if end is None else end
+    out: list[Piece] = []
+    depth = 0
+    quote = False
+    at = start
+    for i in range(start, end):
+        c = text[i]
+        if c in "([":
+            depth += 1
+        elif c in ")]" and depth:
+            depth -= 1
+        elif c == '"':
+            quote = not quote
+        elif c in seps and depth == 0 and not quote:
+            if c == "," and i > 0 and text[i - 1].isdigit() and re.match(r"\d{3}(?!\d)", text[i + 1:i + 4]):
+                continue
+            out.append(Piece(*trim(text, at, i)))
+            at = i + 1
+    out.append(Piece(*trim(text, at, end)))
+    return [p for p in out if p.end > p.start]
+
+
+def meaningful(s: str) -> bool:
+    """Not empty and not punctuation only (the stray ``'`` item of a combatant list)."""
+    return any(ch.isalnum() for ch in s)
+
+
+def strip_images(clean: Clean, start: int, end: int) -> tuple[int, int]:
+    """Drop leading image-size tokens (``17px``, ``20px``) from a piece."""
+    text = clean.text
+    while True:
+        m = IMAGE_TOKEN.match(text, start)
+        if not m or m.start() >= end:
+            break
+        start = m.end()
+    return trim(text, start, end)
+
+
+def name_and_note(clean: Clean, start: int, end: int) -> tuple[str, str | None, Span]:
+    """``Islamic State (since 23 Oct.)`` -> ("Islamic State", "since 23 Oct.")."""
+    text = clean.text
+    start, end = strip_images(clean, start, end)
+    start, end = trim(text, start, end, " \t\n,;:")
+    raw = text[start:end]
+    note = None
+    m = re.search(r"\s*\(([^()]*)\)\s*$", raw)
+    if m and m.start() > 0:
+        note = m.group(1).strip() or None
+        name = raw[:m.start()].strip()
+    else:
+        name = raw.strip()
+    return name, note, clean.span(start, end)
+
+
+def belligerents(clean: Clean) -> list[Belligerent]:
+    out = []
+    for p in split_list(clean.text):
+        name, note, span = name_and_note(clean, p.start, p.end)
+        if meaningful(name):
+            out.append(Belligerent(name=name, note=note, span=span))
+    return out
+
+
+def parse_commander(raw: str) -> tuple[str, str | None, str | None, str | None, bool, str | None]:
+    """One commander entry -> (name, alias, rank, role, kia, other fate)."""
+    s = IMAGE_TOKEN.sub("", raw).strip(" ,;")
+    role = None
+    m = re.search(r"\(([^()]*)\)\s*$", s)
+    if m:
+        role = m.group(1).strip() or None
+        s = s[:m.start()].rstrip(" ,")
+    fate = None
+    kia = False
+    m = FATE.search(s)
+    while m:
+        if m.group("fate") == "KIA":
+            kia = True
+        else:
+            fate = m.group("fate")
+        s = (s[:m.start()] + s[m.end():]).strip()
+        m = FATE.search(s)
+    alias = None
+    m = re.search(r"[\"“”]([^\"“”]+)[\"“”]", s)
+    if m:
+        alias = m.group(1).strip()
+        s = (s[:m.start()] + " " + s[m.end():]).strip()
+    rank = None
+    m = RANK.match(s)
+    if m:
+        rank = m.group(0)
+        s = s[m.end():].strip()
+    name = re.sub(r"\s+", " ", s).strip(" ,;")
+    return name, alias, rank, role, kia, fate
+
+
+def commanders(clean: Clean, problems: list[str] | None = None) -> list[Commander]:
+    """``Maj. Gen. Qasem Soleimani, (Supreme commander), ... HamdounKIA(role), ...``."""
+    text = clean.text
+    # a separator (----) ends an entry like a comma does
+    pieces: list[Piece] = []
+    for p in split_list(text):
+        at = p.start
+        for m in SEPARATOR.finditer(text, p.start, p.end):
+            pieces.append(Piece(*trim(text, at, m.start())))
+            at = m.end()
+        pieces.append(Piece(*trim(text, at, p.end)))
+    out: list[Commander] = []
+    for p in pieces:
+        s, e = strip_images(clean, p.start, p.end)
+        raw = text[s:e]
+        if not meaningful(raw):
+            continue
+        if raw.startswith("(") and raw.endswith(")") and out:
+            # "(Supreme commander)" after "Maj. Gen. Qasem Soleimani,": the previous entry's role
+            last = out[-1]
+            if last.role is None:
+                out[-1] = Commander(name=last.name, alias=last.alias, rank=last.rank,
+                                    role=raw[1:-1].strip() or None, kia=last.kia,
+                                    span=Span(last.span.start, clean.span(s, e).end))
+                continue
+        name, alias, rank, role, kia, fate = parse_commander(raw)
+        if not meaningful(name):
+            continue
+        if fate and problems is not None:
+            problems.append(f"commander {name!r} is marked {fate}")
+        out.append(Commander(name=name, alias=alias, rank=rank, role=role, kia=kia, span=clean.span(s, e)))
+    return out
+
+
+def units(clean: Clean) -> list[Unit]:
+    """``Syrian Armed Forces, * Syrian Army, ** 4th Mechanized Division, ...`` with parents by depth."""
+    text = clean.text
+    out: list[Unit] = []
+    latest: dict[int, str] = {}
+    for p in split_list(text):
+        s = p.start
+        depth = 0
+        while s < p.end and text[s] in "* ":
+            if text[s] == "*":
+                depth += 1
+            s += 1
+        s, e = strip_images(clean, s, p.end)
+        s, e = trim(text, s, e, " \t\n,;")
+        name = text[s:e]
+        if not meaningful(name):
+            continue
+        parent = latest.get(depth - 1) if depth else None
+        out.append(Unit(name=name, parent=parent, depth=depth, span=clean.span(s, e)))
+        latest[depth] = name
+        for deeper in [d for d in latest if d > depth]:
+            del latest[deeper]
+    return out
+
+
+NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand)?", re.I)
+
+
+def strength_entry(text: str, span: Span) -> Strength:
+    number = None
+    m = NUMBER.search(text)
+    if m:
+        value = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            value *= 1_000_000 if m.group(2).lower() == "million" else 1000
+        number = int(value)
+    q = re.search(r"\(([^()]*)\)", text)
+    return Strength(text=text, span=span, number=number, qualifier=q.group(1).strip() if q else None)
+
+
+def strength(clean: Clean) -> list[Strength]:
+    out = []
+    for p in split_list(clean.text):
+        s, e = trim(clean.text, p.start, p.end, " \t\n,;")
+        if meaningful(clean.text[s:e]):
+            out.append(strength_entry(re.sub(r"\s+", " ", clean.text[s:e]), clean.span(s, e)))
+    return out
+
+
+def part_of(clean: Clean) -> list[tuple[str, Span]]:
+    """``the Battle of Aleppo, Syrian Civil War and the Russian ...`` -> three conflicts, no "the"."""
+    text = clean.text
+    pieces = split_list(text)
+    if pieces:
+        last = pieces[-1]
+        chunk = text[last.start:last.end]
+        found = list(re.finditer(r"\s+and\s+(?=(?:the\s+)?[A-Z0-9])", chunk))
+        if found:
+            m = found[-1]
+            pieces[-1:] = [Piece(last.start, last.start + m.start()), Piece(last.start + m.end(), last.end)]
+    out = []
+    for p in pieces:
+        s, e = trim(text, p.start, p.end, " \t\n,;.")
+        m = re.match(r"the\s+", text[s:e], re.I)
+        if m:
+            s += m.end()
+        if meaningful(text[s:e]):
+            out.append((text[s:e], clean.span(s, e)))
+    return out
+
+
+_LOWER_GLUE = {"and", "of", "the", "al", "de", "du", "la", "le", "von", "van", "der", "in", "on", "at"}
+
+
+def territory(clean: Clean) -> list[tuple[str, Span]]:
+    """Split at a comma followed by a capitalised clause with its own subject and verb."""
+    text = clean.text
+    pieces = split_list(text)
+    groups: list[list[Piece]] = []
+    for p in pieces:
+        chunk = text[p.start:p.end]
+        words = chunk.split()
+        lower = [w for w in words[1:] if w[:1].islower() and w.strip(",.").lower() not in _LOWER_GLUE]
+        starts_clause = bool(words) and words[0][:1].isupper() and len(words) >= 3 and bool(lower)
+        if not groups or starts_clause:
+            groups.append([p])
+        else:
+            groups[-1].append(p)
+    out = []
+    for g in groups:
+        s, e = trim(text, g[0].start, g[-1].end, " \t\n,;.")
+        out.append((text[s:e], clean.span(s, e)))
+    return out

@@ -1,0 +1,563 @@
+"""The plain (scraped) format: line 1 is the flattened infobox run into the lead sentence.
+
+Line 1 reads, with the infobox's row labels lost: result, then for each side whose column survived
+its belligerents (a ``Label:`` heading the allied groups it names), commanders, units, strength and
+casualties, then navigation-box residue, then the lead ("The <Title> in/of ... was ...").
+The infobox run is cut into words; citation markers, labels, brackets and fate markers are hard
+boundaries; runs of names are split with the names the database knows (``known_forces``), names
+already met in the document, a country/demonym list and name suffixes/starters; a run that cannot
+be split is reported as a problem, not turned into an entity.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import lexicon as lx
+from .infobox import RANKS, ROLE_WORDS
+from .infodate import is_end_sentence, is_launch_sentence, last_year, prose_dates
+from .records import (
+    Belligerent,
+    Block,
+    Commander,
+    DocumentRecord,
+    ParseError,
+    PartialDate,
+    Problem,
+    SideRecord,
+    Span,
+    Strength,
+    Unit,
+)
+from .text import collapse, norm, strip_citations
+
+_MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December")
+_LEAD = re.compile(
+    r"(?<![\w'’-])(?P<subject>(?:The\s+)?(?:[A-Z0-9][^\s.]*)(?:\s+(?!(?:was|were|is|are)\s)[^\s]+){0,24}?)"
+    r"\s+(?:was|were|is)\s+(?:a|an|the|one|part|launched|fought)\b")
+_WHEN = re.compile(
+    rf"^(?P<name>.+?)\s+(?:in|of|from|during)\s+(?P<when>(?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})\s+)?"
+    rf"\d{{4}}(?:\s*[\u2013\u2014-]\s*(?:(?:{_MONTHS})\s+)?\d{{4}})?)$")
+_FIGURE = re.compile(r"^(?:[~≈<>]|c\.|ca\.)?\d[\d,.]*\+?$")
+_FIGURE_WORDS = {"unknown", "several", "hundreds", "thousands", "dozens", "tens", "over", "around", "about",
+                 "approximately", "approx.", "est.", "up", "at", "more", "fewer", "less", "some"}
+_FATE = re.compile(r"^(?P<name>.*?[\w'’\".)])?(?P<fate>KIA|DOW|WIA|POW|MIA)(?P<rest>[^\w].*)?$")
+_RANK_WORDS = [r.split() for r in RANKS]
+_OFFENSIVE = re.compile(r"\b(?:offensive|operation|counteroffensive|counter-offensive|invasion|campaign)\b",
+                        re.I)
+_NUMBERED = re.compile(r"\b(?:Division|Brigade|Regiment|Corps|Army)\s+\d+\b")
+_SENTENCE = re.compile(r"(?<=[.!?])[\"'’”)]?\s+(?=(?:\[\d+\])*\s*[A-Z\"“(\[])")
+
+
+@dataclass
+class Tok:
+    text: str
+    start: int          # offsets in the cleaned infobox text
+    end: int
+    boundary: bool = False   # a citation marker, label or bracket lies right before this token
+    kind: str = "word"       # word | bracket | label | fate
+
+
+@dataclass
+class Name:
+    toks: list[Tok]
+    person: bool = False
+    rank: str | None = None
+    kia: bool = False
+    note: str | None = None
+    note_end: int | None = None
+    alias: str | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.toks)
+
+
+@dataclass
+class SideDraft:
+    record: SideRecord
+    phase: int = 1          # 1 belligerents, 2 commanders, 3 units, 4 strength/casualties
+    label: str | None = None
+    casualties: list[str] = field(default_factory=list)
+
+
+def _words(s: str) -> list[str]:
+    return [norm(w).strip(",;") for w in s.split()]
+
+
+class Lexicon:
+    def __init__(self, known_forces: Iterable[str]):
+        self.names: dict[tuple[str, ...], str] = {}
+        self.longest = 1
+        for name in list(known_forces) + list(lx.COUNTRIES) + list(lx.PARTIES):
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        key = tuple(_words(name))
+        if key and key not in self.names:
+            self.names[key] = name
+            self.longest = max(self.longest, len(key))
+
+    def match(self, toks: list[Tok], i: int) -> int:
+        """End (exclusive) of the longest known name starting at ``toks[i]``, or 0."""
+        for n in range(min(self.longest, len(toks) - i), 0, -1):
+            seq = toks[i:i + n]
+            if any(t.kind != "word" or (k and t.boundary) for k, t in enumerate(seq)):
+                continue
+            if tuple(norm(t.text).strip(",;") for t in seq) in self.names:
+                return i + n
+        return 0
+
+
+def _is_particle(w: str) -> bool:
+    base = w.lower().strip(",;")
+    return base in lx.PARTICLES
+
+
+def _capitalised(w: str) -> bool:
+    return bool(w) and (w[0].isupper() or w[0].isdigit() or re.match(r"^(?:al|el|ad|ash|as|an|ar|az)-", w))
+
+
+def _ordinal(w: str) -> bool:
+    return bool(re.match(r"^\d+(?:st|nd|rd|th)$", w)) or w.lower() in lx.ORDINAL_WORDS
+
+
+def _is_figure(toks: list[Tok], i: int) -> bool:
+    """A strength or casualty entry starts at ``toks[i]``."""
+    t = toks[i]
+    if t.kind != "word":
+        return False
+    nxt = toks[i + 1].text if i + 1 < len(toks) and toks[i + 1].kind == "word" else ""
+    if _FIGURE.match(t.text):
+        return bool(nxt) and (nxt[0].islower() or "-" in nxt or nxt.lower() in lx.DEMONYMS
+                              or _FIGURE.match(nxt) is not None)
+    low = t.text.lower()
+    if low == "unknown":
+        return True
+    if low in _FIGURE_WORDS and nxt and (nxt[0].islower() or _FIGURE.match(nxt)):
+        # "Several thousand fighters", "Over 5,000 troops", "Up to 3,000 ..."
+        j = i + 1
+        while j < len(toks) and toks[j].kind == "word" and toks[j].text[:1].islower() and j - i < 4:
+            j += 1
+        return j < len(toks) and bool(_FIGURE.match(toks[j].text) or toks[j].text.lower() in lx.STRENGTH_NOUNS
+                                      or toks[j - 1].text.lower() in lx.STRENGTH_NOUNS)
+    return False
+
+
+class PlainParser:
+    def __init__(self, text: str, known_forces: Iterable[str]):
+        self.text = text
+        self.lex = Lexicon(known_forces)
+        self.problems: list[Problem] = []
+
+    # ---- line 1 ----------------------------------------------------------------------------
+    def parse(self) -> tuple[DocumentRecord, list[Block]]:
+        text = self.text
+        lines = []
+        pos = 0
+        for n, line in enumerate(text.split("\n"), 1):
+            lines.append((n, pos, line))
+            pos += len(line) + 1
+        content = [ln for ln in lines if ln[2].strip()]
+        if not content:
+            raise ParseError("the document is empty", 1)
+        n1, p1, line1 = content[0]
+        self.line1 = n1
+        clean = strip_citations(line1, p1)
+        m = self._find_lead(clean.text)
+        if m is None:
+            raise ParseError("no title: the lead sentence ('The <Title> ... was ...') was not found", n1)
+        lead_at = m.start("subject")
+        title, title_span = self._title(clean, m)
+        doc = DocumentRecord(format="plain", title=title, title_span=title_span)
+        raw_lead_at = clean.span(lead_at, lead_at + 1).start - p1
+        # back up over citation markers glued right before the lead
+        self.box = clean
+        self.box_end = lead_at
+        self._read_box(doc)
+        blocks = [Block(text=line1[raw_lead_at:], start=p1 + raw_lead_at, section=None, line=n1)]
+        for n, pos, line in content[1:]:
+            blocks.append(Block(text=line, start=pos, section=None, line=n))
+        doc.lead = collapse(strip_citations(blocks[0].text).text)
+        doc.lead_span = Span(blocks[0].start, blocks[0].start + len(blocks[0].text))
+        self._period(doc, blocks, title)
+        doc.problems.extend(self.problems)
+        return doc, blocks
+
+    @staticmethod
+    def _find_lead(s: str):
+        """The lead sentence: the first "The <Capitalised> ... was/is a ..." on line 1, else the first
+        "Operation/Battle/Siege ... was ..."."""
+        for starts in (r"(?<![\w'’-])The\s+[A-Z0-9]",
+                       r"(?<![\w'’-])(?:Operation|Battle|Siege|Invasion)\s+\S"):
+            for c in re.finditer(starts, s):
+                m = _LEAD.match(s, c.start())
+                if m:
+                    return m
+        return None
+
+    def _title(self, clean, m) -> tuple[str, Span]:
+        s0 = m.start("subject")
+        subj = m.group("subject")
+        if subj.startswith("The "):
+            s0 += 4
+            subj = subj[4:]
+        cut = len(subj)
+        for mark in (" (", ",", " \u2013 "):
+            k = subj.find(mark)
+            if 0 < k < cut:
+                cut = k
+        subj = subj[:cut].strip()
+        span = clean.span(s0, s0 + len(subj))
+        w = _WHEN.match(subj)
+        if w:
+            return f"{w.group('name')} ({w.group('when')})", span
+        return subj, span
+
+    # ---- the infobox run -------------------------------------------------------------------
+    def _tokens(self) -> list[Tok]:
+        clean, end = self.box, self.box_end
+        s = clean.text[:end]
+        # positions right after a removed citation marker
+        cites = set()
+        for k in range(1, len(s) + 1):
+            prev = clean.span(k - 1, k).start
+            cur = clean.span(k, k + 1).start if k < len(s) else clean.span(k - 1, k).end
+            if cur != prev + 1:
+                cites.add(k)
+        toks: list[Tok] = []
+        for m in re.finditer(r"\([^()]*\)|\"[^\"]*\"|[^\s(]+", s):
+            t = m.group()
+            boundary = any(k in cites for k in range(m.start() - 1, m.start() + 1)) or (
+                bool(toks) and toks[-1].kind in ("bracket", "label"))
+            if t.startswith("("):
+                toks.append(Tok(t, m.start(), m.end(), boundary, "bracket"))
+                continue
+            if t.startswith('"') and len(t) > 1:
+                toks.append(Tok(t, m.start(), m.end(), boundary, "alias"))
+                continue
+            f = _FATE.match(t)
+            if f and (f.group("name") or t == f.group("fate")):
+                if f.group("name"):
+                    nm = f.group("name")
+                    toks.append(Tok(nm, m.start(), m.start() + len(nm), boundary))
+                    boundary = False
+                at = m.start() + len(f.group("name") or "")
+                toks.append(Tok(f.group("fate"), at, at + len(f.group("fate")), boundary, "fate"))
+                continue
+            if t.endswith(":") and len(t) > 1:
+                # "Allied militias:": the label runs back over lower-case words to a capitalised one
+                words = [Tok(t[:-1], m.start(), m.end() - 1, boundary)]
+                while toks and toks[-1].kind == "word" and not words[0].boundary and (
+                        words[0].text[:1].islower() or len(words) == 1) and toks[-1].text[:1].isalpha():
+                    first = toks.pop()
+                    words.insert(0, first)
+                    if first.text[:1].isupper():
+                        break
+                lab = Tok(" ".join(w.text for w in words), words[0].start, words[-1].end, words[0].boundary,
+                          "label")
+                toks.append(lab)
+                continue
+            toks.append(Tok(t, m.start(), m.end(), boundary))
+        return toks
+
+    def _span(self, start: int, end: int) -> Span:
+        return self.box.span(start, end)
+
+    def _read_box(self, doc: DocumentRecord) -> None:
+        toks = self._tokens()
+        i = self._result(doc, toks)
+        sides: list[SideDraft] = []
+        side: SideDraft | None = None
+        residue_from = None
+        n = len(toks)
+        while i < n:
+            if _is_figure(toks, i):
+                if side is None:
+                    side = self._new_side(sides, doc)
+                i = self._figure(side, toks, i)
+                continue
+            # a run of names up to the next figure
+            j = i
+            while j < n and not _is_figure(toks, j):
+                j += 1
+            run = toks[i:j]
+            if side is not None and side.phase >= 4 or side is None and sides:
+                if self._prose_like(run):
+                    residue_from = i
+                    break
+                side = self._new_side(sides, doc)
+            elif side is None:
+                if self._prose_like(run) and not any(t.kind == "label" for t in run):
+                    residue_from = i
+                    break
+                side = self._new_side(sides, doc)
+            self._names(side, run)
+            i = j
+        if residue_from is not None:
+            a, b = toks[residue_from].start, toks[-1].end
+            residue = collapse(self.box.text[a:b])
+            doc.extra["navigation"] = residue
+            self.problems.append(Problem(self.line1, "text between the infobox and the lead kept as "
+                                                     f"navigation residue, not read as data: {residue!r}"))
+        for s in sides:
+            if s.casualties:
+                doc.extra[f"casualties{s.record.number}"] = "; ".join(s.casualties)
+        self._result_side(doc)
+
+    def _new_side(self, sides: list[SideDraft], doc: DocumentRecord) -> SideDraft:
+        d = SideDraft(SideRecord(number=len(sides) + 1))
+        sides.append(d)
+        doc.sides.append(d.record)
+        return d
+
+    @staticmethod
+    def _prose_like(run: list[Tok]) -> bool:
+        words = [t.text for t in run if t.kind == "word"]
+        content = [w for w in words if w[:1].islower() and w.lower().strip(",;") not in lx.PARTICLES
+                   and w.lower().strip(",;") not in lx.SUFFIXES
+                   and not re.match(r"^(?:al|el|ad|ash|as|an|ar|az)-", w)]
+        return len(content) >= 2
+
+    # result ---------------------------------------------------------------------------------
+    def _result(self, doc: DocumentRecord, toks: list[Tok]) -> int:
+        """The result phrase that opens line 1 ("Partial ISIL victory") -> ``status``."""
+        limit = min(len(toks), 8)
+        for k in range(limit):
+            t = toks[k]
+            if t.kind != "word" or (k and t.boundary):
+                break
+            low = t.text.lower().strip(",;.")
+            if low in lx.RESULT_WORDS or (k == 0 and low in ("inconclusive", "indecisive", "stalemate",
+                                                               "ongoing")):
+                end = k + 1
+                doc.status = collapse(self.box.text[toks[0].start:toks[k].end]).strip(",;")
+                party = [x for x in toks[:k] if x.text.lower() not in lx.RESULT_QUALIFIERS
+                         and x.text[:1].isupper()]
+                self.result_party = None
+                if party:
+                    self.result_party = (" ".join(x.text for x in party), party[0].start, party[-1].end)
+                return end
+        self.result_party = None
+        return 0
+
+    def _result_side(self, doc: DocumentRecord) -> None:
+        """A party named by the result but missing from the belligerents becomes a side of its own."""
+        if not self.result_party:
+            return
+        name, a, b = self.result_party
+        key = norm(name)
+        if key in lx.DEMONYMS or any(key == norm(f) for forms in lx.COUNTRIES.values() for f in forms):
+            return
+        for s in doc.sides:
+            for x in s.belligerents + s.units:
+                if norm(x.name) == key or key in norm(x.name).split() or norm(x.name) in key:
+                    return
+        side = SideRecord(number=len(doc.sides) + 1)
+        side.belligerents.append(Belligerent(name=name, note=None, span=self._span(a, b)))
+        doc.sides.append(side)
+        self.problems.append(Problem(self.line1, f"{name!r}, named by the result {doc.status!r}, is not "
+                                                 f"among the belligerents: added as side {side.number}"))
+
+    # strength and casualties ----------------------------------------------------------------
+    def _figure(self, side: SideDraft, toks: list[Tok], i: int) -> int:
+        start = i
+        j = i + 1
+        while j < len(toks):
+            t = toks[j]
+            if t.kind == "bracket":
+                j += 1
+                break
+            if t.kind != "word" or (t.boundary and not t.text[:1].islower()) or _is_figure(toks, j):
+                break
+            w = t.text
+            if w[:1].isupper() and not ("-" in w or w.lower() in lx.DEMONYMS) and j > start + 1:
+                break
+            if w[:1].isupper() and j == start + 1 and toks[start].text.lower() == "unknown":
+                break
+            j += 1
+            if w.lower().strip(",;") in lx.STRENGTH_NOUNS | lx.CASUALTY_WORDS and (
+                    j < len(toks) and toks[j].kind == "word" and toks[j].text[:1].isupper()):
+                break
+        a, b = toks[start].start, toks[j - 1].end
+        entry = collapse(self.box.text[a:b])
+        words = {w.lower().strip(",;.()") for w in entry.split()}
+        if words & lx.CASUALTY_WORDS:
+            side.casualties.append(entry)
+        else:
+            from .infobox import strength_entry
+            side.record.strength.append(strength_entry(entry, self._span(a, b)))
+        side.phase = 4
+        return j
+
+    # names ----------------------------------------------------------------------------------
+    def _split(self, run: list[Tok]) -> list[Name]:
+        names: list[Name] = []
+        cur: list[Tok] = []
+        person = False
+        rank = None
+
+        def flush():
+            nonlocal cur, person, rank
+            if cur:
+                names.append(Name(cur, person=person, rank=rank))
+            cur, person, rank = [], False, None
+
+        i = 0
+        while i < len(run):
+            t = run[i]
+            if t.kind == "label":
+                flush()
+                names.append(Name([t]))
+                i += 1
+                continue
+            if t.kind in ("bracket", "fate", "alias"):
+                if cur:
+                    flush()
+                if names:
+                    last = names[-1]
+                    if t.kind == "fate":
+                        last.person = True
+                        last.kia = last.kia or t.text == "KIA"
+                    elif t.kind == "alias":
+                        last.alias = t.text.strip('"')
+                        last.person = True
+                    elif last.note is None:
+                        last.note = t.text[1:-1].strip() or None
+                        last.note_end = t.end
+                        if ROLE_WORDS.search(t.text) and last.toks[0].kind != "label":
+                            last.person = True
+                i += 1
+                continue
+            if t.boundary:
+                flush()
+            # a rank starts a commander
+            r = self._rank_at(run, i)
+            if r:
+                flush()
+                rank = " ".join(x.text for x in run[i:r])
+                person = True
+                i = r
+                continue
+            if not person and (not cur or not _is_particle(cur[-1].text)):
+                k = self.lex.match(run, i)
+                if k:
+                    flush()
+                    names.append(Name(run[i:k]))
+                    i = k
+                    continue
+            w = t.text
+            low = w.lower().strip(",;")
+            starts = bool(cur) and (_ordinal(w) or low in lx.NAME_STARTERS) and not _is_particle(cur[-1].text)
+            if starts or cur and person and (low in lx.SUFFIXES or low in lx.DEMONYMS):
+                flush()
+            cur.append(t)
+            i += 1
+            if low in lx.SUFFIXES and not person:
+                nxt = run[i] if i < len(run) else None
+                if nxt is None or nxt.kind != "word" or not (
+                        _is_particle(nxt.text) or nxt.text.lower() in lx.SUFFIXES
+                        or nxt.text.lower() in lx.DIRECTIONS or re.match(r"^\d+$", nxt.text)):
+                    flush()
+            if w.endswith((",", ";")):
+                flush()
+        flush()
+        return names
+
+    @staticmethod
+    def _rank_at(run: list[Tok], i: int) -> int:
+        for words in _RANK_WORDS:
+            k = len(words)
+            seq = run[i:i + k]
+            if (len(seq) == k and all(x.kind == "word" for x in seq) and [x.text for x in seq] == words
+                    and i + k < len(run) and run[i + k].kind == "word" and run[i + k].text[:1].isupper()):
+                return i + k
+        return 0
+
+    def _names(self, side: SideDraft, run: list[Tok]) -> None:
+        for nm in self._split(run):
+            if nm.toks[0].kind == "label":
+                side.label = nm.toks[0].text
+                continue
+            a, b = nm.toks[0].start, nm.toks[-1].end
+            name = collapse(self.box.text[a:b]).strip(",;")
+            if not any(ch.isalnum() for ch in name):
+                continue
+            end = max(b, nm.note_end or b)
+            span = self._span(a, end)
+            if nm.person:
+                side.record.commanders.append(Commander(name=name, span=span, alias=nm.alias, rank=nm.rank,
+                                                        role=nm.note, kia=nm.kia))
+                side.phase = max(side.phase, 2)
+                continue
+            words = [w for w in name.split() if not _is_particle(w)]
+            if len(words) > 5 and tuple(_words(name)) not in self.lex.names:
+                self.problems.append(Problem(self.line1, f"could not split the run of names {name!r} "
+                                                         f"(side {side.record.number}); not imported"))
+                continue
+            if side.phase < 3 and side.record.belligerents and self._unitlike(side, name):
+                side.phase = 3
+            if side.phase >= 2:
+                side.phase = max(side.phase, 3)
+                parent = None
+                side.record.units.append(Unit(name=name, parent=parent, depth=0, span=span))
+            else:
+                note = nm.note
+                if side.label:
+                    note = side.label if note is None else note
+                side.record.belligerents.append(Belligerent(name=name, note=note, span=span))
+            self.lex.add(name)
+
+    @staticmethod
+    def _unitlike(side: SideDraft, name: str) -> bool:
+        """Units begin where the names repeat a listed party, turn into a listed party's armed
+        forces ("Syrian Armed Forces" after "Syria") or into numbered formations."""
+        key = norm(name)
+        listed = {norm(b.name) for b in side.record.belligerents}
+        if key in listed:
+            return True
+        words = name.split()
+        if any(_ordinal(w) for w in words) or _NUMBERED.search(name):
+            return True
+        if words[-1].lower() in lx.SUFFIXES:
+            forms = set()
+            for b in side.record.belligerents:
+                forms.add(norm(b.name))
+                forms.update(norm(f) for f in lx.COUNTRIES.get(b.name, ()))
+            text = " " + key + " "
+            if any(f and f" {f} " in text for f in forms):
+                return True
+        return False
+
+    # ---- period ----------------------------------------------------------------------------
+    def _period(self, doc: DocumentRecord, blocks: list[Block], title: str) -> None:
+        year = last_year(title) or last_year(doc.lead)
+        start = end = None
+        for strong in (True, False):
+            y = year
+            for b in blocks:
+                clean = strip_citations(b.text, b.start)
+                for sent in _SENTENCE.split(clean.text):
+                    y = last_year(sent) or y
+                    if start is None and is_launch_sentence(sent) and (not strong or _OFFENSIVE.search(sent)):
+                        found = prose_dates(sent, y)
+                        if found:
+                            start = found[0][0]
+                    if end is None and start is not None and is_end_sentence(sent):
+                        found = prose_dates(sent, y)
+                        if found and found[0][0] >= start:
+                            end = found[0][0]
+            if start is not None:
+                break
+        if start is None:
+            self.problems.append(Problem(self.line1, "no launch date stated: start left empty"))
+        doc.start = PartialDate(start, "day") if start else None
+        doc.end = PartialDate(end, "day") if end else None
+
+
+def parse_plain(text: str, *, known_forces: Iterable[str] = ()) -> tuple[DocumentRecord, list[Block]]:
+    return PlainParser(text, known_forces).parse()
+
+
+__all__ = ["parse_plain", "Strength"]

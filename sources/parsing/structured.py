@@ -1,0 +1,139 @@
+"""The structured format: ``= Title =``, an ``Infobox`` block of ``- Key: value`` lines, ``==Sections==``."""
+from __future__ import annotations
+
+import re
+
+from . import infobox
+from .infodate import is_approximate, parse_period
+from .records import Block, DocumentRecord, Field, ParseError, Problem, SideRecord, Span
+from .text import collapse, strip_citations
+
+TITLE = re.compile(r"^=(?!=)\s*(.*?)\s*=\s*$")
+HEADING = re.compile(r"^(={2,})\s*(.*?)\s*\1\s*$")
+FIELD = re.compile(r"^-\s*(?P<key>[A-Za-z][\w ]*?)\s*:\s*(?P<value>.*?)\s*$")
+SIDE_KEY = re.compile(r"^(combatant|commander|units|strength|casualties)\s*(\d+)$", re.I)
+KNOWN = {"conflict", "partof", "date", "place", "status", "territory"}
+
+
+def _lines(text: str):
+    """(line number, start offset, line text) for every line of the document."""
+    pos = 0
+    for n, line in enumerate(text.split("\n"), 1):
+        yield n, pos, line
+        pos += len(line) + 1
+
+
+def parse_structured(text: str) -> tuple[DocumentRecord, list[Block]]:
+    lines = list(_lines(text))
+    problems: list[Problem] = []
+    # ---- title ---------------------------------------------------------------------------
+    i = 0
+    while i < len(lines) and not lines[i][2].strip():
+        i += 1
+    if i == len(lines):
+        raise ParseError("the document has no text", 1)
+    n, pos, line = lines[i]
+    m = TITLE.match(line.strip())
+    if not m or not m.group(1):
+        raise ParseError("a structured document must start with a '= Title =' line", n)
+    title = m.group(1)
+    t0 = pos + line.index(title)
+    doc = DocumentRecord(format="structured", title=title, title_span=Span(t0, t0 + len(title)))
+    i += 1
+    # ---- infobox -------------------------------------------------------------------------
+    while i < len(lines) and not lines[i][2].strip():
+        i += 1
+    if i < len(lines) and lines[i][2].strip().lower() == "infobox":
+        box_line = lines[i][0]
+        i += 1
+        while i < len(lines) and lines[i][2].strip():
+            n, pos, line = lines[i]
+            m = FIELD.match(line)
+            if not m:
+                raise ParseError(f"infobox line is not '- Key: value': {line.strip()[:60]!r}", n)
+            vstart = pos + m.start("value")
+            doc.fields.append(Field(key=m.group("key"), value=m.group("value"),
+                                    span=Span(vstart, pos + m.end("value")), line=n))
+            i += 1
+        if not doc.fields:
+            raise ParseError("the Infobox block has no '- Key: value' lines", box_line)
+    else:
+        problems.append(Problem(lines[i][0] if i < len(lines) else 1, "the document has no Infobox block"))
+    _read_infobox(doc, problems)
+    # ---- prose ---------------------------------------------------------------------------
+    blocks: list[Block] = []
+    lead: list[tuple[str, int]] = []
+    section: str | None = None
+    for n, pos, line in lines[i:]:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        m = HEADING.match(stripped)
+        if m:
+            section = m.group(2) or None
+            continue
+        if TITLE.match(stripped) or stripped.startswith("- ") or stripped == "-":
+            continue  # see-also list lines are not prose
+        blocks.append(Block(text=line, start=pos, section=section, line=n))
+        if section is None:
+            lead.append((line, pos))
+    if lead:
+        doc.lead = "\n\n".join(collapse(strip_citations(t).text) for t, _ in lead)
+        first, last = lead[0], lead[-1]
+        doc.lead_span = Span(first[1], last[1] + len(last[0]))
+    doc.problems.extend(problems)
+    return doc, blocks
+
+
+def _side(doc: DocumentRecord, number: int) -> SideRecord:
+    while len(doc.sides) < number:
+        doc.sides.append(SideRecord(number=len(doc.sides) + 1))
+    return doc.sides[number - 1]
+
+
+def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
+    for f in doc.fields:
+        key = re.sub(r"[\s_]+", "", f.key).lower()
+        clean = strip_citations(f.value, f.span.start)
+        value = collapse(clean.text)
+        m = SIDE_KEY.match(key)
+        if m:
+            kind, number = m.group(1), int(m.group(2))
+            if number < 1:
+                problems.append(Problem(f.line, f"side number {number} in {f.key!r} is not valid"))
+                doc.extra[f.key] = value
+                continue
+            side = _side(doc, number)
+            if kind == "combatant":
+                side.belligerents.extend(infobox.belligerents(clean))
+            elif kind == "commander":
+                notes: list[str] = []
+                side.commanders.extend(infobox.commanders(clean, notes))
+                problems.extend(Problem(f.line, note) for note in notes)
+            elif kind == "units":
+                side.units.extend(infobox.units(clean))
+            elif kind == "strength":
+                side.strength.extend(infobox.strength(clean))
+            else:
+                doc.extra[f.key] = value
+            continue
+        if key == "conflict":
+            if value and value != doc.title:
+                doc.extra[f.key] = value
+        elif key == "partof":
+            doc.part_of = [v for v, _ in infobox.part_of(clean)]
+        elif key == "date":
+            start, end, ok = parse_period(value)
+            if not ok:
+                problems.append(Problem(f.line, f"the Date {value!r} could not be read"))
+            elif is_approximate(value):
+                problems.append(Problem(f.line, f"the Date {value!r} is approximate"))
+            doc.start, doc.end = start, end
+        elif key == "place":
+            doc.place = value or None
+        elif key == "status" or key == "result":
+            doc.status = value or None
+        elif key == "territory":
+            doc.territory = [v for v, _ in infobox.territory(clean)]
+        else:
+            doc.extra[f.key] = value
