@@ -1,0 +1,455 @@
+"""Entity-name resolution: labelled join/apart pairs, normalisation, plausibility, mentions, Resolver.
+
+The pairs come from the seed documents (Aleppo offensive Oct-Dec 2015, Palmyra offensive Dec 2016)
+and from other wars (Ukraine, Iraq). No database: ``sources.resolve`` is pure Python.
+"""
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from sources.resolve import (
+    CONTEXT_BONUS,
+    THRESHOLD,
+    Match,
+    Resolver,
+    find_mentions,
+    is_plausible_person,
+    normalise,
+    similarity,
+)
+
+# (kind, a, b): spellings of one entity. Must score >= THRESHOLD.
+JOIN = [
+    # places, seed documents
+    ("place", "Khan Tuman", "Khan Touman"),
+    ("place", "Khanaser", "Khanasser"),
+    ("place", "Ithriya", "Ethria"),
+    ("place", "Ithriya", "Ithriyah"),
+    ("place", "Ethria", "Ithriyah"),
+    ("place", "Al-Hader", "Al-Hadher"),
+    ("place", "Al-Hader", "Al-Hadhir"),
+    ("place", "Al-Hadher", "Al-Hadhir"),
+    ("place", "Tell Hamiriyyeh", "Tal Hamiriyeh"),
+    ("place", "Tel Aran", "Tell Aran"),
+    ("place", "al-Safira", "As-Safira"),
+    ("place", "Al-Safeera", "al-Safira"),
+    ("place", "Ta'anah", "Al-Ta’anah"),
+    ("place", "al-Hamra", "Al-Hamraa"),
+    ("place", "Amiriyeh", "Amiriya"),
+    ("place", "Kuweyres military air base", "Kuweires military air base"),
+    ("place", "Tiyas T-4 Airbase", "Tiyas T4 airbase"),
+    ("place", "Aleppo city", "Aleppo"),
+    ("place", "the village of Huwaysis", "Huwaysis"),
+    ("place", "Sheikh Saeed neighborhood", "Sheikh Saeed"),
+    ("place", "Tal Ithriya hill", "Tal Ithriya"),
+    ("place", "Kafr Haddad", "Kafrhaddad"),
+    # places, other wars
+    ("place", "Zaporizhzhia", "Zaporozhye"),
+    ("place", "Kyiv", "Kiev"),
+    ("place", "Kharkiv", "Kharkov"),
+    ("place", "Mosul", "Al-Mawsil"),
+    ("place", "Şanlıurfa", "Sanliurfa"),
+    # forces
+    ("force", "Liwaa Abu Fadl Al-Abbas", "Liwa Abu al-Fadhal al-Abbas"),
+    ("force", "Kata'ib Hezbollah", "Kata’eb Hezbollah"),
+    ("force", "Hezbollah", "Hizbullah"),
+    ("force", "Hezbollah", "Hizballah"),
+    ("force", "Hizbullah", "Hizballah"),
+    ("force", "National Defence Forces", "National Defense Forces"),
+    ("force", "Harakat al-Nujaba", "Harakat Al-Nujaba"),
+    ("force", "Liwa Fatemiyoun", "Liwa Fatimiyun"),
+    ("force", "Liwa Zainebiyoun", "Liwa Zaynabiyoun"),
+    ("force", "Division 13", "13th Division"),
+    ("force", "Kata’eb Thuwar al-Sham", "Thuwar al-Sham Brigades"),
+    ("force", "Liwa Al-Quds", "Al-Quds Brigade"),
+    ("force", "Al-Nusra Front", "Jabhat al-Nusra"),
+    ("force", "Al-Badr Brigades", "Badr Brigade"),
+    ("force", "Ahrar ash-Sham", "Ahrar al-Sham"),
+    ("force", "Harakat Ahrar Al-Sham", "Harakat Ahrar ash-Sham"),
+    ("force", "Suqour al-Sham Brigade", "Suqur al-Sham Brigade"),
+    ("force", "Army of Mujahedeen", "Army of Mujahideen"),
+    ("force", "Ba'ath Brigades", "Al-Baath Brigades"),
+    ("force", "Fourth Division", "4th Division"),
+    ("force", "Kata'ib al-Imam Ali", "Kataib Imam Ali"),
+    ("force", "Jaish al-Islam", "Jaysh al-Islam"),
+    # persons
+    ("person", "Qasem Soleimani", "Qasem Suleimani"),
+    ("person", "Qasem Soleimani", "Qasem Sulaimani"),
+    ("person", "Maj. Gen. Qasem Soleimani", "Qassem Soleimani"),
+    ("person", "Major General Qasem Soleimani", "Gen. Qasem Soleimani"),
+    ("person", "Abu Bakr al-Baghdadi", "Abu Bakr Baghdadi"),
+    ("person", "Abu Mohammad al-Julani", "Abu Mohammad al-Jawlani"),
+    ("person", "Abu Mohammad al-Julani", "Abu Mohammad al-Golani"),
+    ("person", "Abu Mohammad al-Jawlani", "Abu Muhammad al-Golani"),
+    ("person", "Issa al-Turkmani", "Issa Al-Turkmani"),
+    ("person", "Muhammad al-Sa’id", "Muhammad al-Said"),
+    ("person", "Aleksandr Dvornikov", "Alexander Dvornikov"),
+    ("person", "Viktor Bondarev", "Victor Bondarev"),
+    ("person", "Mostafa Sadrzadeh", "Mustafa Sadrzadeh"),
+    ("person", "Col. Saeed Sayyah Taheri", "Saeed Sayyah Taheri"),
+    ("person", "Abdullah Al Ramla", "Abdullah al-Ramla"),
+    ("person", "Uwais al-Daghestani", "Uways al-Dagestani"),
+    ("person", "Moder Abdul Salam Hamdoun", "Moder Abdulsalam Hamdoun"),
+    ("person", "Moder Abdul Salam Hamdoun", "Moder Hamdoun"),
+    ("person", "Soleimani", "Qasem Soleimani"),
+    ("person", "A. Dvornikov", "Aleksandr Dvornikov"),
+    ("person", "Hassan Nasrallah", "Hasan Nasrallah"),
+    ("person", "Bashar al-Assad", "President Bashar al-Assad"),
+    ("person", "Mohammed Hamdoush", "Muhammad Hamdoush"),
+    ("person", "Field Marshal Khalifa Haftar", "Khalifa Hafter"),
+]
+
+# (kind, a, b): different entities, or one entity under different *names* (not spellings).
+# Must score < THRESHOLD - CONTEXT_BONUS (even a shared context must not join them).
+APART = [
+    ("place", "Bakhmut", "Artemovsk"),         # a renaming, not a spelling
+    ("place", "Tal Ithriya", "Ithriya"),       # the hill is not the town
+    ("place", "Khan Touman Ammunition Depot", "Khan Touman"),
+    ("place", "Banes farms", "Banes"),
+    ("place", "Khalsa farms", "Khalasah"),
+    ("place", "Aleppo Governorate", "Aleppo"),
+    ("place", "Tal Mamou", "Tal Reeman"),
+    ("place", "Hama", "Homs"),
+    ("place", "Jazal Mountains", "Jazal"),
+    ("place", "Sheikh Hilal", "Sheikh Saeed"),
+    ("place", "Al-Aziziyah", "Al-Khalidiyah"),
+    ("place", "Al-Salihiyah", "Al-Aziziyah"),
+    ("place", "Aleppo-Damascus Highway", "Idlib–Aleppo highway"),
+    ("place", "Raqqa", "Mosul"),
+    ("place", "Kafriya", "Kafr Haddad"),
+    ("force", "Daesh", "ISIL"),                 # an acronym of the Arabic name, not a spelling
+    ("force", "Division 13", "Division 30"),
+    ("force", "46th Brigade", "43rd Brigade"),
+    ("force", "82nd Brigade", "155th Brigade"),
+    ("force", "4th Mechanized Division", "10th Armoured Division"),
+    ("force", "Islamic Front", "Islamic State"),
+    ("force", "Free Syrian Army", "Syrian Army"),
+    # Decision: "Syrian Army" is apart from "Syrian Arab Army". They are one army, but the
+    # only spelling rule that would join them (ignore an extra word) also joins "Free Syrian
+    # Army" / "Syrian Army" and "Kata'ib Hezbollah" / "Hezbollah". Register "Syrian Army" as an
+    # alias of the SAA candidate, or Resolver.force() it.
+    ("force", "Syrian Army", "Syrian Arab Army"),
+    ("force", "Local Defense Forces", "National Defense Forces"),
+    ("force", "Syrian Armed Forces", "Russian Armed Forces"),
+    ("force", "Iranian Armed Forces", "Syrian Armed Forces"),
+    ("force", "Kata'ib Hezbollah", "Hezbollah"),
+    ("force", "Quds Force", "Al-Quds Brigade"),
+    ("force", "Syrian Arab Republic", "Syrian Arab Army"),
+    ("force", "Sultan Murad Division", "Sultan Murad Brigade"),
+    ("force", "Liwa Fatemiyoun", "Liwa Zainebiyoun"),
+    ("force", "IRGC Ground Forces", "IRGC"),
+    ("force", "Al-Nusra Front", "Levant Front"),
+    ("force", "Baqir Brigade", "Badr Brigade"),
+    ("person", "Qasem Soleimani", "Qasem Rezaei"),
+    ("person", "Hassan Nasrallah", "Hadi Nasrallah"),
+    ("person", "Abu Suleiman al-Masri", "Abu Muthana al-Masri"),
+    ("person", "Abu Bakr al-Baghdadi", "Abu Omar al-Baghdadi"),
+    ("person", "Abdullah Azzam", "Huthaifa Azzam"),
+    ("person", "Hassan al-Haj Ali", "Hassan Maakh"),
+    ("person", "Qasem", "Qasem Soleimani"),     # a given name alone is not the person
+    ("person", "Saleh al-Abdullah", "Abdullah Al Ramla"),
+    ("person", "Mohammad Hamdoush", "Mohammad Hamdoun"),
+    ("person", "Viktor Bondarev", "Viktor Bondarenko"),
+    ("person", "Muhammad al-Sa’id", "Muhammad al-Sayyid"),   # Sa'id and Sayyid are two names
+    ("person", "Abu Suleiman al-Masri", "Soleimani"),
+]
+
+
+def _ids(pairs):
+    return [f"{k}:{a}~{b}" for k, a, b in pairs]
+
+
+@pytest.mark.parametrize(("kind", "a", "b"), JOIN, ids=_ids(JOIN))
+def test_join(kind, a, b):
+    assert similarity(a, b, kind) >= THRESHOLD
+
+
+@pytest.mark.parametrize(("kind", "a", "b"), APART, ids=_ids(APART))
+def test_apart(kind, a, b):
+    assert similarity(a, b, kind) < THRESHOLD - CONTEXT_BONUS
+
+
+def test_enough_labelled_pairs():
+    assert len(JOIN) >= 30
+    assert len(APART) >= 30
+
+
+def test_threshold_separates_pairs(capsys):
+    """How THRESHOLD was tuned: it must sit between the highest apart and the lowest join score."""
+    joins = sorted((similarity(a, b, k), k, a, b) for k, a, b in JOIN)
+    aparts = sorted((similarity(a, b, k), k, a, b) for k, a, b in APART)
+    with capsys.disabled():
+        print(f"\n{len(JOIN)} join pairs, lowest scores:")
+        for s, k, a, b in joins[:5]:
+            print(f"  {s:6.1f}  {k:6}  {a} ~ {b}")
+        print(f"{len(APART)} apart pairs, highest scores:")
+        for s, k, a, b in aparts[-5:]:
+            print(f"  {s:6.1f}  {k:6}  {a} ~ {b}")
+        print(f"THRESHOLD={THRESHOLD}, with shared context {THRESHOLD - CONTEXT_BONUS}; "
+              f"gap {aparts[-1][0]:.1f} .. {joins[0][0]:.1f}")
+    assert aparts[-1][0] < THRESHOLD - CONTEXT_BONUS < THRESHOLD < joins[0][0]
+
+
+@pytest.mark.parametrize(("kind", "a", "b"), JOIN + APART, ids=_ids(JOIN + APART))
+def test_similarity_is_symmetric(kind, a, b):
+    assert abs(similarity(a, b, kind) - similarity(b, a, kind)) < 0.5
+
+
+def test_identical_names_score_100_and_unknown_kind_fails():
+    assert similarity("Khan Tuman", "khan tuman", "place") == 100
+    with pytest.raises(ValueError):
+        similarity("a", "b", "unit")
+
+
+# --------------------------------------------------------------------------- normalise
+
+@pytest.mark.parametrize(("name", "kind", "expected"), [
+    ("Maj. Gen. Qasem Soleimani", "person", "qasem soleimani"),
+    ("Major General Suleimani", "person", "suleimani"),
+    ("Lt. Gen. Aleksandr Dvornikov", "person", "aleksandr dvornikov"),
+    ("Brig. Gen. Issam Zahreddine", "person", "issam zahreddine"),
+    ("Field Marshal Khalifa Haftar", "person", "khalifa haftar"),
+    ("Col. Saeed Sayyah Taheri", "person", "saeed sayyah taheri"),
+    ("President Bashar al-Assad", "person", "bashar assad"),
+    ("Sheikh Hassan Nasrallah", "person", "hassan nasrallah"),
+    ("Gen.", "person", ""),
+    ("Faysal Shareef \"Abu 'Ameer\"", "person", "faysal shareef"),
+    ("Muhammad al-Sa’id", "person", "muhammad said"),
+    ("Major General Qasem Soleimani", "force", "major general qasem soleimani"),  # ranks: persons only
+    ("the village of Al-Hamra", "place", "hamra"),
+    ("town of Kafr Haddad", "place", "kafr haddad"),
+    ("Sheikh Saeed neighborhood", "place", "sheikh saeed"),    # not a person: Sheikh stays
+    ("Aleppo city", "place", "aleppo"),
+    ("Tell Hamiriyyeh hill", "place", "tal hamiriyyeh"),
+    ("Tel Aran", "place", "tal aran"),
+    ("Al-‘Umariyah", "place", "umariyah"),
+    ("As-Safira", "place", "safira"),
+    ("Aleppo Governorate", "place", "aleppo governorate"),
+    ("Şanlıurfa", "place", "sanliurfa"),
+    ("Kata’eb Thuwar al-Sham", "force", "kataeb thuwar sham"),
+    ("Kata'ib Hezbollah", "force", "kataib hezbollah"),
+    ("Ahrar ash-Sham", "force", "ahrar sham"),
+    ("Jabhat Al-Shamiyah (Levantine Front)", "force", "jabhat shamiyah"),
+    ("46th Brigade", "force", "46 brigade"),
+    ("Fourth Division", "force", "4 division"),
+    ("Khanaser–Ethria highway", "place", "khanaser ethria highway"),
+    ("Army of the Mujahedeen", "force", "army of the mujahedeen"),
+])
+def test_normalise(name, kind, expected):
+    assert normalise(name, kind) == expected
+
+
+def test_normalise_keeps_english_words_that_look_like_articles():
+    # "an"/"as"/"at" are only the article before a word starting with the assimilated letter
+    assert normalise("Battle as part of an attack", "force") == "battle as part of an attack"
+    assert normalise("Jabhat an-Nusra", "force") == "jabhat nusra"
+
+
+# --------------------------------------------------------------------------- plausibility
+
+@pytest.mark.parametrize("name", [
+    "Qasem Soleimani", "Al-Okab", "Abu Nurlbagasi", "Muhammad ibn Khayrat", "Muhammad al-Sa’id",
+    "Hassan al-Haj Ali", "Viktor Bondarev", "Maj. Gen. Saleh al-Abdullah", "Issa al-Turkmani",
+])
+def test_plausible_person(name):
+    assert is_plausible_person(name)
+
+
+@pytest.mark.parametrize("name", [
+    "Maj. Gen.", "Gen.", "Col.", "Supreme commander", "field commander", "Commander of Russian Forces",
+    "IRGC commander", "and", "senior", "Unknown", "IRGC", "Ammar Brigade", "Levant Front",
+    "Syrian Army", "Islamic State", "2,000", "17px", "", "Liwa Fatemiyoun", "Harakat Nour al-Din al-Zenki",
+])
+def test_implausible_person(name):
+    assert not is_plausible_person(name)
+
+
+# --------------------------------------------------------------------------- find_mentions
+
+ENTRIES = [
+    ("qs", "person", ["Qasem Soleimani"]),
+    ("azzam-a", "person", ["Abdullah Azzam"]),
+    ("azzam-h", "person", ["Huthaifa Azzam"]),
+    ("masri", "person", ["Abu Suleiman al-Masri"]),
+    ("kt", "place", ["Khan Tuman"]),
+    ("ith", "place", ["Ithriya"]),
+    ("tal-ith", "place", ["Tal Ithriya"]),
+    ("khanaser", "place", ["Khanasser"]),
+    ("hader", "place", ["Al-Hader"]),
+    ("safira", "place", ["Al-Safira"]),
+    ("saa", "force", ["Syrian Arab Army", "SAA", "Syrian Army"]),
+    ("hez", "force", ["Hezbollah"]),
+    ("kh", "force", ["Kata'ib Hezbollah"]),
+    ("4md", "force", ["4th Mechanized Division"]),
+    ("abbas", "force", ["Liwa Abu al-Fadhal al-Abbas"]),
+]
+
+
+def _found(text, entries=ENTRIES):
+    return [(key, text[s:e]) for key, s, e in find_mentions(text, entries)]
+
+
+def test_mentions_spelling_variants_and_offsets():
+    text = ("On 30 October, Syrian government forces recaptured the Tal Ithriya hill near the "
+            "Khanaser–Ethria highway, and the SAA also conducted an operation near Khan Touman.")
+    assert _found(text) == [("tal-ith", "Tal Ithriya"), ("khanaser", "Khanaser"), ("ith", "Ethria"),
+                            ("saa", "SAA"), ("kt", "Khan Touman")]
+    for _key, s, e in find_mentions(text, ENTRIES):
+        assert 0 <= s < e <= len(text)
+
+
+def test_mentions_article_possessive_and_rank():
+    text = ("Major General Suleimani's convoy reached Al-Hadher, then As-Safira and the "
+            "al-Safeera area; Gen. Qasem Soleimani stayed.")
+    assert _found(text) == [("qs", "Suleimani"), ("hader", "Al-Hadher"), ("safira", "As-Safira"),
+                            ("safira", "al-Safeera"), ("qs", "Qasem Soleimani")]
+
+
+def test_mentions_longest_match_wins():
+    text = ("Hezbollah, Kata'ib Hezbollah (Iraqi) and Liwaa Abu Fadl Al-Abbas joined the "
+            "4th Mechanized Division.")
+    assert _found(text) == [("hez", "Hezbollah"), ("kh", "Kata'ib Hezbollah"),
+                            ("abbas", "Liwaa Abu Fadl Al-Abbas"), ("4md", "4th Mechanized Division")]
+
+
+def test_mentions_shared_surname_is_not_matched():
+    text = "The son of Abdullah Azzam, Huthaifa Azzam, demanded mobilization; Azzam spoke twice."
+    assert _found(text) == [("azzam-a", "Abdullah Azzam"), ("azzam-h", "Huthaifa Azzam")]
+
+
+def test_mentions_no_fuzzy_surname_and_no_short_tokens():
+    # "Suleiman" is not "Soleimani"; "saa" in lowercase and "Army" alone are not mentions
+    text = "Abu Suleiman led; the saa word and the Army moved."
+    assert _found(text) == []
+    assert _found("Abu Suleiman al-Masri was killed.") == [("masri", "Abu Suleiman al-Masri")]
+
+
+def test_mentions_with_seed_sentence():
+    text = ("The offensive was carried out by the Syrian Army's 4th Mechanized Division, Hezbollah, "
+            "Harakat Al-Nujaba (Iraqi), Kata'ib Hezbollah (Iraqi), Liwaa Abu Fadl Al-Abbas (Iraqi).")
+    keys = [k for k, _ in _found(text)]
+    assert keys == ["saa", "4md", "hez", "kh", "abbas"]
+
+
+# --------------------------------------------------------------------------- Resolver
+
+@pytest.fixture
+def resolver() -> Resolver:
+    r = Resolver()
+    r.add("qs", "person", ["Qasem Soleimani"], frozenset({"aleppo-2015"}))
+    r.add("qr", "person", ["Qasem Rezaei"])
+    r.add("aa", "person", ["Abdullah Azzam"])
+    r.add("ha", "person", ["Huthaifa Azzam"])
+    r.add("kt", "place", ["Khan Tuman"], frozenset({"aleppo-2015"}))
+    r.add("saa", "force", ["Syrian Arab Army", "SAA"])
+    r.add("fsa", "force", ["Free Syrian Army", "FSA"])
+    r.add("d13", "force", ["Division 13"])
+    r.add("hez", "force", ["Hezbollah"])
+    r.add("kh", "force", ["Kata'ib Hezbollah"])
+    return r
+
+
+def test_resolver_exact_and_fuzzy(resolver):
+    m = resolver.match("Khan Tuman", "place")
+    assert m == Match("kt", "Khan Tuman", 100.0, exact=True)
+    m = resolver.match("khan touman", "place")
+    assert m is not None and m.key == "kt" and not m.exact and m.score >= THRESHOLD
+    m = resolver.match("Maj. Gen. Qasem Suleimani", "person")
+    assert m is not None and m.key == "qs" and m.name_matched == "Qasem Soleimani"
+    assert resolver.match("Hizballah", "force").key == "hez"
+    assert resolver.match("Kata’eb Hezbollah", "force").key == "kh"
+
+
+def test_resolver_keeps_apart(resolver):
+    assert resolver.match("Qasem Rezai", "person").key == "qr"
+    assert resolver.match("Division 30", "force") is None
+    assert resolver.match("Syrian Army", "force") is None
+    assert resolver.match("Islamic Front", "force") is None
+    assert resolver.match("Gen.", "person") is None
+    assert resolver.match("Qasem", "person") is None
+
+
+def test_resolver_kind_separation(resolver):
+    assert resolver.match("Khan Tuman", "force") is None
+    assert resolver.match("Khan Tuman", "person") is None
+    assert resolver.match("Hezbollah", "place") is None
+    with pytest.raises(ValueError):
+        resolver.add("kt", "force", ["Khan Tuman"])      # a key has one kind
+    with pytest.raises(ValueError):
+        resolver.match("x", "unit")
+
+
+def test_resolver_surname_only_when_unambiguous(resolver):
+    m = resolver.match("Soleimani", "person")
+    assert m is not None and m.key == "qs"
+    assert resolver.match("Gen. Suleimani", "person").key == "qs"
+    assert resolver.match("Azzam", "person") is None          # two people share it
+    resolver.add("aa", "person", [], frozenset({"afghan-jihad"}))
+    assert resolver.match("Azzam", "person", frozenset({"afghan-jihad"})).key == "aa"
+
+
+def test_resolver_forbid_and_force(resolver):
+    assert resolver.match("Khan Touman", "place").key == "kt"
+    resolver.decisions.forbid("Khan Touman", "kt")           # an editor split
+    assert resolver.match("Khan Touman", "place") is None
+    assert resolver.match("khan touman", "place") is None    # same decision key
+    assert resolver.match("Khan Tuman", "place").key == "kt"  # other spellings unaffected
+
+    resolver.decisions.force("Syrian Army", "saa")           # an editor merge
+    m = resolver.match("Syrian Army", "force")
+    assert m is not None and m.key == "saa" and m.forced
+    assert resolver.match("Syrian Army", "place") is None     # never across kinds
+
+    resolver.forbid("Syrian Army", "saa")                    # a later split withdraws the merge
+    assert resolver.match("Syrian Army", "force") is None
+
+
+def test_resolver_context_breaks_ties():
+    r = Resolver()
+    r.add("tm-aleppo", "place", ["Tal Mamou"], frozenset({"aleppo-2015"}))
+    r.add("tm-raqqa", "place", ["Tal Mamou"], frozenset({"raqqa-2017"}))
+    assert r.match("Tal Mamu", "place") is None               # ambiguous without context
+    assert r.match("Tal Mamu", "place", frozenset({"aleppo-2015"})).key == "tm-aleppo"
+    assert r.match("Tell Mamou", "place", frozenset({"raqqa-2017"})).key == "tm-raqqa"
+
+
+def test_resolver_context_lowers_threshold_slightly():
+    a, b = "Liwa Zainebiyoun", "Liwa Zaynabiyoun"
+    score = similarity(a, b, "force")
+    r = Resolver(threshold=score + CONTEXT_BONUS / 2)        # just out of reach without context
+    r.add("zain", "force", [b], frozenset({"palmyra-2016"}))
+    assert r.match(a, "force") is None
+    assert r.match(a, "force", frozenset({"palmyra-2016"})).key == "zain"
+    assert r.match(a, "person", frozenset({"palmyra-2016"})) is None
+
+
+def test_resolver_is_fast_with_5000_candidates():
+    rng = random.Random(7)
+    syllables = "ba ka ta ma na ra sa da ha fa la za qa ja wa bi ki ti mi ni ri si di hu fu lu zu".split()
+
+    def word():
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+
+    r = Resolver()
+    names = []
+    for i in range(5000):
+        kind = ("force", "person", "place")[i % 3]
+        if kind == "force":
+            name = f"{word()} {rng.choice(['Brigade', 'Division', 'Front', 'Army', 'Forces'])}"
+        elif kind == "person":
+            name = f"{word()} {word()}"
+        else:
+            name = word() if rng.random() < 0.6 else f"Tal {word()}"
+        names.append((kind, name))
+        r.add(i, kind, [name])
+    queries = [(name.replace("u", "ou", 1) if j % 2 else name + "h", kind)
+               for j, (kind, name) in enumerate(rng.sample(names, 1000))]
+    queries += [(f"{word()} {word()}", "person") for _ in range(500)]
+    start = time.perf_counter()
+    for q, kind in queries:
+        r.match(q, kind)
+    per_match = (time.perf_counter() - start) / len(queries)
+    assert per_match < 1e-3, f"{per_match * 1e3:.2f} ms per match"
