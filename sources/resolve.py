@@ -656,10 +656,10 @@ class Resolver:
 
         # best (score, surname_only, name index) per key
         best: dict[Hashable, tuple[float, bool, int]] = {}
-        exact_ids = self._exact.get((kind, q.norm), set())
-        for i in exact_ids:
-            best[self._owner[i]] = (100.0, False, i)
-        if not best:
+        for i in self._exact.get((kind, q.norm), ()):
+            if not self.decisions.is_forbidden(name, self._owner[i]):
+                best[self._owner[i]] = (100.0, False, i)
+        if not best:           # no exact spelling (or only forbidden ones): fuzzy search
             for i in self._shortlist(q, kind):
                 s, surname_only = _score(q, self._names[i])
                 key = self._owner[i]
@@ -681,7 +681,8 @@ class Resolver:
         top = ranked[0]
         if top[2]:
             # a lone surname: every candidate with that surname competes, whatever its score
-            rivals = set(self._surnames.get(q.words[0].skel, ())) | {r[4] for r in ranked}
+            lone = q if len(q.words) == 1 else self._names[top[5]]
+            rivals = set(self._surnames.get(lone.words[0].skel, ())) | {r[4] for r in ranked}
             rivals = {k for k in rivals if not self.decisions.is_forbidden(name, k)}
             if len(rivals) > 1:
                 same_ctx = [k for k in rivals if context & self._cands[k].context]
@@ -761,11 +762,17 @@ def find_mentions(text: str, entries: list[tuple[Hashable, str, list[str]]]
         if len(word.norm) >= 4:
             aliases.append((key, (word,), None, True))
 
+    # aliases by the first letter of their first word's skeleton: every accepted token match
+    # (equal skeletons, ratio >= 88 on 6+ letters, equal consonants) shares it in practice
+    by_initial: dict[str, list[tuple[Hashable, tuple[_Word, ...], str | None, bool]]] = {}
+    for alias in aliases:
+        by_initial.setdefault(alias[1][0].skel[:1], []).append(alias)
+
     toks = _mention_tokens(text)
     skels = [t.text if t.text.isdigit() else _skeleton_token(t.text) for t, _ in toks]
     found: list[tuple[int, int, int, Hashable]] = []   # (-length, start, end, key)
     for i in range(len(toks)):
-        for key, words, exact, strict in aliases:
+        for key, words, exact, strict in by_initial.get(skels[i][:1], ()):
             if i + len(words) > len(toks):
                 continue
             if exact is not None:

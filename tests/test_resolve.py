@@ -453,3 +453,40 @@ def test_resolver_is_fast_with_5000_candidates():
         r.match(q, kind)
     per_match = (time.perf_counter() - start) / len(queries)
     assert per_match < 1e-3, f"{per_match * 1e3:.2f} ms per match"
+
+
+def test_resolver_forbidden_exact_falls_back_to_other_candidates():
+    r = Resolver()
+    r.add("kt-town", "place", ["Khan Tuman"])
+    r.add("kt-depot", "place", ["Khan Touman"])
+    assert r.match("Khan Tuman", "place").key == "kt-town"
+    r.forbid("Khan Tuman", "kt-town")
+    assert r.match("Khan Tuman", "place").key == "kt-depot"
+
+
+def test_resolver_full_name_query_against_lone_surname_candidate():
+    r = Resolver()
+    r.add("okab", "person", ["Al-Okab"])
+    r.add("sol", "person", ["Soleimani"])
+    assert r.match("Qasem Soleimani", "person").key == "sol"
+    assert r.match("al-Okab", "person").exact
+    r.add("sol2", "person", ["Ali Soleimani"])                 # now "Soleimani" is ambiguous
+    assert r.match("Qasem Soleimani", "person") is None
+
+
+def test_find_mentions_scales_to_many_entries():
+    rng = random.Random(3)
+    syllables = "ba ka ta ma na ra sa da ha fa la za qa ja wa bi ki ti mi ni ri si di hu fu lu zu".split()
+
+    def word():
+        return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).capitalize()
+
+    entries = [(i, ("force", "person", "place")[i % 3], [f"{word()} {word()}", word()]) for i in range(600)]
+    entries += ENTRIES
+    text = ("On 30 October, Syrian government forces recaptured the Tal Ithriya hill near the "
+            "Khanaser–Ethria highway, and the SAA also conducted an operation near Khan Touman. ") * 3
+    start = time.perf_counter()
+    found = find_mentions(text, entries)
+    elapsed = time.perf_counter() - start
+    assert ("kt", "Khan Touman") in [(k, text[s:e]) for k, s, e in found]
+    assert elapsed < 0.5, f"{elapsed:.3f} s"
