@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.views import healthz
+
 admin.site.site_header = "Conflict encyclopedia: editors"
 admin.site.site_title = "Conflict encyclopedia admin"
 admin.site.index_title = "Records"
@@ -11,4 +13,5 @@ urlpatterns = [
     path("commanders/", include("people.urls")),
     path("sources/", include("sources.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

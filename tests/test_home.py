@@ -16,3 +16,6 @@ def test_home_page_lists_offensives(client):
     make_event(side.conflict)
     response = client.get("/")
     assert side.conflict.name in response.content.decode()
+def test_healthz(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"

@@ -1,0 +1,416 @@
+"""Load parsed documents into the database: one transaction per document, natural keys, editor locks.
+
+``import_file(path)`` reads, parses and loads one file and returns a ``DocumentReport``; it never
+raises for a bad document (the error is in the report) so the caller goes on with the others.
+
+Contracts:
+- Re-importing a document whose bytes (sha256) and parser version are unchanged writes nothing and
+  reports ``unchanged`` (``force=True`` reloads it anyway, still respecting locks).
+- A field named in a record's ``locked_fields`` is never overwritten; a record with any locked field
+  is never deleted. Each kept correction is listed in the report.
+- Forces, people and places are matched by name and alias through ``sources.resolve.Resolver``, so
+  the same entity named in two documents (or spelled two ways) is one record; an automatic join is
+  recorded as an alias with origin ``resolver`` and its score.
+- ``dry_run=True`` does all the work inside the transaction and rolls it back.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from conflicts.models import Conflict, Force, ForceAlias, Participation, Side, Strength
+from events.models import Event, EventPlace, Place, PlaceAlias
+from people.models import CommandRole, Person, PersonAlias
+
+from . import classify, resolve
+from .models import ResolutionDecision, SourceDocument
+from .parsing import PARSER_VERSION, ParseError, parse
+from .parsing.records import DocumentRecord, Span
+from .parsing.text import decode, norm
+
+log = logging.getLogger(__name__)
+
+ENTITY = {"force": (Force, ForceAlias, "force"), "person": (Person, PersonAlias, "person"),
+          "place": (Place, PlaceAlias, "place")}
+
+
+@dataclass
+class DocumentReport:
+    path: str
+    name: str
+    status: str = "failed"          # created | updated | unchanged | failed
+    title: str = ""
+    error: str = ""                 # why the document failed: "file:line: message"
+    counts: Counter = field(default_factory=Counter)   # "created", "updated", "unchanged", "deleted"
+    kept: list[str] = field(default_factory=list)      # editor corrections the import kept
+    problems: list[str] = field(default_factory=list)  # non-fatal: "file:line: message"
+    record: DocumentRecord | None = None               # the parse, for --json
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+class _Rollback(Exception):
+    """Raised inside the document transaction to undo a dry run."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_resolver() -> resolve.Resolver:
+    """A resolver primed with every force, person and place and their aliases, and editors' decisions."""
+    resolver = resolve.Resolver()
+    for kind, (model, alias_model, fk) in ENTITY.items():
+        names: dict[int, list[str]] = {}
+        for pk, name in model.objects.values_list("pk", "name"):
+            names[pk] = [name]
+        for pk, name in alias_model.objects.values_list(f"{fk}_id", "name"):
+            names.setdefault(pk, []).append(name)
+        contexts = _contexts(kind)
+        for pk, all_names in names.items():
+            resolver.add((kind, pk), kind, all_names, contexts.get(pk, ()))
+    for d in ResolutionDecision.objects.all():
+        key = (d.kind, d.record_id)
+        (resolver.force if d.decision == ResolutionDecision.Decision.JOIN else resolver.forbid)(d.name, key)
+    return resolver
+
+
+def _contexts(kind: str) -> dict[int, set[str]]:
+    """Conflict slugs each entity appears in: the resolver prefers candidates from the same offensive."""
+    out: dict[int, set[str]] = {}
+    if kind == "force":
+        rows = Participation.objects.values_list("force_id", "side__conflict__slug")
+    elif kind == "person":
+        rows = CommandRole.objects.values_list("person_id", "conflict__slug")
+    else:
+        rows = EventPlace.objects.values_list("place_id", "event__conflict__slug")
+    for pk, slug in rows:
+        out.setdefault(pk, set()).add(slug)
+    return out
+
+
+def known_force_names() -> list[str]:
+    return [*Force.objects.values_list("name", flat=True), *ForceAlias.objects.values_list("name", flat=True)]
+
+
+def read_and_parse(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = ()) -> tuple[bytes, str, str,
+                                                                                               DocumentRecord]:
+    """Read and parse one file: (bytes, text, encoding, record). Raises ``ParseError`` or ``OSError``."""
+    data = path.read_bytes()
+    text, encoding = decode(data)
+    return data, text, encoding, parse(text, name=path.name, format=fmt, known_forces=known_forces)
+
+
+def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: bool = False,
+                resolver: resolve.Resolver | None = None, known_forces: Iterable[str] | None = None,
+                record: DocumentRecord | None = None) -> DocumentReport:
+    """Read, parse and load one document in its own transaction; errors go into the report."""
+    report = DocumentReport(path=str(path), name=path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
+        return report
+    digest = sha256(data)
+    existing = SourceDocument.objects.filter(name=path.name).first()
+    if (existing and not force and existing.sha256 == digest and existing.parser_version == PARSER_VERSION
+            and existing.status == SourceDocument.Status.IMPORTED and record is None):
+        report.status, report.title = "unchanged", existing.title
+        return report
+    try:
+        text, encoding = decode(data)
+        if record is None:
+            record = parse(text, name=path.name, format=fmt,
+                           known_forces=known_force_names() if known_forces is None else known_forces)
+    except ParseError as exc:
+        line = f":{exc.line}" if exc.line else ""
+        report.error = f"{path}{line}: {exc.message}"
+        _record_failure(path, digest, data, exc, dry_run)
+        return report
+    report.record, report.title = record, record.title
+    report.problems = [f"{path}:{p.line}: {p.message}" for p in record.problems]
+    if existing and existing.sha256 == digest and existing.parser_version == PARSER_VERSION and not force \
+            and existing.status == SourceDocument.Status.IMPORTED:
+        report.status = "unchanged"
+        return report
+    try:
+        with transaction.atomic():
+            loader = _Loader(record, text, path, digest, encoding, report,
+                             resolver if resolver is not None else build_resolver())
+            loader.run(existing)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    except Exception as exc:  # a database error must not stop the other documents
+        log.exception("loading %s failed", path)
+        report.status = "failed"
+        report.error = f"{path}: could not be loaded: {exc}"
+        report.counts.clear()  # rolled back: nothing of it was written
+        report.kept.clear()
+    if resolver is not None and (dry_run or report.status == "failed"):
+        # the rolled-back transaction may have taught the shared resolver names that no longer exist
+        resolver.__dict__.update(build_resolver().__dict__)
+    return report
+
+
+def _record_failure(path: Path, digest: str, data: bytes, exc: ParseError, dry_run: bool) -> None:
+    """Keep a failed document visible to editors (status failed, with the error); never touch a good one."""
+    if dry_run or SourceDocument.objects.filter(name=path.name, status=SourceDocument.Status.IMPORTED).exists():
+        return
+    try:
+        text, _ = decode(data)
+    except ParseError:
+        text = ""
+    SourceDocument.objects.update_or_create(
+        name=path.name,
+        defaults={"path": str(path), "sha256": digest, "text": text, "status": SourceDocument.Status.FAILED,
+                  "parser_version": PARSER_VERSION, "imported_at": timezone.now(),
+                  "problems": [{"line": exc.line, "message": exc.message}]})
+
+
+class _Loader:
+    """Writes one parsed document. Created and run inside the document's transaction."""
+
+    def __init__(self, record: DocumentRecord, text: str, path: Path, digest: str, encoding: str,
+                 report: DocumentReport, resolver: resolve.Resolver):
+        self.rec, self.text, self.path, self.digest, self.encoding = record, text, path, digest, encoding
+        self.report, self.resolver = report, resolver
+        self.source: SourceDocument | None = None
+        self.conflict: Conflict | None = None
+
+    # -- generic upsert with locks ---------------------------------------------------------------
+    def upsert(self, model: type[Model], lookup: dict, fields: dict, *, span: Span | None = None,
+               label: str | None = None) -> Model:
+        """Create or update by natural key ``lookup``; fields an editor locked are kept and reported."""
+        if span is not None:
+            fields = {**fields, "span_start": span.start, "span_end": span.end}
+        if self.source is not None and model is not SourceDocument:
+            fields = {"source": self.source, **fields}
+        obj = model.objects.filter(**lookup).first()
+        name = model._meta.verbose_name_plural
+        if obj is None:
+            obj = model.objects.create(**lookup, **fields)
+            self.report.counts[f"{name}:created"] += 1
+            return obj
+        locked = set(getattr(obj, "locked_fields", ()) or ())
+        changed = []
+        for key, value in fields.items():
+            current = getattr(obj, key + "_id") if key == "source" else getattr(obj, key)
+            new = value.pk if key == "source" and value is not None else value
+            if current == new:
+                continue
+            if key in locked:
+                self.report.kept.append(f"{label or obj}: kept the editor's {key} ({getattr(obj, key)!r})")
+                continue
+            setattr(obj, key, value)
+            changed.append(key)
+        if changed:
+            obj.save(update_fields=changed)
+            self.report.counts[f"{name}:updated"] += 1
+        else:
+            self.report.counts[f"{name}:unchanged"] += 1
+        return obj
+
+    def prune(self, queryset, label: str) -> None:
+        """Delete records of this document that the new parse no longer has, except locked ones."""
+        for obj in queryset:
+            if obj.locked_fields:
+                self.report.kept.append(f"{label} {obj}: kept (edited by an editor), though the source no longer has it")
+                continue
+            obj.delete()
+            self.report.counts[f"{obj._meta.verbose_name_plural}:deleted"] += 1
+
+    # -- entities through the resolver --------------------------------------------------------------
+    def entity(self, what: str, name: str, span: Span | None, **create_fields) -> Model:
+        """The force, person or place called ``name``: an existing one (by name, alias or a close
+        spelling) or a new one. A new spelling of a known record is kept as an alias."""
+        kind = what  # "force" | "person" | "place" (``kind`` in create_fields is the record's own kind)
+        model, alias_model, fk = ENTITY[kind]
+        context = {self.conflict.slug} if self.conflict else set()
+        match = self.resolver.match(name, kind, context)
+        if match is not None:
+            obj = model.objects.get(pk=match.key[1])
+            if norm(name) != norm(obj.name) and not alias_model.objects.filter(**{fk: obj, "name": name}).exists():
+                origin = "import" if match.exact or match.forced else "resolver"
+                alias_model.objects.create(**{fk: obj}, name=name, key=resolve.normalise(name, kind),
+                                           origin=origin, score=None if match.exact else match.score,
+                                           source=self.source)
+                self.resolver.add(match.key, kind, [name], context)
+            return obj
+        slug = self.unique_slug(model, classify.slugify(name))
+        fields = {"name": name, "slug": slug, **create_fields}
+        if span is not None:
+            fields.update(span_start=span.start, span_end=span.end)
+        obj = model.objects.create(source=self.source, **fields)
+        self.report.counts[f"{model._meta.verbose_name_plural}:created"] += 1
+        self.resolver.add((kind, obj.pk), kind, [name], context)
+        return obj
+
+    @staticmethod
+    def unique_slug(model: type[Model], base: str) -> str:
+        slug, n = base, 2
+        while model.objects.filter(slug=slug).exists():
+            slug, n = f"{base[:190]}-{n}", n + 1
+        return slug
+
+    # -- the document ----------------------------------------------------------------------------
+    def run(self, existing: SourceDocument | None) -> None:
+        rec = self.rec
+        self.source = self.upsert(SourceDocument, {"name": self.path.name}, {
+            "path": str(self.path), "title": rec.title, "format": rec.format, "encoding": self.encoding,
+            "sha256": self.digest, "text": self.text, "parser_version": PARSER_VERSION,
+            "status": SourceDocument.Status.IMPORTED,
+            "problems": [{"line": p.line, "message": p.message} for p in rec.problems]})
+        self.load_conflict()
+        sides = self.load_sides()
+        self.load_events(sides)
+        changed = any(n for key, n in self.report.counts.items() if not key.endswith(":unchanged"))
+        if existing is None:
+            self.report.status = "created"
+        else:
+            self.report.status = "updated" if changed else "unchanged"
+        if changed or self.source.imported_at is None:
+            SourceDocument.objects.filter(pk=self.source.pk).update(imported_at=timezone.now())
+
+    def load_conflict(self) -> None:
+        rec = self.rec
+        spans = rec.spans()
+        fields = {
+            "name": rec.title, "kind": classify.conflict_kind(rec.title) if "offensive" not in rec.title.lower()
+            else Conflict.Kind.OFFENSIVE,
+            "start_date": rec.start.date if rec.start else None,
+            "start_precision": rec.start.precision if rec.start else "day",
+            "end_date": rec.end.date if rec.end else None,
+            "end_precision": rec.end.precision if rec.end else "day",
+            "place": rec.place or "", "status": rec.status or "", "territory": list(rec.territory),
+            "summary": rec.lead, "extra": dict(rec.extra),
+        }
+        # natural key: the conflict this document was loaded into before, else its title's slug
+        conflict = Conflict.objects.filter(source=self.source).order_by("pk").first()
+        lookup = {"pk": conflict.pk} if conflict else {"slug": classify.slugify(rec.title)}
+        self.conflict = self.upsert(Conflict, lookup, fields, span=spans.get("title"), label=rec.title)
+        if "parents" not in self.conflict.locked_fields:
+            parents = []
+            for name in rec.part_of:
+                slug = classify.slugify(name)
+                parent = Conflict.objects.filter(slug=slug).first() or Conflict.objects.create(
+                    name=name, slug=slug, kind=classify.conflict_kind(name), source=self.source,
+                    span_start=spans["part_of"].start if "part_of" in spans else None,
+                    span_end=spans["part_of"].end if "part_of" in spans else None)
+                if parent.pk != self.conflict.pk:
+                    parents.append(parent)
+            self.conflict.parents.set(parents)
+
+    def load_sides(self) -> dict[int, Side]:
+        sides: dict[int, Side] = {}
+        for side_rec in self.rec.sides:
+            first = next(iter(side_rec.belligerents), None)
+            side = self.upsert(Side, {"conflict": self.conflict, "number": side_rec.number}, {},
+                               span=first.span if first else None, label=f"{self.rec.title}, {side_rec.label}")
+            sides[side_rec.number] = side
+            self.load_participants(side, side_rec)
+            self.load_strength(side, side_rec)
+        self.prune(self.conflict.sides.exclude(number__in=list(sides)), "side")
+        self.load_commanders(sides)
+        return sides
+
+    def load_participants(self, side: Side, side_rec) -> None:
+        keep: list[int] = []
+        for order, b in enumerate(side_rec.belligerents):
+            force = self.entity("force", b.name, b.span,
+                                kind=classify.force_kind(b.name, listed_as_unit=False, has_parent=False))
+            part = self.upsert(Participation, {"side": side, "force": force, "role": "belligerent"},
+                               {"note": b.note or "", "name_as_written": b.name, "order": order}, span=b.span)
+            keep.append(part.pk)
+        units: dict[str, Force] = {}
+        for order, u in enumerate(side_rec.units):
+            parent = units.get(u.parent) if u.parent else None
+            force = self.entity("force", u.name, u.span, parent=parent,
+                                kind=classify.force_kind(u.name, listed_as_unit=True, has_parent=parent is not None))
+            units[u.name] = force
+            if parent is not None and force.parent_id != parent.pk and force.pk != parent.pk:
+                self.upsert(Force, {"pk": force.pk}, {"parent": parent}, label=force.name)
+            part = self.upsert(Participation, {"side": side, "force": force, "role": "unit"},
+                               {"name_as_written": u.name, "order": order}, span=u.span)
+            keep.append(part.pk)
+        self.prune(side.participations.exclude(pk__in=keep), "participation")
+
+    def load_strength(self, side: Side, side_rec) -> None:
+        for order, s in enumerate(side_rec.strength):
+            self.upsert(Strength, {"side": side, "order": order},
+                        {"text": s.text, "number": s.number, "qualifier": s.qualifier or ""}, span=s.span)
+        self.prune(side.strengths.filter(order__gte=len(side_rec.strength)), "strength")
+
+    def load_commanders(self, sides: dict[int, Side]) -> None:
+        keep: list[int] = []
+        forces = self.conflict_forces()
+        for side_rec in self.rec.sides:
+            for order, c in enumerate(side_rec.commanders):
+                if not resolve.is_plausible_person(c.name):
+                    self.report.problems.append(f"{self.path}: {c.name!r} does not look like a person's name: skipped")
+                    continue
+                person = self.entity("person", c.name, c.span)
+                if c.alias and not person.aliases.filter(name=c.alias).exists():
+                    PersonAlias.objects.create(person=person, name=c.alias, source=self.source,
+                                               key=resolve.normalise(c.alias, "person"), origin="import")
+                named = resolve.find_mentions(c.role or "", forces)
+                role = self.upsert(CommandRole, {"conflict": self.conflict, "person": person}, {
+                    "side": sides.get(side_rec.number), "rank": c.rank or "", "role": c.role or "",
+                    "fate": CommandRole.Fate.KILLED if c.kia else CommandRole.Fate.NONE,
+                    "force_id": named[0][0] if named else None, "name_as_written": c.name,
+                    "order": order}, span=c.span, label=f"{c.name} in {self.rec.title}")
+                keep.append(role.pk)
+        self.prune(self.conflict.command_roles.exclude(pk__in=keep), "command role")
+
+    def conflict_forces(self) -> list[tuple[int, str, list[str]]]:
+        """(pk, name, aliases) of the forces on this conflict's sides, for finding mentions."""
+        forces = Force.objects.filter(participations__side__conflict=self.conflict).distinct()
+        return [(f.pk, f.name, [a.name for a in f.aliases.all()]) for f in forces.prefetch_related("aliases")]
+
+    def load_events(self, sides: dict[int, Side]) -> None:
+        # any known force may be named in the prose (Hezbollah fights in Aleppo's text, not its infobox)
+        forces = [(f.pk, f.name, [a.name for a in f.aliases.all()]) for f in Force.objects.prefetch_related("aliases")]
+        people = [(p.pk, p.name, [a.name for a in p.aliases.all()]) for p in
+                  Person.objects.filter(roles__conflict=self.conflict).distinct().prefetch_related("aliases")]
+        seen: Counter = Counter()
+        keep: list[int] = []
+        for ev in self.rec.events:
+            base = f"{self.conflict.slug[:150]}-{hashlib.sha1(norm(ev.text).encode()).hexdigest()[:10]}"
+            seen[base] += 1
+            key = base if seen[base] == 1 else f"{base}-{seen[base]}"
+            event = self.upsert(Event, {"source_key": key}, {
+                "conflict": self.conflict, "date": ev.date, "end_date": ev.end_date, "precision": ev.precision,
+                "time_of_day": ev.time_of_day or "", "text": ev.text, "kind": ev.kind, "section": ev.section or "",
+                "order": ev.order, "citations": list(ev.citations), "background": ev.background,
+                "casualties": classify.casualties(ev.text)}, span=ev.span, label=f"event {ev.date}: {ev.text[:60]}")
+            keep.append(event.pk)
+            self.link_places(event, ev)
+            if "forces" not in event.locked_fields:
+                event.forces.set({pk for pk, _, _ in resolve.find_mentions(ev.text, forces)})
+            if "people" not in event.locked_fields:
+                event.people.set({pk for pk, _, _ in resolve.find_mentions(ev.text, people)})
+        self.prune(Event.objects.filter(source=self.source).exclude(pk__in=keep), "event")
+
+    def link_places(self, event: Event, ev) -> None:
+        if "places" in event.locked_fields:
+            return
+        keep: list[int] = []
+        for order, mention in enumerate(ev.places):
+            place = self.entity("place", mention.name, mention.span, kind=classify.place_kind(mention.name))
+            if any(link_place == place.pk for link_place in keep):
+                continue  # two spellings of one place in a sentence: one link
+            self.upsert(EventPlace, {"event": event, "place": place},
+                        {"name_as_written": mention.name, "order": order}, span=mention.span)
+            keep.append(place.pk)
+        self.prune(event.place_links.exclude(place_id__in=keep), "place link")

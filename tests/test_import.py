@@ -1,0 +1,202 @@
+"""import_sources end to end: idempotence, editors' corrections, bad files, dry runs, shared entities."""
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from conflicts.models import Conflict, Force, Participation
+from events.models import Event, Place
+from people.models import CommandRole, Person
+from sources.models import SourceDocument
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.django_db
+
+ALEPPO = SAMPLES / "001_b1d4a69e7f8d3536.txt"
+PALMYRA = SAMPLES / "000_062e724f942c86c7.txt"
+MODELS = (SourceDocument, Conflict, Force, Participation, Person, CommandRole, Event, Place)
+
+
+def run(*args) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_sources", *map(str, args), "--no-progress", stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def snapshot() -> dict:
+    """Every imported row, as values: equal snapshots mean nothing was written."""
+    return {m.__name__: sorted(map(repr, m.objects.values())) for m in MODELS}
+
+
+def test_import_twice_second_run_changes_nothing():
+    first = run(SAMPLES)
+    assert "Documents: 2 created" in first
+    before = snapshot()
+    second = run(SAMPLES)
+    assert "0 created, 0 updated, 2 unchanged, 0 failed" in second
+    assert snapshot() == before
+
+
+def test_forced_reimport_of_unchanged_documents_writes_nothing():
+    run(SAMPLES)
+    before = snapshot()
+    output = run(SAMPLES, "--force")
+    assert "Records: 0 created, 0 updated" in output
+    assert snapshot() == before
+
+
+def test_default_path_is_the_sample_sources():
+    run()
+    assert set(SourceDocument.objects.values_list("name", flat=True)) == {ALEPPO.name, PALMYRA.name}
+
+
+def test_dry_run_writes_nothing():
+    output = run(SAMPLES, "--dry-run")
+    assert "Dry run: nothing was written." in output
+    assert all(m.objects.count() == 0 for m in MODELS)
+
+
+def test_aleppo_infobox_is_loaded():
+    run(ALEPPO)
+    conflict = Conflict.objects.get(slug="aleppo-offensive-october-december-2015")
+    assert (conflict.start_date, conflict.end_date) == (datetime.date(2015, 10, 16), datetime.date(2015, 12, 21))
+    assert conflict.status == "Syrian government victory"
+    assert {p.name for p in conflict.parents.all()} == {
+        "Battle of Aleppo", "Syrian Civil War", "Russian military intervention in the Syrian Civil War"}
+    assert conflict.sides.count() == 3
+    taheri = CommandRole.objects.get(person__name="Saeed Sayyah Taheri")
+    assert (taheri.rank, taheri.role, taheri.fate) == ("Col.", "IRGC commander", CommandRole.Fate.KILLED)
+    brigade = Force.objects.get(name="46th Brigade")
+    assert brigade.parent.name == "4th Mechanized Division"
+    assert brigade.parent.parent.name == "Syrian Army"
+    isis = Participation.objects.get(side__conflict=conflict, force__name="Islamic State")
+    assert isis.note == "since 23 Oct."
+    # provenance: the span points at the name in the stored text
+    text = SourceDocument.objects.get(name=ALEPPO.name).text
+    assert "Saeed Sayyah Taheri" in text[taheri.span_start:taheri.span_end]
+
+
+def test_both_seeds_share_forces():
+    run(SAMPLES)
+    fatemiyoun = Force.objects.get(name="Liwa Fatemiyoun")
+    assert fatemiyoun.participations.values("side__conflict").distinct().count() == 2
+    # Hezbollah is in Palmyra's infobox and in Aleppo's prose: one record, linked from both
+    hezbollah = Force.objects.get(name="Hezbollah")
+    assert hezbollah.participations.filter(side__conflict__slug="palmyra-offensive-december-2016").exists()
+    assert hezbollah.events.filter(conflict__slug="aleppo-offensive-october-december-2015").exists()
+
+
+def test_events_are_loaded_with_sources(db):
+    run(ALEPPO)
+    events = Event.objects.filter(conflict__slug="aleppo-offensive-october-december-2015")
+    assert events.count() == 71
+    first = events.get(text__startswith="Between 21 and 22 October")
+    assert (first.date, first.end_date) == (datetime.date(2015, 10, 21), datetime.date(2015, 10, 22))
+    text = first.source.text
+    assert text[first.span_start:first.span_end].startswith("Between 21 and 22 October")
+
+
+def lock(obj, **changes):
+    for key, value in changes.items():
+        setattr(obj, key, value)
+    obj.locked_fields = sorted(set(obj.locked_fields) | set(changes))
+    obj.save()
+
+
+def test_editor_corrections_survive_forced_reimport():
+    run(ALEPPO)
+    event = Event.objects.get(text__startswith="On 28 October, Russian airstrikes")
+    lock(event, date=datetime.date(2015, 10, 29))
+    role = CommandRole.objects.get(person__name="Qasem Soleimani")
+    lock(role, fate=CommandRole.Fate.WOUNDED)
+    output = run(ALEPPO, "--force")
+    event.refresh_from_db()
+    role.refresh_from_db()
+    assert event.date == datetime.date(2015, 10, 29)
+    assert role.fate == CommandRole.Fate.WOUNDED
+    assert "kept the editor's date" in output
+    assert "kept the editor's fate" in output
+
+
+def test_changed_document_updates_records_but_keeps_locks(tmp_path):
+    doc = tmp_path / ALEPPO.name
+    shutil.copy(ALEPPO, doc)
+    run(doc)
+    locked = Event.objects.get(text__startswith="On 28 October, Russian airstrikes")
+    lock(locked, kind="other")
+    dropped = Event.objects.get(text__startswith="On 5 November, rebels recaptured")
+    text = doc.read_text(encoding="utf-8")
+    text = text.replace("On 28 October, Russian airstrikes", "On 27 October, Russian airstrikes")
+    text = text.replace("On 5 November, rebels recaptured two villages but despite this, "
+                        "the Army captured the town of Kafr Haddad.", "")
+    doc.write_text(text.replace("On 28 October, Russian airstrikes bombed", "On 28 October, Russian airstrikes bombed"),
+                   encoding="utf-8")
+    # the locked sentence changed its date in the source: the sentence is a new event, the locked one is kept
+    output = run(doc)
+    assert "updated" in output
+    assert not Event.objects.filter(pk=dropped.pk).exists()
+    assert Event.objects.filter(pk=locked.pk).exists()
+    assert "kept (edited by an editor)" in output
+    assert Event.objects.filter(text__startswith="On 27 October, Russian airstrikes").exists()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+    (b"= Title =\n\nInfobox\n- Date 16 October\n", "line"),
+    (b"\x81\x8d\x8f\x90\x9d" * 20, "decoded"),
+])
+def test_bad_file_gets_one_clear_error_and_the_others_still_load(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    shutil.copy(PALMYRA, tmp_path / PALMYRA.name)
+    with pytest.raises(CommandError, match="1 of 2 documents failed"):
+        run(tmp_path)
+    assert SourceDocument.objects.get(name=PALMYRA.name).status == SourceDocument.Status.IMPORTED
+    assert Conflict.objects.filter(slug="palmyra-offensive-december-2016").exists()
+    failed = SourceDocument.objects.filter(name="bad.txt").first()
+    assert failed is None or failed.status == SourceDocument.Status.FAILED
+
+
+def test_error_line_names_the_file_and_the_line(tmp_path):
+    bad = tmp_path / "broken.txt"
+    bad.write_text("= Title =\n\nInfobox\n- Conflict: X\n- Date 16 October\n", encoding="utf-8")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_sources", str(bad), "--no-progress", stdout=err, stderr=err)
+    errors = [line.strip() for line in err.getvalue().splitlines() if "broken.txt:" in line]
+    assert errors == [f"{bad}:5: infobox line is not '- Key: value': '- Date 16 October'"], err.getvalue()
+
+
+def test_missing_file_is_reported(tmp_path):
+    with pytest.raises(CommandError):
+        run(tmp_path / "nope.txt", PALMYRA)
+    assert SourceDocument.objects.filter(name=PALMYRA.name).exists()
+
+
+def test_json_output_is_one_object_per_document_in_the_gold_schema():
+    out = io.StringIO()
+    call_command("import_sources", str(PALMYRA), str(ALEPPO), "--dry-run", "--json", "--no-progress",
+                 stdout=out, stderr=io.StringIO())
+    docs = json.loads(out.getvalue())
+    assert [d["document"] for d in docs] == [str(PALMYRA), str(ALEPPO)]
+    assert list(docs[1]) == ["document", "title", "start", "end", "status", "place", "part_of", "territory",
+                             "sides", "events"]
+    assert all(e["text"] for d in docs for e in d["events"])
+    assert SourceDocument.objects.count() == 0
+
+
+def test_windows_encoding_bom_and_crlf(tmp_path):
+    text = ALEPPO.read_text(encoding="utf-8")
+    cp = tmp_path / "aleppo-crlf.txt"
+    cp.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    run(cp)
+    source = SourceDocument.objects.get(name=cp.name)
+    assert "\r" not in source.text and not source.text.startswith("\ufeff")
+    role = CommandRole.objects.get(person__name="Qasem Soleimani")
+    assert "Qasem Soleimani" in source.text[role.span_start:role.span_end]
