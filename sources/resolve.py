@@ -26,7 +26,7 @@ length, so a missing or different *word* costs a lot ("Free Syrian Army" vs "Syr
 Numbers must agree exactly. For people the surname must agree and so must the given name.
 
 Threshold tuning (``tests/test_resolve.py::test_threshold_separates_pairs`` prints it): over the
-73 labelled must-join pairs the lowest score is 89.8 (Moder Abdul Salam Hamdoun / Moder Hamdoun,
+74 labelled must-join pairs the lowest score is 89.8 (Moder Abdul Salam Hamdoun / Moder Hamdoun,
 an omitted middle name), then 90.0 (Mosul / Al-Mawsil, A. Dvornikov / Aleksandr Dvornikov);
 over the 46 must-stay-apart pairs the highest is 78.0 (Free Syrian Army / Syrian Army, the
 "one extra word" family), then 72.7 (Syrian Army / Syrian Arab Army, Kata'ib Hezbollah /

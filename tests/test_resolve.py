@@ -75,6 +75,7 @@ JOIN = [
     ("force", "Fourth Division", "4th Division"),
     ("force", "Kata'ib al-Imam Ali", "Kataib Imam Ali"),
     ("force", "Jaish al-Islam", "Jaysh al-Islam"),
+    ("force", "Nur al-Din Zanki Movement", "Harakat Nour al-Din al-Zenki"),   # harakat = movement
     # persons
     ("person", "Qasem Soleimani", "Qasem Suleimani"),
     ("person", "Qasem Soleimani", "Qasem Sulaimani"),
