@@ -226,7 +226,7 @@ class _Loader:
         """Delete records of this document that the new parse no longer has, except locked ones."""
         for obj in queryset:
             if obj.locked_fields:
-                self.report.kept.append(f"{label} {obj}: kept (edited by an editor), though the source no longer has it")
+                self.report.kept.append(f"{label} {obj}: kept (edited by an editor), though the source dropped it")
                 continue
             obj.delete()
             self.report.counts[f"{obj._meta.verbose_name_plural}:deleted"] += 1
