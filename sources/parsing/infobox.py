@@ -16,7 +16,8 @@ SEPARATOR = re.compile(r"-{3,}")
 # fates written after a commander's name, spaced or run on ("HamdounKIA", "Ali KIA")
 FATE = re.compile(r"(?:(?<=[a-z\u00e0-\u024f'’\".)])|\s+)(?P<fate>KIA|DOW|WIA|POW|MIA)\b")
 RANKS = sorted("""
-Field Marshal|Marshal of the Soviet Union|Marshal|General of the Army|Army General|Colonel General|
+Field Marshal|Col. Gen.|Col.Gen.|Lt. Col.|
+Marshal of the Soviet Union|Marshal|General of the Army|Army General|Colonel General|
 Generaloberst|Generalfeldmarschall|Generalleutnant|Generalmajor|General der Infanterie|
 General der Panzertruppe|Lieutenant General|Lt. Gen.|Lt.Gen.|Lt Gen|Major General|Maj. Gen.|Maj.Gen.|
 Maj Gen|Brigadier General|Brig. Gen.|Brig.Gen.|Brig Gen|Brigadier|General|Gen.|Colonel|Col.|

@@ -80,3 +80,14 @@ STRENGTH_NOUNS = {
 CASUALTY_WORDS = {"killed", "wounded", "captured", "missing", "dead", "casualties", "losses", "lost",
                   "destroyed", "injured", "prisoners", "prisoner", "pows", "executed", "surrendered",
                   "damaged", "deaths", "shot"}
+# words a result names a party with that are not a party's name ("Allied military victory")
+RESULT_ADJECTIVES = {"allied", "allies", "coalition", "government", "rebel", "rebels", "communist",
+                     "loyalist", "pro-government", "anti-government", "opposition", "insurgent", "militant",
+                     "jihadist", "nationalist", "royalist"}
+# words that continue a known name into an armed-force name ("United States Army")
+FORCE_ADJECTIVES = {"armed", "ground", "air", "marine", "naval", "national", "special", "republican",
+                    "presidential", "aerospace", "airborne", "land", "coast", "territorial", "defence",
+                    "defense", "military", "people's"}
+# generic nouns that continue a place name into a party's name ("Kurdistan Region")
+CONTINUATIONS = {"region", "republic", "government", "province", "governorate", "oblast", "kingdom", "empire",
+                 "federation", "state", "emirate", "authority", "administration"}

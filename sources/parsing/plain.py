@@ -39,7 +39,7 @@ _LEAD = re.compile(
 _WHEN = re.compile(
     rf"^(?P<name>.+?)\s+(?:in|of|from|during)\s+(?P<when>(?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})\s+)?"
     rf"\d{{4}}(?:\s*[\u2013\u2014-]\s*(?:(?:{_MONTHS})\s+)?\d{{4}})?)$")
-_FIGURE = re.compile(r"^(?:[~≈<>]|c\.|ca\.)?\d[\d,.]*\+?$")
+_FIGURE = re.compile(r"^(?:[~≈<>]|c\.|ca\.)?\d[\d,.]*\+?(?:[\u2013\u2014-]\d[\d,.]*\+?)?$")
 _FIGURE_WORDS = {"unknown", "several", "hundreds", "thousands", "dozens", "tens", "over", "around", "about",
                  "approximately", "approx.", "est.", "up", "at", "more", "fewer", "less", "some"}
 _FATE = re.compile(r"^(?P<name>.*?[\w'’\".)])?(?P<fate>KIA|DOW|WIA|POW|MIA)(?P<rest>[^\w].*)?$")
@@ -149,6 +149,7 @@ class PlainParser:
     def __init__(self, text: str, known_forces: Iterable[str]):
         self.text = text
         self.lex = Lexicon(known_forces)
+        self.static = set(self.lex.names)
         self.problems: list[Problem] = []
 
     # ---- line 1 ----------------------------------------------------------------------------
@@ -284,7 +285,7 @@ class PlainParser:
                 j += 1
             run = toks[i:j]
             if side is not None and side.phase >= 4 or side is None and sides:
-                if self._prose_like(run):
+                if self._prose_like(run, final=j == n):
                     residue_from = i
                     break
                 side = self._new_side(sides, doc)
@@ -313,12 +314,14 @@ class PlainParser:
         return d
 
     @staticmethod
-    def _prose_like(run: list[Tok]) -> bool:
+    def _prose_like(run: list[Tok], final: bool = False) -> bool:
+        """Navigation-box residue rather than names: lower-case content words ("intervention in
+        behalf of"); the last run before the lead (a side's column ends with its figures) needs one."""
         words = [t.text for t in run if t.kind == "word"]
         content = [w for w in words if w[:1].islower() and w.lower().strip(",;") not in lx.PARTICLES
                    and w.lower().strip(",;") not in lx.SUFFIXES
                    and not re.match(r"^(?:al|el|ad|ash|as|an|ar|az)-", w)]
-        return len(content) >= 2
+        return len(content) >= (1 if final else 2) or final and any(w.endswith("-led") for w in words)
 
     # result ---------------------------------------------------------------------------------
     def _result(self, doc: DocumentRecord, toks: list[Tok]) -> int:
@@ -348,7 +351,8 @@ class PlainParser:
             return
         name, a, b = self.result_party
         key = norm(name)
-        if key in lx.DEMONYMS or any(key == norm(f) for forms in lx.COUNTRIES.values() for f in forms):
+        if key in lx.RESULT_ADJECTIVES or key in lx.DEMONYMS or any(
+                key == norm(f) for forms in lx.COUNTRIES.values() for f in forms):
             return
         for s in doc.sides:
             for x in s.belligerents + s.units:
@@ -442,6 +446,9 @@ class PlainParser:
                 continue
             if not person and (not cur or not _is_particle(cur[-1].text)):
                 k = self.lex.match(run, i)
+                if k and k < len(run) and run[k].kind == "word" and not run[k].boundary and (
+                        run[k].text.lower() in lx.SUFFIXES | lx.FORCE_ADJECTIVES | lx.CONTINUATIONS):
+                    k = 0  # "United States Army", "Russian ... ": the known name is the start of a longer one
                 if k:
                     flush()
                     names.append(Name(run[i:k]))
@@ -450,6 +457,11 @@ class PlainParser:
             w = t.text
             low = w.lower().strip(",;")
             starts = bool(cur) and (_ordinal(w) or low in lx.NAME_STARTERS) and not _is_particle(cur[-1].text)
+            if not starts and cur and not person and _capitalised(w) and not _is_particle(w):
+                # "Army Group Centre" + "Third ...": a name that had its suffix and one more word is done
+                lows = [x.text.lower().strip(",;") for x in cur]
+                starts = (any(x in lx.SUFFIXES for x in lows[:-1]) and lows[-1] not in lx.SUFFIXES
+                          and not _is_particle(lows[-1]) and not lows[-1].isdigit() and not low.isdigit())
             if starts or cur and person and (low in lx.SUFFIXES or low in lx.DEMONYMS):
                 flush()
             cur.append(t)
@@ -487,6 +499,7 @@ class PlainParser:
             end = max(b, nm.note_end or b)
             span = self._span(a, end)
             if nm.person:
+                self._person_before(side)
                 side.record.commanders.append(Commander(name=name, span=span, alias=nm.alias, rank=nm.rank,
                                                         role=nm.note, kia=nm.kia))
                 side.phase = max(side.phase, 2)
@@ -508,6 +521,19 @@ class PlainParser:
                     note = side.label if note is None else note
                 side.record.belligerents.append(Belligerent(name=name, note=note, span=span))
             self.lex.add(name)
+
+    def _person_before(self, side: SideDraft) -> None:
+        """An unmarked name right before the side's first marked commander, shaped like a person's
+        (2-4 words, no force suffix, not a known name) is a commander too: "Abu Bakr al-Baghdadi"
+        before "Abu Abdul Rahman al-ShamariKIA"."""
+        if side.record.commanders or side.phase != 1 or len(side.record.belligerents) < 2:
+            return
+        last = side.record.belligerents[-1]
+        words = last.name.split()
+        if (last.note is None and 2 <= len(words) <= 4 and tuple(_words(last.name)) not in self.static
+                and not any(w.lower() in lx.SUFFIXES for w in words)):
+            side.record.belligerents.pop()
+            side.record.commanders.append(Commander(name=last.name, span=last.span))
 
     @staticmethod
     def _unitlike(side: SideDraft, name: str) -> bool:
