@@ -461,7 +461,8 @@ class PlainParser:
                 # "Army Group Centre" + "Third ...": a name that had its suffix and one more word is done
                 lows = [x.text.lower().strip(",;") for x in cur]
                 starts = (any(x in lx.SUFFIXES for x in lows[:-1]) and lows[-1] not in lx.SUFFIXES
-                          and not _is_particle(lows[-1]) and not lows[-1].isdigit() and not low.isdigit())
+                          and not _is_particle(lows[-1]) and not lows[-1].isdigit() and not low.isdigit()
+                          and lows[-1] not in lx.MODIFIERS)
             if starts or cur and person and (low in lx.SUFFIXES or low in lx.DEMONYMS):
                 flush()
             cur.append(t)
@@ -531,7 +532,8 @@ class PlainParser:
         last = side.record.belligerents[-1]
         words = last.name.split()
         if (last.note is None and 2 <= len(words) <= 4 and tuple(_words(last.name)) not in self.static
-                and not any(w.lower() in lx.SUFFIXES for w in words)):
+                and "'s" not in last.name and "’s" not in last.name
+                and not any(w.lower() in lx.SUFFIXES | lx.CONTINUATIONS | lx.MODIFIERS for w in words)):
             side.record.belligerents.pop()
             side.record.commanders.append(Commander(name=last.name, span=last.span))
 
