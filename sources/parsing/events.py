@@ -1,0 +1,377 @@
+"""Sentence splitting and event extraction from prose blocks. Pure Python, no Django.
+
+``extract_events(blocks, start=..., end=..., year=...)`` returns one ``EventRecord`` per dated
+sentence, or per undated sentence that clearly continues the narrative of the latest dated one
+(rules: gold README, "Which sentences are events, and their dates").
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from . import dates as D
+from .kinds import classify_kind
+from .places import find_places
+from .records import Block, EventRecord, PartialDate
+from .text import CITATION_RUN, collapse, strip_citations
+
+# ---------------------------------------------------------------- sentence splitting
+
+# never a sentence end: titles, ranks and the like ("Maj. Gen. Qasem", "St. Petersburg")
+_STRONG_ABBREV = {
+    "gen", "maj", "col", "lt", "ltc", "capt", "cpt", "sgt", "brig", "adm", "cmdr", "cdr", "gov", "sen",
+    "rep", "pres", "mr", "mrs", "ms", "dr", "prof", "rev", "st", "mt", "ft", "no", "nos", "pvt",
+    "cpl", "gens", "vs", "approx", "ca", "c", "est", "fig", "vol", "art", "e.g", "i.e", "cf", "al",
+    "hon", "sgt.maj", "lt.gen", "maj.gen", "brig.gen", "lt.col", "mgen", "bgen", "fm", "marshal",
+}
+# a sentence end only when the next word clearly starts a sentence ("... in the U.S. The army")
+_WEAK_ABBREV = {
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "a.m", "p.m", "u.s", "u.k", "u.n", "jr", "sr", "inc", "co", "corp", "ltd", "etc", "ave", "km",
+}
+_STARTERS = {
+    "the", "on", "in", "by", "at", "after", "during", "however", "meanwhile", "a", "an", "it", "they",
+    "he", "she", "this", "these", "those", "later", "between", "from", "subsequently", "following",
+    "government", "rebels", "as", "when", "while", "early", "that", "there", "we", "its", "their",
+}
+_BOUNDARY = re.compile(r"""[.!?]+(?P<close>["'\u201d\u2019)\]]*)(?P<cite>(?:\[\d+\])*)\s+""")
+_OPEN_QUOTES = "\u201c"
+_CLOSE_QUOTES = "\u201d"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    raw: str          # the sentence as in the document (citation markers included)
+    start: int        # document offset of raw[0]
+    text: str         # citation markers removed, whitespace collapsed
+    citations: tuple[str, ...]
+    block: int        # index of the block it came from
+    index_in_block: int
+    section: str | None
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.raw)
+
+
+def _quote_depth(text: str) -> int:
+    """Open double quotes in ``text`` (straight quotes alternate, curly ones nest)."""
+    depth = 0
+    straight = text.count('"') % 2
+    for ch in text:
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES and depth:
+            depth -= 1
+    return depth + straight
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The token ending right before ``pos`` (the character at ``pos`` is the stop)."""
+    i = pos
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([\"'\u201c":
+        i -= 1
+    return text[i:pos]
+
+
+def _is_boundary(text: str, stop: int, nxt: int) -> bool:
+    """Whether the stop at ``text[stop]`` ends a sentence whose successor starts at ``nxt``."""
+    if nxt >= len(text):
+        return True
+    following = text[nxt:]
+    first = following.lstrip("\"'\u201c\u2018([")[:1]
+    if not first or not (first.isupper() or first.isdigit() or following.startswith("[")):
+        return False
+    if text[stop] != ".":
+        return _quote_depth(text[:stop]) == 0
+    if text[stop + 1: stop + 2] == "." or (stop and text[stop - 1] == "."):
+        return False   # ellipsis
+    word = _word_before(text, stop)
+    low = word.lower()
+    next_word = re.match(r"[\w']+", following.lstrip("\"'\u201c\u2018(["))
+    next_low = next_word.group().lower() if next_word else ""
+    if low in _STRONG_ABBREV:
+        return False
+    if len(word) == 1 and word.isupper():
+        return False  # an initial: "J. R. Smith"
+    weak = low in _WEAK_ABBREV or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word)
+    if weak and next_low not in _STARTERS:
+        return False
+    return _quote_depth(text[:stop + 1]) == 0
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences of ``text``; trailing citation markers stay with the
+    sentence they follow, a leading run (``[43] The group ...``) with the sentence it precedes."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    n = len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    start = pos
+    for m in _BOUNDARY.finditer(text):
+        if m.start() < start:
+            continue
+        stop = m.start() + len(m.group().rstrip()) - len(m.group("cite")) - len(m.group("close")) - 1
+        if not _is_boundary(text, stop, m.end()):
+            continue
+        end = m.end()
+        while end > m.start() and text[end - 1].isspace():
+            end -= 1
+        if text[start:end].strip():
+            out.append((start, end))
+        start = m.end()
+    end = n
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append((start, end))
+    return out
+
+
+def sentences_of(blocks: list[Block]) -> list[Sentence]:
+    out: list[Sentence] = []
+    for bi, block in enumerate(blocks):
+        for si, (s, e) in enumerate(split_sentences(block.text)):
+            raw = block.text[s:e]
+            clean = strip_citations(raw, block.start + s)
+            text = collapse(clean.text)
+            if not text or not re.search(r"[A-Za-z]", text):
+                continue
+            out.append(Sentence(raw, block.start + s, text, clean.citations, bi, si, block.section))
+    return out
+
+
+# ---------------------------------------------------------------- time of day
+
+_TIMES: list[tuple[str, re.Pattern]] = [
+    ("early", re.compile(r"(?i)\b(?:(?:in|during)\s+the\s+early\s+(?:morning|hours)|early\s+on\b"
+                         r"|early\s+in\s+the\s+"
+                         r"(?:morning|day)|early\s+(?:morning|hours)|(?:at|before|by)\s+(?:dawn"
+                         r"|daybreak|first\s+light)"
+                         r"|\bdawn\b|pre-dawn|before\s+sunrise)")),
+    ("end-of-day", re.compile(r"(?i)\b(?:at|by|towards?|before|until)\s+the\s+end\s+of\s+(?:the\s+day"
+                              r"|that\s+day|"
+                              r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2}\b)"
+                              r"|\b(?:by|at)\s+(?:nightfall|dusk|sunset)\b")),
+    ("night", re.compile(r"(?i)\b(?:night|overnight|midnight|evening|nighttime|night-time)\b")),
+    ("morning", re.compile(r"(?i)\b(?:morning|\d{1,2}(?::\d\d)?\s*a\.m\.)")),
+    ("later", re.compile(r"(?i)(?<!days\s)(?<!day\s)(?<!weeks\s)(?<!week\s)(?<!months\s)(?<!month\s)"
+                         r"(?<!years\s)"
+                         r"(?<!year\s)(?<!hours\s)(?<!hour\s)(?<!minutes\s)\blater\b"
+                         r"(?!\s+(?:that|in\s+the|during\s+the)\s+(?:night|evening|morning))(?!\s+\w+ing\b)"
+                         r"|\bafternoon\b")),
+]
+
+
+def time_of_day(sentence: str) -> str | None:
+    """early / morning / later / end-of-day / night, from the sentence's own words (first wins)."""
+    best: tuple[int, int, str] | None = None
+    for label, pattern in _TIMES:
+        for m in pattern.finditer(sentence):
+            text = m.group().lower()
+            if label == "later" and re.match(r"later\b", text):
+                before = sentence[:m.start()].rstrip().lower()
+                if re.search(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+"
+                             r"(?:days?|weeks?|months?|years?|hours?|minutes?)$", before):
+                    continue
+            capital = sentence[m.start():m.start() + 1].isupper()
+            if label == "night" and re.match(r"(?i)night\b", text) and capital and m.start() > 0:
+                continue   # "Night Wolves"
+            key = (m.start(), -(m.end() - m.start()), label)
+            if best is None or key < best:
+                best = key
+            break
+    return best[2] if best else None
+
+
+# ---------------------------------------------------------------- event decisions
+
+_SPECULATION = re.compile(
+    r"(?i)\b(?:may|might|could|would|must)\s+(?:have|not\s+have)\s+been\b|\b(?:may|might)\s+have\b"
+    r"|\bpossibly\b"
+    r"|\bspeculat\w*|\b(?:is|are|was|were)\s+believed\b|\bbelieved\s+to\b|\bin\s+(?:his|her|their"
+    r"|its)\s+opinion\b"
+    r"|\bperhaps\b|\bpresumably\b|\ballegedly\s+designed\b|\bit\s+is\s+(?:likely|possible|unclear|thought)\b")
+_PRESENT = re.compile(
+    r"(?<!\bwhich\s)(?<!\bthat\s)(?<!\bwho\s)(?<!\bwhat\s)\b(?:is|are|remains|remain|comes|has\s+been"
+    r"|have\s+been"
+    r"|seems|appears)\b")
+_BACKGROUND = re.compile(r"(?i)\b(?:still|already|historically|traditionally|long\s+been|previously"
+                         r"|formerly)\b"
+                         r"|\bhad\s+(?:been|\w+ed|begun|taken|held|fought|lost|won)\b")
+_CONTINUATION = re.compile(r"(?i)^(?:later|then|afterwards?|subsequently|meanwhile|also"
+                           r"|at\s+the\s+same\s+time)\b"
+                           r"|\blater\b|\bthen\b|\balso\b")
+_PAST_VERB = re.compile(
+    r"\b(?:\w{3,}ed|began|took|fled|fought|struck|led|won|lost|sent|made|broke|overran|drove|went|came|fell|"
+    r"seized|held|hit|shot|left|met|ran|rode|saw|withdrew|undertook|overtook|retook|beat|bore|stood|sought|"
+    r"brought|caught|built|spent|gave|forced|arrived|captured)\b")
+_REPORTING = re.compile(r"(?i)\b(?:stated|said|announced|reported|claimed|confirmed|declared|revealed|"
+                        r"acknowledged|added)\b")
+_SEE_ALSO = re.compile(r"^\s*[-*\u2022]\s")
+
+
+def _paren_only(text: str, mention: D.Mention, mentions: list[D.Mention]) -> bool:
+    """A date that is the whole of a bracket, like a title's "(October 2016 – July 2017)"."""
+    open_at = text.rfind("(", 0, mention.start)
+    close_at = text.find(")", mention.end)
+    if open_at < 0 or close_at < 0 or ")" in text[open_at:mention.start]:
+        return False
+    inside = text[open_at + 1:close_at]
+    for m in mentions:
+        if open_at < m.start and m.end <= close_at:
+            inside = inside.replace(m.text, " ")
+    return not re.sub(r"(?i)[\s\u2013\u2014,-]|\b(?:to|and|until)\b", "", inside)
+
+
+def _soft_gap(prev: Block, block: Block) -> bool:
+    """Consecutive lines (plain documents) rather than paragraphs separated by a blank line."""
+    gap = block.start - (prev.start + len(prev.text))
+    return 0 <= gap <= 1 and prev.section == block.section
+
+
+@dataclass
+class _State:
+    date: datetime.date | None = None
+    end: datetime.date | None = None
+    precision: str = "day"
+    block: int = -1
+    sentence: int = -1          # global index of the latest event sentence
+
+
+def _first_explicit_year(sentences: list[Sentence]) -> int | None:
+    for s in sentences:
+        for m in D.find_mentions(s.text):
+            if m.explicit_year:
+                return m.year if m.year is not None else m.year2
+    return None
+
+
+def _date_of(sentence: str, mentions: list[D.Mention], state: _State, year_ref: datetime.date | None,
+             start: datetime.date | None) -> tuple[D.Resolved | None, D.Mention | None]:
+    """The sentence's own date: its first resolvable mention (plus the 'stated on X that ... the
+    previous day' rule)."""
+    for i, m in enumerate(mentions):
+        if _paren_only(sentence, m, mentions):
+            continue
+        if m.relative:
+            resolved = D.resolve(m, ref=state.date, ref_end=state.end, ref_precision=state.precision,
+                                 start=start)
+        else:
+            resolved = D.resolve(m, ref=year_ref, start=start)
+        if resolved is None:
+            continue
+        if not m.relative:
+            # "X stated on 16 December that ... on the previous day" = 15 December
+            report = _REPORTING.search(sentence)
+            if report and re.search(r"\bthat\b", sentence[report.end():]):
+                for later in mentions[i + 1:]:
+                    if later.kind == "rel_prev" and later.start > report.start():
+                        shifted = D.resolve(later, ref=resolved.date, ref_precision=resolved.precision)
+                        if shifted is not None:
+                            resolved = shifted
+                        break
+        return resolved, m
+    return None, None
+
+
+def _only_relative(mentions: list[D.Mention]) -> D.Mention | None:
+    return mentions[0] if len(mentions) == 1 else None
+
+
+def _analysis(text: str) -> bool:
+    """Present-tense analysis ("The city is historically important ...")."""
+    return bool(_PRESENT.search(text)) and not _PAST_VERB.search(_PRESENT.split(text)[0])
+
+
+def _is_continuation(s: Sentence, prev_block: Block | None, block: Block, state: _State, gi: int,
+                     blocks_soft: bool) -> bool:
+    text = s.text
+    if state.date is None:
+        return False
+    if _SPECULATION.search(text):
+        return False
+    if _analysis(text):
+        return False
+    if s.block == state.block:
+        return True
+    if not blocks_soft or state.sentence != gi - 1:
+        return False
+    # a following line of a plain document: narrative past tense, not background
+    if _BACKGROUND.search(text):
+        return False
+    return bool(_CONTINUATION.search(text) or _PAST_VERB.search(text))
+
+
+def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
+                   end: PartialDate | None = None, year: int | None = None) -> list[EventRecord]:
+    """Events of the prose ``blocks`` (paragraphs or lines, document order, citation markers in).
+
+    ``start``/``end``: the offensive's period when known; ``year``: a default year when no period
+    is known (else the nearest explicit year of the text is used for dates without a year).
+    """
+    blocks = [b for b in blocks if b.text.strip() and not _SEE_ALSO.match(b.text)]
+    sentences = sentences_of(blocks)
+    start_date = start.date if start else None
+    if start_date is not None:
+        default_ref = start_date
+    elif year is not None:
+        default_ref = datetime.date(year, 1, 1)
+    else:
+        first_year = _first_explicit_year(sentences)
+        default_ref = datetime.date(first_year, 1, 1) if first_year else None
+
+    state = _State()
+    events: list[EventRecord] = []
+    for gi, s in enumerate(sentences):
+        block = blocks[s.block]
+        prev_block = blocks[s.block - 1] if s.block else None
+        soft = prev_block is not None and _soft_gap(prev_block, block) and state.block < s.block
+        # the reference for a missing year: the narrative's latest date, unless that was background
+        # in an earlier paragraph
+        year_ref = state.date or default_ref
+        if (state.date is not None and start_date is not None and state.block != s.block
+                and state.date < start_date - datetime.timedelta(days=60)):
+            year_ref = start_date
+        mentions = D.find_mentions(s.text)
+        resolved, mention = _date_of(s.text, mentions, state, year_ref, start_date)
+        if resolved is not None and mention.kind in ("rel_same", "rel_cont") and state.date is None:
+            resolved = None
+        if resolved is not None:
+            date, end_date, precision = resolved.date, resolved.end_date, resolved.precision
+            if (mention.kind in ("rel_same", "rel_cont") and mention is _only_relative(mentions)
+                    and (_SPECULATION.search(s.text) or _analysis(s.text))):
+                continue
+            state.date, state.end, state.precision = date, end_date, precision
+        elif _is_continuation(s, prev_block, block, state, gi, soft):
+            date, end_date, precision = state.date, state.end, state.precision
+        else:
+            continue
+        state.block = s.block
+        state.sentence = gi
+        events.append(EventRecord(
+            text=s.text,
+            span=_span(s),
+            date=date,
+            precision=precision,
+            order=len(events),
+            end_date=end_date,
+            time_of_day=time_of_day(s.text),
+            section=s.section,
+            kind=classify_kind(s.text),
+            citations=s.citations,
+            places=tuple(find_places(s.raw, s.start)),
+            background=bool(start_date and date < start_date),
+        ))
+    return events
+
+
+def _span(s: Sentence):
+    from .records import Span
+
+    return Span(s.start, s.end)
+
+
+__all__ = ["extract_events", "split_sentences", "sentences_of", "time_of_day", "Sentence", "CITATION_RUN"]
