@@ -1,0 +1,110 @@
+"""Editors' admin for events, the places they name, and place aliases."""
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
+
+from sources.admin import (
+    IMPORT_METADATA,
+    AliasAdmin,
+    AliasInline,
+    HasLockedFieldsFilter,
+    MergeAdminMixin,
+    SourcedAdmin,
+    SourcedImportExportAdmin,
+    SourcedInline,
+)
+
+from .models import Event, EventPlace, Place, PlaceAlias
+from .resources import EventResource, PlaceResource
+
+
+class EventPlaceInline(SourcedInline):
+    model = EventPlace
+    fields = ("place", "name_as_written", "order")
+    autocomplete_fields = ("place",)
+    extra = 1
+
+
+class OffensiveFilter(admin.RelatedOnlyFieldListFilter):
+    """Offensives that have events (one query, however many events)."""
+
+
+@admin.register(Event)
+class EventAdmin(SourcedImportExportAdmin):
+    resource_classes = [EventResource]
+    list_display = ("date", "precision", "time_of_day", "short_text", "conflict", "kind", "casualties",
+                    "has_locks")
+    list_display_links = ("date", "short_text")
+    list_filter = (("conflict", OffensiveFilter), "kind", "precision", "time_of_day", "background",
+                   HasLockedFieldsFilter)
+    search_fields = ("text", "source_key", "section", "places__name", "places__aliases__name")
+    date_hierarchy = "date"
+    autocomplete_fields = ("conflict", "forces", "people")
+    list_select_related = ("conflict",)
+    inlines = [EventPlaceInline]
+    fieldsets = [
+        (None, {"fields": ["conflict", "source_key", ("date", "end_date", "precision", "time_of_day"), "text",
+                           "kind", "casualties", "background", "section", "order", "citations"]}),
+        ("Named in the sentence", {"fields": ["forces", "people"]}),
+        IMPORT_METADATA,
+    ]
+
+    @admin.display(description="text", ordering="text")
+    def short_text(self, obj):
+        return Truncator(obj.text).chars(120)
+
+
+class PlaceAliasInline(AliasInline):
+    model = PlaceAlias
+
+
+@admin.register(Place)
+class PlaceAdmin(MergeAdminMixin, SourcedImportExportAdmin):
+    resource_classes = [PlaceResource]
+    list_display = ("name", "kind", "latitude", "longitude", "alias_names", "event_count", "has_locks")
+    list_filter = ("kind", HasLockedFieldsFilter)
+    search_fields = ("name", "slug", "aliases__name")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [PlaceAliasInline]
+    readonly_fields = ("events_link",)
+    fieldsets = [(None, {"fields": ["name", "slug", "kind", ("latitude", "longitude"), "events_link"]}),
+                 IMPORT_METADATA]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(event_total=Count("events", distinct=True)).prefetch_related(
+            "aliases")
+
+    @admin.display(description="aliases")
+    def alias_names(self, obj):
+        return ", ".join(a.name for a in obj.aliases.all())
+
+    @admin.display(description="events", ordering="event_total")
+    def event_count(self, obj):
+        return obj.event_total
+
+    @admin.display(description="events")
+    def events_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        url = f"{reverse('admin:events_event_changelist')}?places__id__exact={obj.pk}"
+        return format_html('<a href="{}">{} events at this place</a>', url, obj.events.count())
+
+
+@admin.register(PlaceAlias)
+class PlaceAliasAdmin(AliasAdmin):
+    owner_field = "place"
+    autocomplete_fields = ("place",)
+
+
+@admin.register(EventPlace)
+class EventPlaceAdmin(SourcedAdmin):
+    list_display = ("place", "name_as_written", "event", "has_locks")
+    list_filter = (HasLockedFieldsFilter,)
+    search_fields = ("place__name", "name_as_written", "event__text", "event__source_key")
+    autocomplete_fields = ("event", "place")
+    list_select_related = ("place", "event")
+    fieldsets = [(None, {"fields": ["event", "place", "name_as_written", "order"]}), IMPORT_METADATA]

@@ -1,0 +1,62 @@
+"""Import-export resources for events (keyed on ``source_key``) and places (keyed on ``slug``)."""
+from __future__ import annotations
+
+from import_export import fields
+
+from conflicts.models import Conflict, Force
+from people.models import Person
+from sources.resources import NaturalKeyManyToManyWidget, NaturalKeyWidget, SourcedResource
+
+from .models import Event, Place
+
+
+class AliasNamesField(fields.Field):
+    """Export-only column of a record's alias names, ``|``-separated (edit aliases in admin)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attribute="aliases", column_name="aliases", readonly=True, **kwargs)
+
+    def get_value(self, obj):
+        if obj.pk is None:
+            return ""
+        return "|".join(a.name for a in obj.aliases.all())
+
+
+class EventResource(SourcedResource):
+    conflict = fields.Field(attribute="conflict", column_name="conflict", widget=NaturalKeyWidget(Conflict))
+    places = fields.Field(attribute="places", column_name="places", widget=NaturalKeyManyToManyWidget(Place))
+    forces = fields.Field(attribute="forces", column_name="forces", widget=NaturalKeyManyToManyWidget(Force))
+    people = fields.Field(attribute="people", column_name="people", widget=NaturalKeyManyToManyWidget(Person))
+
+    select_related = ("conflict", "source")
+    prefetch_related = ("places", "forces", "people")
+
+    class Meta:
+        model = Event
+        import_id_fields = ("source_key",)
+        fields = ("source_key", "conflict", "date", "end_date", "precision", "time_of_day", "kind", "text",
+                  "section", "order", "citations", "casualties", "background", "places", "forces", "people",
+                  "source", "span_start", "span_end", "locked_fields")
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+class PlaceResource(SourcedResource):
+    aliases = AliasNamesField()
+
+    prefetch_related = ("aliases",)
+
+    class Meta:
+        model = Place
+        import_id_fields = ("slug",)
+        fields = ("slug", "name", "kind", "latitude", "longitude", "aliases",
+                  "source", "span_start", "span_end", "locked_fields")
+        export_order = fields
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
+
+__all__ = ["AliasNamesField", "EventResource", "PlaceResource"]

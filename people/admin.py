@@ -1,0 +1,70 @@
+"""Editors' admin for commanders (people), their aliases and command roles."""
+from __future__ import annotations
+
+from django.contrib import admin
+
+from sources.admin import (
+    IMPORT_METADATA,
+    AliasAdmin,
+    AliasInline,
+    HasLockedFieldsFilter,
+    MergeAdminMixin,
+    SourcedImportExportAdmin,
+    SourcedInline,
+)
+
+from .models import CommandRole, Person, PersonAlias
+from .resources import CommandRoleResource, PersonResource
+
+
+class PersonAliasInline(AliasInline):
+    model = PersonAlias
+
+
+class PersonCommandRoleInline(SourcedInline):
+    model = CommandRole
+    fields = ("conflict", "side", "rank", "role", "force", "fate", "name_as_written", "order")
+    autocomplete_fields = ("conflict", "side", "force")
+
+
+@admin.register(Person)
+class PersonAdmin(MergeAdminMixin, SourcedImportExportAdmin):
+    resource_classes = [PersonResource]
+    list_display = ("name", "slug", "alias_names", "has_locks")
+    list_filter = ("roles__fate", HasLockedFieldsFilter)
+    search_fields = ("name", "slug", "aliases__name")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [PersonAliasInline, PersonCommandRoleInline]
+    fieldsets = [(None, {"fields": ["name", "slug", "notes"]}), IMPORT_METADATA]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="aliases")
+    def alias_names(self, obj):
+        return ", ".join(a.name for a in obj.aliases.all())
+
+
+@admin.register(PersonAlias)
+class PersonAliasAdmin(AliasAdmin):
+    owner_field = "person"
+    autocomplete_fields = ("person",)
+
+
+@admin.register(CommandRole)
+class CommandRoleAdmin(SourcedImportExportAdmin):
+    resource_classes = [CommandRoleResource]
+    list_display = ("person", "rank", "role", "conflict", "side_label", "force", "fate", "has_locks")
+    list_filter = ("fate", ("side__number", admin.AllValuesFieldListFilter),
+                   ("conflict", admin.RelatedOnlyFieldListFilter), HasLockedFieldsFilter)
+    search_fields = ("person__name", "person__aliases__name", "name_as_written", "role", "rank", "conflict__name")
+    autocomplete_fields = ("person", "conflict", "side", "force")
+    list_select_related = ("person", "conflict", "side", "force")
+    fieldsets = [(None, {"fields": ["person", "conflict", "side", "rank", "role", "force", "fate", "name_as_written",
+                                    "order"]}), IMPORT_METADATA]
+
+    @admin.display(description="side", ordering="side__number")
+    def side_label(self, obj):
+        if obj.side is None:
+            return "—"
+        return obj.side.label or f"side {obj.side.number}"

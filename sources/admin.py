@@ -1,0 +1,411 @@
+"""Admin for source documents and decisions, and the building blocks every editors' admin shares.
+
+* ``SourcedAdmin``: a record's provenance in a collapsed, read-only "Import metadata" fieldset
+  (source document, span, the highlighted sentence with a link to it), ``locked_fields`` as
+  check boxes, locks added for every field an editor changes (forms and inlines), and the
+  "Unlock all fields" action.
+* ``SourcedImportExportAdmin``: the same plus CSV, XLSX and JSON import and export.
+* ``MergeAdminMixin``: "Merge selected …" with a confirmation page (``sources.merge``).
+* ``AliasAdmin`` / ``AliasInline``: aliases, with "Split off into a new record".
+"""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+
+from sources.locking import lock_changed_fields, lockable_fields, unlock_all
+from sources.merge import alias_relation, merge_records, name_key, record_kind, split_alias
+from sources.models import Alias, ResolutionDecision, SourceDocument
+
+IMPORT_METADATA = ("Import metadata", {
+    "classes": ["collapse"],
+    "fields": ["source_document", "span", "source_excerpt", "locked_fields"],
+    "description": "Where the importer found this record. Fields ticked under “locked fields” were "
+                   "corrected by an editor: re-imports keep them. Untick a field to let the importer "
+                   "take it over again.",
+})
+PROVENANCE_READONLY = ("source_document", "span", "source_excerpt")
+#: Characters of context shown around a span (up to the line break).
+EXCERPT_CONTEXT = 240
+
+
+class HasLockedFieldsFilter(admin.SimpleListFilter):
+    title = "locked fields"
+    parameter_name = "locked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "has locked fields"), ("no", "no locked fields")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(locked_fields=[])
+        if self.value() == "no":
+            return queryset.filter(locked_fields=[])
+        return queryset
+
+
+class SourcedForm(forms.ModelForm):
+    """``locked_fields`` as a multiple choice of the model's lockable fields."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "locked_fields" in self.fields:
+            meta = self._meta.model._meta
+            names = lockable_fields(self._meta.model)
+            current = [n for n in (self.instance.locked_fields or []) if n not in names]
+            choices = [(n, meta.get_field(n).verbose_name) for n in names] + [(n, n) for n in current]
+            self.fields["locked_fields"] = forms.MultipleChoiceField(
+                choices=choices, required=False, widget=forms.CheckboxSelectMultiple,
+                label="Locked fields", help_text=meta.get_field("locked_fields").help_text)
+
+    def clean_locked_fields(self):
+        return list(self.cleaned_data.get("locked_fields") or [])
+
+
+def excerpt_html(record) -> str:
+    """The record's span in its source line, highlighted, with a link to the source page."""
+    if record is None or record.source_id is None or record.span_start is None:
+        return "—"
+    text = record.source.text
+    start, end = record.span_start, record.span_end or record.span_start
+    if end > len(text):
+        return format_html("<em>The span {}–{} lies outside the document ({} characters).</em>",
+                           start, end, len(text))
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    before_from = max(line_start, start - EXCERPT_CONTEXT)
+    after_to = min(line_end, end + EXCERPT_CONTEXT)
+    return format_html(
+        '<blockquote class="source-excerpt" style="margin:0;max-width:60em;white-space:pre-wrap">'
+        '{}{}<mark>{}</mark>{}{}</blockquote><p><a href="{}">Open the highlighted sentence in “{}”</a></p>',
+        "…" if before_from > line_start else "", text[before_from:start], text[start:end], text[end:after_to],
+        "…" if after_to < line_end else "", record.source_url(), record.source)
+
+
+class SourcedAdminMixin:
+    """Provenance display, editor locks and the unlock action for a ``Sourced`` model admin."""
+
+    form = SourcedForm
+    actions = ["unlock_all_fields"]
+    list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        return tuple(dict.fromkeys([*super().get_readonly_fields(request, obj), *PROVENANCE_READONLY]))
+
+    @admin.display(description="source document")
+    def source_document(self, obj):
+        if obj is None or obj.source_id is None:
+            return "— (made by hand)"
+        return format_html('<a href="{}">{}</a>', reverse("admin:sources_sourcedocument_change",
+                                                          args=[obj.source_id]), obj.source)
+
+    @admin.display(description="span")
+    def span(self, obj):
+        if obj is None or obj.span_start is None:
+            return "—"
+        return f"characters {obj.span_start}–{obj.span_end}"
+
+    @admin.display(description="in the source")
+    def source_excerpt(self, obj):
+        return excerpt_html(obj)
+
+    @admin.display(boolean=True, description="locked")
+    def has_locks(self, obj):
+        return bool(obj.locked_fields)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            lock_changed_fields(obj, [n for n in form.changed_data if n != "locked_fields"])
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        is_alias = issubclass(formset.model, Alias)
+        for f in formset.forms:
+            if not f.has_changed() or (formset.can_delete and formset._should_delete_form(f)):
+                continue
+            if f.instance.pk:
+                lock_changed_fields(f.instance, [n for n in f.changed_data if n != "locked_fields"])
+            if is_alias:
+                f.instance.key = name_key(f.instance.name, record_kind(self.model))
+        super().save_formset(request, form, formset, change)
+
+    @admin.action(description="Unlock all fields (let the importer take over)", permissions=["change"])
+    def unlock_all_fields(self, request, queryset):
+        locked = list(queryset.exclude(locked_fields=[]))
+        with transaction.atomic():
+            unlock_all(queryset.filter(pk__in=[o.pk for o in locked]))
+            for obj in locked:
+                self.log_change(request, obj, f"Unlocked all fields ({', '.join(obj.locked_fields)}).")
+        self.message_user(request, f"Unlocked {len(locked)} record(s); the next import may overwrite them.",
+                          messages.SUCCESS)
+
+
+class SourcedAdmin(SourcedAdminMixin, admin.ModelAdmin):
+    pass
+
+
+class ImportExportPermissionsMixin:
+    """Import needs add and change permission; export needs view permission."""
+
+    import_formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    export_formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
+class SourcedImportExportAdmin(SourcedAdminMixin, ImportExportPermissionsMixin, ImportExportModelAdmin):
+    pass
+
+
+class SourcedInline(admin.TabularInline):
+    """Inline rows of sourced records: provenance stays on the record's own admin page."""
+
+    exclude = ("source", "span_start", "span_end", "locked_fields")
+    extra = 0
+    show_change_link = True
+
+
+# ----------------------------------------------------------------------------------------- merging
+
+class MergeAdminMixin:
+    """Adds "Merge selected …" (forces, people, places): pick the record to keep, then merge."""
+
+    merge_template = "admin/merge_confirmation.html"
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_change_permission(request) and self.has_delete_permission(request):
+            name = "merge_selected"
+            actions[name] = (type(self).merge_selected, name,
+                             f"Merge selected {self.opts.verbose_name_plural}…")
+        return actions
+
+    def merge_selected(self, request, queryset):
+        alias_name = alias_relation(self.model).get_accessor_name()
+        objects = list(queryset.order_by("pk").prefetch_related(alias_name))
+        if len(objects) < 2:
+            self.message_user(request, "Select at least two records to merge.", messages.WARNING)
+            return None
+        if request.POST.get("confirm") == "yes":
+            keep = next((o for o in objects if str(o.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                self.message_user(request, "Choose the record to keep.", messages.ERROR)
+            else:
+                others = [o for o in objects if o.pk != keep.pk]
+                with transaction.atomic():
+                    self.log_deletions(request, others)
+                    result = merge_records(keep, others)
+                    self.log_change(request, result.keep, result.message())
+                self.message_user(request, result.message(), messages.SUCCESS)
+                return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                                    args=[keep.pk]))
+        links = []
+        for rel in self.model._meta.related_objects:
+            if rel.related_model is alias_relation(self.model).related_model:
+                continue
+            accessor = rel.get_accessor_name()
+            if accessor:
+                links.append((accessor, rel.related_model._meta.verbose_name_plural))
+        counted = queryset.model._default_manager.filter(pk__in=[o.pk for o in objects]).annotate(
+            **{f"n_{acc}": Count(acc, distinct=True) for acc, _ in links})
+        counts = {o.pk: [(label, getattr(o, f"n_{acc}")) for acc, label in links] for o in counted}
+        rows = [{"obj": o, "aliases": [a.name for a in getattr(o, alias_name).all()], "counts": counts[o.pk]}
+                for o in objects]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Merge {self.opts.verbose_name_plural}",
+            "opts": self.opts,
+            "rows": rows,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, self.merge_template, context)
+
+
+# ----------------------------------------------------------------------------------------- aliases
+
+class AliasInline(admin.TabularInline):
+    fields = ("name", "origin", "score", "source", "split_link")
+    readonly_fields = ("source", "split_link")
+    extra = 1
+
+    @admin.display(description="")
+    def split_link(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        opts = obj._meta
+        return format_html('<a href="{}">Split off…</a>',
+                           reverse(f"admin:{opts.app_label}_{opts.model_name}_split", args=[obj.pk]))
+
+
+class AliasAdmin(admin.ModelAdmin):
+    """Aliases of one owner model (``owner_field``), with "Split off into a new record"."""
+
+    owner_field: str = ""
+    list_display = ("name", "owner", "origin", "score", "source", "created_at")
+    list_filter = ("origin",)
+    list_per_page = 100
+    actions = ["split_off"]
+    readonly_fields = ("key", "source", "created_at")
+    split_template = "admin/split_alias_confirmation.html"
+
+    def get_list_select_related(self, request):
+        return (self.owner_field, "source")
+
+    def get_search_fields(self, request):
+        return ("name", f"{self.owner_field}__name", f"{self.owner_field}__slug")
+
+    @admin.display(description="record", ordering="owner")
+    def owner(self, obj):
+        return getattr(obj, self.owner_field)
+
+    def save_model(self, request, obj, form, change):
+        owner_model = self.model._meta.get_field(self.owner_field).related_model
+        obj.key = name_key(obj.name, record_kind(owner_model))
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        opts = self.opts
+        return [path("<int:pk>/split/", self.admin_site.admin_view(self.split_view),
+                     name=f"{opts.app_label}_{opts.model_name}_split"), *super().get_urls()]
+
+    def can_split(self, request) -> bool:
+        owner = self.model._meta.get_field(self.owner_field).related_model._meta
+        return self.has_change_permission(request) and request.user.has_perm(
+            f"{owner.app_label}.add_{owner.model_name}")
+
+    @staticmethod
+    def _owner_url(owner) -> str:
+        return reverse(f"admin:{owner._meta.app_label}_{owner._meta.model_name}_change", args=[owner.pk])
+
+    def split_view(self, request, pk):
+        alias = get_object_or_404(self.model.objects.select_related(self.owner_field), pk=pk)
+        return self._split(request, [alias])
+
+    @admin.action(description="Split off into new records…", permissions=["change"])
+    def split_off(self, request, queryset):
+        return self._split(request, list(queryset.select_related(self.owner_field)))
+
+    def _split(self, request, aliases):
+        if not self.can_split(request):
+            raise PermissionDenied
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            results = []
+            owner_admin = self.admin_site._registry.get(self.model._meta.get_field(self.owner_field).related_model)
+            with transaction.atomic():
+                for alias in aliases:
+                    result = split_alias(alias)
+                    log = owner_admin or self
+                    log.log_addition(request, result.new, f"Split off “{result.alias_name}” from "
+                                                          f"{result.original} (#{result.original.pk}).")
+                    log.log_change(request, result.original, result.message())
+                    results.append(result)
+            for result in results:
+                self.message_user(request, result.message(), messages.SUCCESS)
+            if len(results) == 1:
+                new = results[0].new
+                return HttpResponseRedirect(reverse(f"admin:{new._meta.app_label}_{new._meta.model_name}_change",
+                                                    args=[new.pk]))
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Split off aliases into new records",
+            "opts": self.opts,
+            "aliases": [(a, getattr(a, self.owner_field), self._owner_url(getattr(a, self.owner_field)))
+                        for a in aliases],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "from_action": request.POST.get("action") == "split_off",
+        }
+        return TemplateResponse(request, self.split_template, context)
+
+
+# ----------------------------------------------------------------------------------------- sources
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(admin.ModelAdmin):
+    """Imported documents are read-only: the text is what every span points into."""
+
+    list_display = ("name", "title", "status", "format", "problem_count", "imported_at", "parser_version")
+    list_filter = ("status", "format")
+    search_fields = ("name", "title")
+    date_hierarchy = "imported_at"
+    fieldsets = [
+        (None, {"fields": ["name", "title", "public_page", "status", "format", "encoding", "parser_version",
+                           "imported_at", "created_at", "path", "sha256"]}),
+        ("Problems", {"fields": ["problem_list"]}),
+        ("Text", {"classes": ["collapse"], "fields": ["text_display"]}),
+    ]
+
+    def get_queryset(self, request):
+        # the change list never needs the (large) text
+        qs = super().get_queryset(request)
+        return qs.defer("text") if request.resolver_match and request.resolver_match.url_name.endswith(
+            "changelist") else qs
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*(f.name for f in self.model._meta.concrete_fields), "public_page", "problem_list", "text_display"]
+
+    def has_add_permission(self, request):
+        return False  # documents come from `import_sources`
+
+    def has_change_permission(self, request, obj=None):
+        return False  # imported text is never edited: every span points into it
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    @admin.display(description="problems")
+    def problem_count(self, obj):
+        return len(obj.problems or [])
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
+    @admin.display(description="problems")
+    def problem_list(self, obj):
+        if not obj.problems:
+            return "none"
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>line {}: {}</li>",
+            ((p.get("line", "?"), p.get("message", p)) if isinstance(p, dict) else ("?", p) for p in obj.problems)))
+
+    @admin.display(description="text")
+    def text_display(self, obj):
+        return format_html('<pre style="white-space:pre-wrap;max-height:40em;overflow:auto">{}</pre>', obj.text)
+
+
+@admin.register(ResolutionDecision)
+class ResolutionDecisionAdmin(admin.ModelAdmin):
+    list_display = ("name", "decision", "kind", "record", "created_at")
+    list_filter = ("decision", "kind")
+    search_fields = ("name", "key")
+    readonly_fields = ("key", "created_at")
+    fields = ("kind", "name", "key", "record_id", "decision", "created_at")
+
+    _admin_names = {"force": "conflicts_force", "person": "people_person", "place": "events_place"}
+
+    @admin.display(description="record")
+    def record(self, obj):
+        url = reverse(f"admin:{self._admin_names[obj.kind]}_change", args=[obj.record_id])
+        return format_html('<a href="{}">{} #{}</a>', url, obj.kind, obj.record_id)
+
+    def save_model(self, request, obj, form, change):
+        obj.key = name_key(obj.name, obj.kind)
+        super().save_model(request, obj, form, change)
