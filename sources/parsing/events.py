@@ -210,6 +210,9 @@ _PAST_VERB = re.compile(
     r"brought|caught|built|spent|gave|forced|arrived|captured)\b")
 _REPORTING = re.compile(r"(?i)\b(?:stated|said|announced|reported|claimed|confirmed|declared|revealed|"
                         r"acknowledged|added)\b")
+# "It was the last German strategic offensive ...": a description, not a narrated event
+_DESCRIPTION = re.compile(r"^(?:It|This|That|These|They|He|She|The\s+\w+)\s+(?:was|were)\s+"
+                          r"(?:the|a|an|one\s+of)\b")
 _SEE_ALSO = re.compile(r"^\s*[-*\u2022]\s")
 
 
@@ -293,7 +296,7 @@ def _is_continuation(s: Sentence, prev_block: Block | None, block: Block, state:
         return False
     if _SPECULATION.search(text):
         return False
-    if _analysis(text):
+    if _analysis(text) or _DESCRIPTION.match(text):
         return False
     if s.block == state.block:
         return True

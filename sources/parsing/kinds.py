@@ -22,7 +22,7 @@ _OUTCOMES: list[tuple[str, re.Pattern]] = [
     ("capture", re.compile(
         r"(?i)\b(?:captur\w*|seiz\w*|overr[au]n\w*|occup(?:ied|y|ying)|liberat\w*|conquer\w*|"
         r"(?:took|taken|taking|take|gained|seized|assumed)\s+(?:full\s+|complete\s+|effective\s+)?control|"
-        r"(?<!still\s)in\s+(?:full\s+|complete\s+)?control\s+of|fell\s+to|secured|"
+        r"(?<!still\s)in\s+(?:full\s+|complete\s+)?control\s+of|fell\s+to|secured|under\s+(?!control)[\w-]+\s+control|"
         r"took\s+(?:the|over)\b|taken\s+over|took\s+over)")),
     ("withdrawal", re.compile(
         r"(?i)\b(?:withdr[ae]w\w*|withdrawal|retreat(?:ed|s)?|pulled\s+(?:back|out)|evacuated|(?<!an\s)"
@@ -36,7 +36,8 @@ _ACTIONS: list[tuple[str, re.Pattern]] = [
     ("attack", re.compile(
         r"(?i)\b(?:(?:launch\w*|beg[au]n|start\w*|mount\w*|conduct\w*|carr(?:ied|y)\s+out|initiat\w*|open\w*|"
         r"renew\w*|resum\w*|led|undertook)\s+(?:\S+\s+){0,5}?(?:attacks?|assaults?|offensives?|operations?|"
-        r"push|drive|raids?|incursions?|advance)\b|(?:re-?)?attack(?:ed|ing)|assault(?:ed|ing)|storm"
+        r"push|drive|raids?|incursions?|advance|landings?|invasion)\b|(?:offensive|attack|assault|operation|invasion|"
+        r"landing)s?\s+(?:of\s+(?:the\s+)?\S+\s+)?(?:was\s+|were\s+|had\s+)?(?:launched|began|begun|started|opened)\b|clashed|landed|(?:re-?)?attack(?:ed|ing)|assault(?:ed|ing)|storm"
         r"(?:ed|ing)|"
         r"shell(?:ed|ing)|ambush\w*|advanc(?:ed|ing)|enter(?:ed|ing)?\b|pushed\s+(?:into|out)|repel\w*|"
         r"besieg\w*|infiltrat\w*|raid(?:ed|ing)|invad\w*|broke\s+through|fought)")),

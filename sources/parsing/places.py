@@ -95,6 +95,11 @@ COUNTRIES = {
     "east germany",
     "west germany", "north vietnam", "south vietnam"
 }
+_EVENT_WORDS = {"operation", "battle", "siege", "offensive", "campaign", "war", "invasion"}
+_FROM_VERBS = {"withdrew", "withdrawn", "retreated", "fled", "expelled", "driven", "pushed", "evacuated",
+               "out", "away", "back", "advanced", "advancing", "moved", "travelled", "traveled", "returned",
+               "launched",
+               "struck", "fired", "pulled", "ousted", "routed"}
 _REGION_NOUNS = {"countryside", "governorate", "governate", "province", "oblast", "region"}
 _DEMONYM_SUFFIX = re.compile(r"(?:ian|ean|ese|ish|ist|ists|ians|ans|i)$")
 _LOC_PREPS = {
@@ -102,7 +107,7 @@ _LOC_PREPS = {
     "between", "across", "along", "past", "beyond", "within", "on", "onto", "reached", "reaching", "nearby",
     "from"
 }
-_OF_HEADS = CLASSIFIERS | {
+_OF_HEADS = CLASSIFIERS | FEATURES | {
     "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "north-east",
     "north-west", "south-east", "south-west", "outskirts", "parts", "part", "siege", "capture", "recapture",
     "fall", "vicinity", "center", "centre", "heart", "edge", "entrance", "outside", "gates", "environs",
@@ -231,7 +236,7 @@ def _cued(text: str, start: int) -> bool:
         return k >= 1 and words[k - 1] in _OF_HEADS
     if w in _LOC_PREPS:
         if w == "from":
-            return False
+            return k >= 1 and words[k - 1] in _FROM_VERBS
         if w == "to" and k >= 1 and words[k - 1] in _TO_BLOCKERS:
             return False
         return not (w == "to" and k >= 1 and words[k - 1] in ("back", "traced"))
@@ -243,7 +248,7 @@ def _excluded(name_toks: list[str], after: str, feature: bool) -> bool:
     name = " ".join(low)
     if any(w in _MONTHS for w in low) or name in COUNTRIES:
         return True
-    if low[0] in _TITLES or low[0] in _DIRECTIONS:
+    if low[0] in _TITLES or low[0] in _DIRECTIONS or low[0] in _EVENT_WORDS:
         return True
     if not feature:
         if any(part in _ORG_WORDS for w in low for part in re.split(r"[-\u2013]", w)):
