@@ -142,6 +142,12 @@ _ALTERNATIVE = re.compile(r"(?:(?:also\s+)?(?:known|called|spelled|spelt|referre
                           r"[A-Z\u0600-\u06ff]")
 
 
+# "Seoul was recaptured", "Kherson fell": a place as the subject of a capture verb
+_PASSIVE_SUBJECT = re.compile(
+    r"\s+(?:(?:was|were|had\s+been|has\s+been)\s+(?:\w+ly\s+)?(?:re-?)?(?:captured|taken|liberated|seized|"
+    r"retaken|encircled|besieged|evacuated|abandoned|shelled|bombed|occupied|surrounded|overrun|stormed)|fell)\b")
+
+
 class _Tok:
     __slots__ = ("text", "start", "end")
 
@@ -327,7 +333,8 @@ def find_places(raw: str, offset: int = 0) -> list[PlaceMention]:
             between = text[prev_place_end:start_char]
             coordinated = bool(re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:the\s+)?"
                                             r"(?:[a-z]+(?<!ed)\s+)?", between))
-        cued = _cued(text, start_char) or coordinated or prev_possessive or classified
+        cued = (_cued(text, start_char) or coordinated or prev_possessive or classified
+                or bool(_PASSIVE_SUBJECT.match(text[end_char:])))
         prev_possessive = False
         if not (feature or cued):
             prev_place_end = None

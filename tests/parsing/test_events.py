@@ -243,6 +243,8 @@ def test_kinds(sentence, expected):
      ["Bakhmut", "Soledar", "Klishchiivka"]),
     ("Gen. MacArthur flew to Tokyo with the U.S. Eighth Army.", ["Tokyo"]),
     ("The division captured Hill 303 (known as Waegwan Hill).", ["Hill 303"]),
+    ("Seoul was recaptured by UN forces on 28 September.", ["Seoul"]),
+    ("Russian forces withdrew from Izium towards Lyman.", ["Izium", "Lyman"]),
 ])
 def test_places(sentence, expected):
     assert [p.name for p in find_places(sentence)] == expected
