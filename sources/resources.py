@@ -8,6 +8,11 @@ reference and never imported.
 """
 from __future__ import annotations
 
+import datetime
+import json
+
+from django.core.exceptions import ValidationError
+from django.db.models import JSONField, TextField
 from import_export import fields, resources, widgets
 
 from sources.locking import lock_changed_fields
@@ -59,6 +64,34 @@ class NaturalKeyManyToManyWidget(widgets.ManyToManyWidget):
         return self.separator.join(str(getattr(o, self.field)) for o in value.all())
 
 
+class DateOnlyWidget(widgets.DateWidget):
+    """Dates read from XLSX arrive as datetimes at midnight: keep the date only."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            value = super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(f"“{value}” is not a date (write it as YYYY-MM-DD)") from None
+        return value.date() if isinstance(value, datetime.datetime) else value
+
+
+class JSONValueWidget(widgets.JSONWidget):
+    """JSON that survives a round trip: ``[]`` is written as ``[]``; an empty cell reads as the
+    field's empty value (``empty``), never as a NULL the column does not allow."""
+
+    def __init__(self, empty=None, **kwargs):
+        self.empty = empty
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return self.empty() if callable(self.empty) else self.empty
+        return super().clean(value, row, **kwargs)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+
 class SourcedResource(resources.ModelResource):
     """Base for resources of ``Sourced`` models: provenance columns, locks on changed rows."""
 
@@ -69,7 +102,10 @@ class SourcedResource(resources.ModelResource):
     span_end = fields.Field(attribute="span_end", column_name="span_end",
                             widget=widgets.IntegerWidget(), readonly=True)
     locked_fields = fields.Field(attribute="locked_fields", column_name="locked_fields",
-                                 widget=widgets.JSONWidget(), readonly=True)
+                                 widget=JSONValueWidget(empty=list), readonly=True)
+
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "DateField": DateOnlyWidget, "JSONField": JSONValueWidget,
+                   "TextField": widgets.CharWidget}
 
     #: related names to ``select_related``/``prefetch_related`` on export (no query per row)
     select_related: tuple[str, ...] = ("source",)
@@ -79,6 +115,15 @@ class SourcedResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = True
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, TextField) and django_field.blank:  # an empty cell is "", as for CharField
+            kwargs.update({"coerce_to_string": True, "allow_blank": True})
+        if isinstance(django_field, JSONField):
+            kwargs.setdefault("empty", django_field.default if django_field.has_default() else None)
+        return kwargs
 
     def get_queryset(self):
         return self.optimise(super().get_queryset())
@@ -93,18 +138,31 @@ class SourcedResource(resources.ModelResource):
         return queryset
 
     def import_instance(self, instance, row, **kwargs):
-        """Apply the row, then lock the fields it changed (imported records only)."""
+        """Apply the row, then lock the fields it changed (imported records only).
+
+        Many-to-many columns are checked here too, so a row reports all its bad values at once.
+        """
         importable = [f for f in self.get_import_fields() if f.attribute and not f.readonly
                       and f.column_name in row]
-        plain = [f for f in importable if not isinstance(f.widget, widgets.ManyToManyWidget)]
+        m2m = [f for f in importable if isinstance(f.widget, widgets.ManyToManyWidget)]
+        plain = [f for f in importable if f not in m2m]
         before = {f.attribute: getattr(instance, f.attribute, None) for f in plain} if instance.pk else {}
-        super().import_instance(instance, row, **kwargs)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as e:
+            errors = e.update_error_dict(errors)
+        wanted = {}
+        for f in m2m:
+            try:
+                wanted[f.attribute] = {o.pk for o in f.clean(row)}
+            except ValueError as e:
+                errors[f.attribute] = [str(e)]
+        if errors:
+            raise ValidationError(errors)
         if not instance.pk:
             return
         changed = [name for name, old in before.items() if getattr(instance, name, None) != old]
-        for f in importable:
-            if f not in plain:
-                new = {o.pk for o in f.clean(row)}
-                if new != {o.pk for o in getattr(instance, f.attribute).all()}:
-                    changed.append(f.attribute)
+        changed += [name for name, pks in wanted.items()
+                    if pks != {o.pk for o in getattr(instance, name).all()}]
         lock_changed_fields(instance, changed)
