@@ -1,16 +1,110 @@
-"""Query logic for events and places: the timeline's filtering lives here."""
+"""Query logic for events and places: the timeline's filtering lives here.
+
+Filters on many-to-many relations use ``EXISTS`` subqueries, so they combine without duplicating
+rows and without ``DISTINCT``.
+"""
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import Q
+from django.apps import apps
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections, models
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+
+
+def words_of(text: str) -> list[str]:
+    return [word for word in (text or "").split() if word]
 
 
 class EventQuerySet(models.QuerySet):
+    # Coarser dates first on a shared date ("2015", then "December 2015", then "1 December 2015"), so
+    # that a page groups events by their date as written; then document order.
+    TIMELINE_ORDER = ("date", F("precision").desc(), F("end_date").asc(nulls_first=True), "conflict_id", "order",
+                      "pk")
+
     def for_timeline(self):
-        return self.select_related("conflict", "source").order_by("date", "conflict_id", "order")
+        """Events with everything an event-list row shows, in a fixed number of queries."""
+        EventPlace = apps.get_model("events", "EventPlace")
+        return (self.select_related("conflict", "source")
+                .prefetch_related(Prefetch("place_links", queryset=EventPlace.objects.select_related("place")),
+                                  "forces", "people")
+                .order_by(*self.TIMELINE_ORDER))
+
+    def for_export(self):
+        """Like :meth:`for_timeline`; iterate with ``.iterator(chunk_size=...)`` to stream."""
+        return self.for_timeline()
+
+    def between(self, after=None, before=None):
+        """Events overlapping the days ``after``..``before`` (either may be None)."""
+        qs = self
+        if after:
+            qs = qs.filter(Q(end_date__gte=after) | Q(end_date__isnull=True, date__gte=after))
+        if before:
+            qs = qs.filter(date__lte=before)
+        return qs
+
+    def mentioning_forces(self, forces):
+        """Events naming any of ``forces`` (a queryset or list of Force) or a unit up to two levels below."""
+        through = self.model.forces.through
+        return self.filter(Exists(through.objects.filter(event=OuterRef("pk")).filter(
+            Q(force__in=forces) | Q(force__parent__in=forces) | Q(force__parent__parent__in=forces))))
+
+    def mentioning_people(self, people):
+        through = self.model.people.through
+        return self.filter(Exists(through.objects.filter(event=OuterRef("pk"), person__in=people)))
+
+    def at_places(self, places):
+        EventPlace = apps.get_model("events", "EventPlace")
+        return self.filter(Exists(EventPlace.objects.filter(event=OuterRef("pk"), place__in=places)))
+
+    def on_side(self, side):
+        """Events of the side's offensive that name a force listed for that side."""
+        through = self.model.forces.through
+        return self.filter(conflict=side.conflict_id).filter(Exists(through.objects.filter(
+            event=OuterRef("pk"), force__participations__side=side)))
+
+    def matching(self, text: str):
+        """Text search: PostgreSQL full text (English stemming, web-search syntax); elsewhere every
+        word must occur in the sentence or its section (case-insensitive)."""
+        if not words_of(text):
+            return self
+        if connections[self.db].vendor == "postgresql":
+            return self.annotate(_search=SearchVector("text", "section", config="english")).filter(
+                _search=SearchQuery(text, config="english", search_type="websearch"))
+        qs = self
+        for word in words_of(text):
+            qs = qs.filter(Q(text__icontains=word) | Q(section__icontains=word))
+        return qs
+
+    def per_day_by_side(self, conflict):
+        """Rows ``{date, lo, hi, n}``: day-precise events of ``conflict`` per day, by the lowest and
+        highest side number among the forces each event names (``None`` when it names none)."""
+        Participation = apps.get_model("conflicts", "Participation")
+        sides = Participation.objects.filter(side__conflict=conflict, force__events=OuterRef("pk")).order_by()
+        return (self.filter(conflict=conflict, precision="day")
+                .annotate(lo=Subquery(sides.order_by("side__number").values("side__number")[:1]),
+                          hi=Subquery(sides.order_by("-side__number").values("side__number")[:1]))
+                .order_by().values("date", "lo", "hi").annotate(n=Count("pk")).order_by("date"))
 
 
 class PlaceQuerySet(models.QuerySet):
     def matching(self, words: str):
         """Places whose name or any alias contains ``words`` (case-insensitive)."""
-        return self.filter(Q(name__icontains=words) | Q(aliases__name__icontains=words)).distinct()
+        PlaceAlias = apps.get_model("events", "PlaceAlias")
+        return self.filter(Q(name__icontains=words)
+                           | Exists(PlaceAlias.objects.filter(place=OuterRef("pk"), name__icontains=words)))
+
+    def for_detail(self):
+        return self.select_related("source").prefetch_related("aliases")
+
+    def by_key(self, value: str):
+        """A slug, else places whose name or alias contains it: what a reader types in a filter box."""
+        value = (value or "").strip()
+        exact = self.filter(slug=value)
+        return exact if exact.exists() else self.matching(value)
+
+
+def names_written(place, limit: int = 50) -> list[str]:
+    """How the sources wrote ``place`` where that differs from its name (bounded)."""
+    EventPlace = apps.get_model("events", "EventPlace")
+    return list(EventPlace.objects.filter(place=place).exclude(name_as_written__in=["", place.name])
+                .order_by("name_as_written").values_list("name_as_written", flat=True).distinct()[:limit])

@@ -1,0 +1,81 @@
+"""Small presentation helpers shared by the reader's pages (``{% load encyclopedia %}``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+def _belligerents(side):
+    if hasattr(side, "belligerents"):
+        return side.belligerents
+    # from ConflictQuerySet.for_detail(): all participations are prefetched; pick in Python
+    return [p for p in side.participations.all() if p.role == "belligerent"]
+
+
+@register.filter
+def side_name(side) -> str:
+    """A reader's name for a side: its label, else its first belligerents, else "side N"."""
+    if side is None:
+        return ""
+    if side.label:
+        return side.label
+    names = [p.force.name for p in _belligerents(side)]
+    if not names:
+        return f"side {side.number}"
+    return ", ".join(names[:2]) + (" and others" if len(names) > 2 else "")
+
+
+@dataclass
+class Day:
+    date: object
+    end_date: object
+    precision: str
+    events: list = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"day-{self.date:%Y-%m-%d}" + (f"-{self.end_date:%Y-%m-%d}" if self.end_date else "") + \
+            ("" if self.precision == "day" else f"-{self.precision}")
+
+
+@register.filter
+def by_day(events) -> list[Day]:
+    """Consecutive events grouped by their date as written (date, end date, precision).
+
+    A month-precise event is not put under "1 December": it gets its own "December 2015" group.
+    """
+    days: list[Day] = []
+    for event in events:
+        key = (event.date, event.end_date, event.precision)
+        if not days or (days[-1].date, days[-1].end_date, days[-1].precision) != key:
+            days.append(Day(*key))
+        days[-1].events.append(event)
+    return days
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request and url else url
+
+
+@register.filter
+def event_url(event) -> str:
+    """Where an event is shown: the timeline of its offensive on its day, at the event.
+
+    (``Event.get_absolute_url()`` points into the offensive's first page, which is paginated.)
+    """
+    query = urlencode({"offensive": event.conflict.slug, "after": event.date.isoformat(),
+                       "before": event.date.isoformat()})
+    return f"{reverse('events:timeline')}?{query}#event-{event.pk}"
+
+
+@register.filter
+def get_count(counts: dict, key) -> int:
+    """``{{ row.counts|get_count:series.key }}``: a count, 0 when absent."""
+    return counts.get(key, 0)
