@@ -1,0 +1,64 @@
+"""The offensive's infobox, shaped for the template from rows already prefetched by
+``ConflictQuerySet.for_detail()`` (no queries here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .templatetags.encyclopedia import side_name
+
+
+@dataclass
+class UnitNode:
+    participation: object
+    children: list[UnitNode] = field(default_factory=list)
+
+    @property
+    def force(self):
+        return self.participation.force
+
+
+@dataclass
+class SideBox:
+    side: object
+    name: str
+    belligerents: list
+    units: list[UnitNode]
+    commanders: list
+    strengths: list
+
+
+def unit_tree(participations) -> list[UnitNode]:
+    """Units of one side as a forest: a unit hangs under its parent force when that parent is listed
+    for the same side, otherwise it is a root. Document order is kept among siblings."""
+    nodes = {p.force_id: UnitNode(p) for p in participations}
+
+    def in_cycle(force_id) -> bool:  # an editor's mistake must not make the page recurse forever
+        seen, current = set(), force_id
+        while current in nodes and current not in seen:
+            seen.add(current)
+            current = nodes[current].participation.force.parent_id
+        return current == force_id
+
+    roots: list[UnitNode] = []
+    for force_id, node in nodes.items():
+        parent = nodes.get(node.participation.force.parent_id)
+        if parent is not None and not in_cycle(force_id):
+            parent.children.append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def side_boxes(conflict) -> list[SideBox]:
+    boxes = []
+    for side in conflict.sides.all():
+        participations = list(side.participations.all())
+        boxes.append(SideBox(
+            side=side,
+            name=side_name(side),
+            belligerents=[p for p in participations if p.role == "belligerent"],
+            units=unit_tree([p for p in participations if p.role == "unit"]),
+            commanders=list(side.command_roles.all()),
+            strengths=list(side.strengths.all()),
+        ))
+    return boxes

@@ -1,0 +1,129 @@
+"""A source document as HTML with every extracted span marked and linked to its record.
+
+Contract: :func:`highlight` escapes every character of the document (``django.utils.html.escape``)
+and adds only its own tags, so the result is safe to mark safe. Each distinct span ``[start, end)``
+gets exactly one ``<mark id="span-START-END">``, the anchor ``Sourced.source_url()`` points at.
+Spans that contain one another nest; spans that cross are split at the crossing, and the
+continuation is a ``<mark>`` without an id, so the tags always nest properly. After the end of each
+span comes a small link to each record extracted from it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+
+@dataclass(frozen=True)
+class SpanRecord:
+    start: int
+    end: int
+    kind: str     # "event", "commander", ... (shown on the link)
+    label: str    # the record's name, for the link's accessible name
+    url: str      # where the record is shown
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int  # clamped to the text
+    records: list[SpanRecord]
+
+    @property
+    def anchor(self) -> str:
+        # as written by Sourced.source_url(), even when the end had to be clamped to the text
+        return f"span-{self.records[0].start}-{self.records[0].end}"
+
+
+def _spans(text_length: int, records) -> list[_Span]:
+    grouped: dict[tuple[int, int], list[SpanRecord]] = defaultdict(list)
+    for record in records:
+        if record.start is None or record.end is None or not 0 <= record.start < min(record.end, text_length):
+            continue  # empty, or outside the text (a stale span after an edit): nothing to mark
+        grouped[(record.start, record.end)].append(record)
+    # outer spans first: by start, then longest first
+    ordered = sorted(grouped.items(), key=lambda item: (item[0][0], -item[0][1]))
+    return [_Span(start, min(end, text_length), recs) for (start, end), recs in ordered]
+
+
+def _links(span: _Span) -> str:
+    return "".join(
+        format_html('<a class="span-link" href="{}" title="{}">{}</a>', r.url, f"{r.kind}: {r.label}", r.kind)
+        for r in span.records)
+
+
+def highlight(text: str, records) -> SafeString:
+    """``text`` escaped, with ``records``' spans (``SpanRecord``) as nested ``<mark>`` elements."""
+    spans = _spans(len(text), records)
+    starts: dict[int, list[_Span]] = defaultdict(list)
+    ends: set[int] = set()
+    for span in spans:
+        starts[span.start].append(span)
+        ends.add(span.end)
+    cuts = sorted({0, len(text), *starts, *ends})
+
+    out: list[str] = []
+    stack: list[_Span] = []  # open marks, outermost first
+    for i, pos in enumerate(cuts):
+        # close the spans ending here; a crossing span below them is closed and reopened
+        if any(span.end == pos for span in stack):
+            reopen = []
+            while any(span.end == pos for span in stack):
+                span = stack.pop()
+                out.append("</mark>")
+                if span.end == pos:
+                    out.append(_links(span))
+                else:
+                    reopen.append(span)
+            for span in reversed(reopen):
+                out.append(format_html('<mark class="cont" data-span="{}">', span.anchor))
+                stack.append(span)
+        for span in starts.get(pos, ()):  # longest first, so inner marks open inside outer ones
+            out.append(format_html('<mark id="{}">', span.anchor))
+            stack.append(span)
+        if i + 1 < len(cuts):
+            out.append(escape(text[pos:cuts[i + 1]]))
+    return mark_safe("".join(out))  # noqa: S308 (every piece of text above went through escape/format_html)
+
+
+def span_records(document) -> list[SpanRecord]:
+    """Every record extracted from ``document`` that has a span: one query per record type."""
+    from conflicts.models import Conflict, Force, Participation, Side, Strength
+    from conflicts.templatetags.encyclopedia import event_url
+    from events.models import Event, EventPlace, Place
+    from people.models import CommandRole, Person
+
+    def rows(model, *related):
+        return model.objects.filter(source=document, span_start__isnull=False).select_related(*related).order_by()
+
+    def side_url(side):
+        return f"{side.conflict.get_absolute_url()}#side-{side.number}"
+
+    found: list[SpanRecord] = []
+
+    def add(obj, kind, label, url):
+        found.append(SpanRecord(obj.span_start, obj.span_end, kind, label, url))
+
+    for obj in rows(Conflict):
+        add(obj, "offensive", obj.name, obj.get_absolute_url())
+    for obj in rows(Side, "conflict"):
+        add(obj, "side", f"side {obj.number}", side_url(obj))
+    for obj in rows(Participation, "force", "side__conflict"):
+        add(obj, obj.role, obj.force.name, obj.force.get_absolute_url())
+    for obj in rows(Strength, "side__conflict"):
+        add(obj, "strength", obj.text, side_url(obj.side))
+    for obj in rows(Force):
+        add(obj, "force", obj.name, obj.get_absolute_url())
+    for obj in rows(Person):
+        add(obj, "person", obj.name, obj.get_absolute_url())
+    for obj in rows(CommandRole, "person"):
+        add(obj, "commander", obj.person.name, obj.person.get_absolute_url())
+    for obj in rows(Place):
+        add(obj, "place", obj.name, obj.get_absolute_url())
+    for obj in rows(EventPlace, "place"):
+        add(obj, "place", obj.place.name, obj.place.get_absolute_url())
+    for obj in rows(Event, "conflict"):
+        add(obj, "event", obj.text[:120], event_url(obj))
+    return found
