@@ -1,0 +1,82 @@
+"""The reader's site in a real browser: home, a filtered timeline, a commander, a source span."""
+import re
+
+import pytest
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.site.builders import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def viewport_shot(page, request, name):
+    """What a reader sees first, unscrolled (the ``screenshot`` fixture takes the full page)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{name}-viewport.png"))
+
+
+@pytest.fixture
+def world():
+    return build_world(120)
+
+
+def test_home_and_offensive_page(live_server, page, screenshot, world, request):
+    page.goto(live_server.url + "/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Offensives"
+    assert page.get_by_role("link", name=world.conflict.name, exact=True).is_visible()
+    screenshot("home")
+    page.get_by_role("link", name=world.conflict.name, exact=True).click()
+    assert page.locator("h1").inner_text() == world.conflict.name
+    assert page.locator("svg.chart rect").count() > 0
+    assert page.get_by_text("killed in action").first.is_visible()
+    screenshot("offensive")
+    viewport_shot(page, request, "offensive")
+    page.locator("#chart-heading").scroll_into_view_if_needed()
+    viewport_shot(page, request, "offensive-chart")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    screenshot("offensive-phone")
+    viewport_shot(page, request, "offensive-phone")
+    # nothing sticks out sideways on a phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_filter_timeline_then_follow_commander_and_source(live_server, page, screenshot, world, request):
+    page.goto(live_server.url + "/timeline/")
+    page.get_by_label("Kind").select_option("airstrike")
+    page.get_by_label("Words").fill("army")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"kind=airstrike"))
+    kinds = page.locator(".event .kind").all_inner_texts()
+    assert kinds and set(kinds) == {"AIRSTRIKE"}
+    screenshot("timeline-filtered")
+    viewport_shot(page, request, "timeline-filtered")
+
+    person = world.people[0]
+    page.goto(live_server.url + "/commanders/")
+    page.get_by_role("link", name=person.name, exact=True).click()
+    assert page.locator("h1").inner_text() == person.name
+    assert page.get_by_text("Supreme commander").is_visible()
+    screenshot("commander")
+
+    page.locator("table a.source-link").first.click()
+    page.wait_for_url(re.compile(r"/sources/\d+/#span-\d+-\d+"))
+    anchor = page.url.split("#", 1)[1]
+    mark = page.locator(f"mark#{anchor}")
+    assert mark.is_visible()
+    assert mark.evaluate("el => getComputedStyle(el).backgroundColor") != "rgba(0, 0, 0, 0)"
+    assert mark.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
+    screenshot("source")
+    viewport_shot(page, request, "source")
+
+
+def test_phone_timeline(live_server, page, screenshot, world, request):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/timeline/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("timeline-phone")
+    viewport_shot(page, request, "timeline-phone")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible()

@@ -1,0 +1,60 @@
+"""Every page makes a fixed number of SQL queries, whatever the amount of data.
+
+Each test builds a small world (20 events) and a ten times larger one (200 events), loads the
+same page for each, and checks that both counts are equal and within the page's bound.
+"""
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.site.builders import build_world
+
+pytestmark = pytest.mark.django_db
+
+# page -> (url builder, bound)
+PAGES = {
+    "home": (lambda w: "/", 2),
+    "offensive": (lambda w: w.conflict.get_absolute_url(), 15),
+    "offensive-filtered": (lambda w: f"{w.conflict.get_absolute_url()}?kind=capture&q=army&side={w.sides[0].pk}", 17),
+    "timeline": (lambda w: "/timeline/", 8),
+    "timeline-filtered": (lambda w: f"/timeline/?offensive={w.conflict.slug}&force={w.force.slug}"
+                                    f"&person={w.person.slug}&place={w.place.slug}&after=2015-10-01"
+                                    f"&before=2016-01-01&kind=capture&q=army", 12),
+    "timeline-last-page": (lambda w: "/timeline/?page=last", 8),
+    "commanders": (lambda w: "/commanders/", 7),
+    "commanders-filtered": (lambda w: f"/commanders/?offensive={w.conflict.slug}&fate=killed&q=Person", 8),
+    "commander": (lambda w: w.person.get_absolute_url(), 9),
+    "force": (lambda w: w.force.get_absolute_url(), 10),
+    "place": (lambda w: w.place.get_absolute_url(), 9),
+    "source": (lambda w: w.source.get_absolute_url(), 11),
+    "search": (lambda w: "/search/?q=Person", 6),
+}
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    return len(ctx)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_queries_do_not_grow_with_data(client, page, django_assert_max_num_queries):
+    url_for, bound = PAGES[page]
+    small = build_world(20)
+    small_count = queries_for(client, url_for(small))
+    large = build_world(200)
+    with django_assert_max_num_queries(bound):
+        response = client.get(url_for(large))
+    assert response.status_code == 200
+    assert queries_for(client, url_for(large)) == small_count
+
+
+def test_large_pages_are_paginated(client):
+    world = build_world(200)
+    response = client.get("/timeline/")
+    assert len(response.context["page_obj"].object_list) == 50
+    assert response.context["page_obj"].paginator.count == 200
+    response = client.get(world.conflict.get_absolute_url())
+    assert len(response.context["page_obj"].object_list) == 50
+    assert 'rel="next"' in response.content.decode()
