@@ -137,6 +137,11 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
         report.error = f"{path}{line}: {exc.message}"
         _record_failure(path, digest, data, exc, dry_run)
         return report
+    except Exception as exc:  # a parser bug on odd input: report it for this file, go on with the others
+        log.exception("parsing %s failed", path)
+        report.error = f"{path}: the parser failed on this document ({type(exc).__name__}: {exc})"
+        _record_failure(path, digest, data, ParseError(report.error.split(": ", 1)[1]), dry_run)
+        return report
     report.record, report.title = record, record.title
     report.problems = [f"{path}:{p.line}: {p.message}" for p in record.problems]
     if existing and existing.sha256 == digest and existing.parser_version == PARSER_VERSION and not force \
@@ -188,6 +193,7 @@ class _Loader:
         self.report, self.resolver = report, resolver
         self.source: SourceDocument | None = None
         self.conflict: Conflict | None = None
+        self.new_forces: list[Force] = []
 
     # -- generic upsert with locks ---------------------------------------------------------------
     def upsert(self, model: type[Model], lookup: dict, fields: dict, *, span: Span | None = None,
@@ -254,6 +260,8 @@ class _Loader:
             fields.update(span_start=span.start, span_end=span.end)
         obj = model.objects.create(source=self.source, **fields)
         self.report.counts[f"{model._meta.verbose_name_plural}:created"] += 1
+        if model is Force:
+            self.new_forces.append(obj)
         self.resolver.add((kind, obj.pk), kind, [name], context)
         return obj
 
@@ -275,6 +283,7 @@ class _Loader:
         self.load_conflict()
         sides = self.load_sides()
         self.load_events(sides)
+        self.link_new_forces_to_earlier_events()
         changed = any(n for key, n in self.report.counts.items() if not key.endswith(":unchanged"))
         if existing is None:
             self.report.status = "created"
@@ -374,15 +383,13 @@ class _Loader:
         self.prune(self.conflict.command_roles.exclude(pk__in=keep), "command role")
 
     def conflict_forces(self) -> list[tuple[int, str, list[str]]]:
-        """(pk, name, aliases) of the forces on this conflict's sides, for finding mentions."""
+        """(pk, "force", names and aliases) of the forces on this conflict's sides, for finding mentions."""
         forces = Force.objects.filter(participations__side__conflict=self.conflict).distinct()
-        return [(f.pk, f.name, [a.name for a in f.aliases.all()]) for f in forces.prefetch_related("aliases")]
+        return [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
+                for f in forces.prefetch_related("aliases")]
 
     def load_events(self, sides: dict[int, Side]) -> None:
-        # any known force may be named in the prose (Hezbollah fights in Aleppo's text, not its infobox)
-        forces = [(f.pk, f.name, [a.name for a in f.aliases.all()]) for f in Force.objects.prefetch_related("aliases")]
-        people = [(p.pk, p.name, [a.name for a in p.aliases.all()]) for p in
-                  Person.objects.filter(roles__conflict=self.conflict).distinct().prefetch_related("aliases")]
+        forces, people = self.mentions()
         seen: Counter = Counter()
         keep: list[int] = []
         for ev in self.rec.events:
@@ -396,11 +403,44 @@ class _Loader:
                 "casualties": classify.casualties(ev.text)}, span=ev.span, label=f"event {ev.date}: {ev.text[:60]}")
             keep.append(event.pk)
             self.link_places(event, ev)
+            inside = range(ev.span.start, ev.span.end)
             if "forces" not in event.locked_fields:
-                event.forces.set({pk for pk, _, _ in resolve.find_mentions(ev.text, forces)})
+                event.forces.set({pk for pk, start in forces if start in inside})
             if "people" not in event.locked_fields:
-                event.people.set({pk for pk, _, _ in resolve.find_mentions(ev.text, people)})
+                event.people.set({pk for pk, start in people if start in inside})
         self.prune(Event.objects.filter(source=self.source).exclude(pk__in=keep), "event")
+
+    def mentions(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """(pk, offset) of every force and person named in the document's prose, found in one pass.
+
+        Any known force may be named (Hezbollah fights in Aleppo's prose, not its infobox); people
+        are this offensive's commanders, so that a lone surname is not matched across wars.
+        """
+        forces = [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
+                  for f in Force.objects.prefetch_related("aliases")]
+        people = [(p.pk, "person", [p.name, *(a.name for a in p.aliases.all())])
+                  for p in Person.objects.filter(roles__conflict=self.conflict).distinct().prefetch_related("aliases")]
+        return ([(pk, start) for pk, start, _ in resolve.find_mentions(self.text, forces)],
+                [(pk, start) for pk, start, _ in resolve.find_mentions(self.text, people)])
+
+    def link_new_forces_to_earlier_events(self) -> None:
+        """A force this document introduced may be named in documents loaded before it: link those events.
+
+        The database narrows the candidates (the exact name in the text); the resolver confirms the mention.
+        """
+        everyone = None
+        for force in self.new_forces:
+            candidates = (Event.objects.exclude(source=self.source).filter(text__icontains=force.name)
+                          .exclude(forces=force).only("pk", "text", "locked_fields"))
+            for event in candidates:
+                if "forces" in event.locked_fields:
+                    continue
+                # all forces compete, so "Hezbollah" inside "Kata'ib Hezbollah" is not a mention of Hezbollah
+                everyone = everyone or [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
+                                        for f in Force.objects.prefetch_related("aliases")]
+                if any(pk == force.pk for pk, _, _ in resolve.find_mentions(event.text, everyone)):
+                    event.forces.add(force)
+                    self.report.counts["event links:created"] += 1
 
     def link_places(self, event: Event, ev) -> None:
         if "places" in event.locked_fields:
