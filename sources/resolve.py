@@ -51,6 +51,8 @@ KINDS = frozenset({"force", "person", "place"})
 
 #: Accept a fuzzy match at or above this score (0..100). See the module docstring for the gap.
 THRESHOLD = 85.0
+# the most a one-word name may score against another whose consonants differ: below THRESHOLD
+SHORT_NAME_CAP = 80.0
 #: Threshold reduction for candidates whose context overlaps the query's context.
 CONTEXT_BONUS = 2.0
 #: Added to a same-context candidate's score when ranking (tie-break only; not a threshold).
@@ -417,6 +419,11 @@ def _score(a: _Name, b: _Name) -> tuple[float, bool]:
     if a.kind == "person":
         return _person_score(a, b)
     score = _align(a, b)
+    if (score < 100 and len(a.words) == 1 and len(b.words) == 1
+            and a.words[0].cons != b.words[0].cons):
+        # one-word names: a spelling variant keeps its consonants (Tuman/Touman, Hader/Hadher); an
+        # added or changed consonant is another name (Hama/Hamra, Banes/Baneh)
+        score = min(score, SHORT_NAME_CAP)
     if score < 100 and len(a.joined) >= 6:
         joined = fuzz.ratio(a.joined, b.joined)
         if joined >= 95:          # "Kafr Haddad" / "Kafrhaddad", "Abdul Salam" / "Abdulsalam"

@@ -106,6 +106,9 @@ JOIN = [
 # (kind, a, b): different entities, or one entity under different *names* (not spellings).
 # Must score < THRESHOLD - CONTEXT_BONUS (even a shared context must not join them).
 APART = [
+    ("place", "Hama", "al-Hamra"),             # one-word names: an added consonant is another place
+    ("place", "Hama", "Al-Hamraa"),
+    ("place", "Homs", "Hums Dam"),
     ("place", "Bakhmut", "Artemovsk"),         # a renaming, not a spelling
     ("place", "Tal Ithriya", "Ithriya"),       # the hill is not the town
     ("place", "Khan Touman Ammunition Depot", "Khan Touman"),
