@@ -1,0 +1,72 @@
+"""The editors' workspace in a real browser: an editor corrects an event and readers see it."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+
+from events.models import Event
+from tests.factories import make_conflict, make_event, make_place, make_source
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-only-passphrase"
+TEXT = "= Test offensive =\n\nOn 2 May 2016, rebels captured Khan Tuman after heavy fighting.\nMore text.\n"
+
+
+@pytest.fixture
+def editor():
+    call_command("create_editors_group", verbosity=0)
+    user = User.objects.create_user("editor", password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def event():
+    source = make_source(text=TEXT)
+    conflict = make_conflict(name="Khan Tuman offensive", slug="khan-tuman-offensive")
+    start = TEXT.index("On 2 May")
+    end = TEXT.index("fighting.") + len("fighting.")
+    return make_event(conflict, places=[make_place(name="Khan Tuman", slug="khan-tuman")], source=source,
+                      span_start=start, span_end=end, text="On 2 May 2016, rebels captured Khan Tuman.")
+
+
+def test_editor_corrects_an_event_and_the_timeline_shows_it(live_server, page, screenshot, editor, event):
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("link", name="Events", exact=True).first.is_visible()
+    screenshot("admin-index")
+
+    page.locator("#events-event").get_by_role("link", name="Events").click()
+    page.locator("#searchbar").fill("Khan Tuman")
+    with page.expect_navigation():
+        page.locator("#changelist-search input[type=submit]").click()
+    screenshot("event-search")
+    assert page.locator("#result_list tbody tr").count() == 1
+    screenshot("event-changelist")
+    page.locator("#result_list tbody tr th a").first.click()
+
+    page.get_by_text("Import metadata").click()
+    assert page.locator(".source-excerpt mark").inner_text() == "On 2 May 2016, rebels captured Khan Tuman after heavy fighting."
+    page.locator("#id_text").fill("On 2 May 2016, rebels captured Khan Tuman after heavy fighting.")
+    screenshot("event-change-form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    screenshot("event-saved")
+    assert page.locator(".messagelist .success").is_visible()
+
+    event.refresh_from_db()
+    assert event.text.endswith("after heavy fighting.") and event.locked_fields == ["text"]
+
+    page.goto(live_server.url + "/timeline/")
+    assert page.get_by_text("rebels captured Khan Tuman after heavy fighting.").first.is_visible()
+    screenshot("timeline")
+
+    page.goto(live_server.url + f"/admin/events/event/{event.pk}/history/")
+    assert page.get_by_text("Changed Text").is_visible()
+    screenshot("history")
+    assert Event.objects.count() == 1
