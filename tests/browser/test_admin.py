@@ -51,8 +51,9 @@ def test_editor_corrects_an_event_and_the_timeline_shows_it(live_server, page, s
     page.locator("#result_list tbody tr th a").first.click()
 
     page.get_by_text("Import metadata").click()
-    assert page.locator(".source-excerpt mark").inner_text() == "On 2 May 2016, rebels captured Khan Tuman after heavy fighting."
-    page.locator("#id_text").fill("On 2 May 2016, rebels captured Khan Tuman after heavy fighting.")
+    sentence = "On 2 May 2016, rebels captured Khan Tuman after heavy fighting."
+    assert page.locator(".source-excerpt mark").inner_text() == sentence
+    page.locator("#id_text").fill(sentence)
     screenshot("event-change-form")
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
