@@ -14,8 +14,11 @@ EVENTS_PER_PAGE = 50
 
 
 def paginate_events(request, queryset, per_page=EVENTS_PER_PAGE):
-    """A page of ``queryset`` from ``?page=`` (out-of-range pages give the last page)."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """A page of ``queryset`` from ``?page=`` (a number or "last", as ListView takes; an out-of-range page
+    gives the last page)."""
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get("page")
+    return paginator.get_page(paginator.num_pages if number == "last" else number)
 
 
 class TimelineView(FilterView):

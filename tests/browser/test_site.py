@@ -1,7 +1,9 @@
 """The reader's site in a real browser: home, a filtered timeline, a commander, a source span."""
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 
 from tests.browser.conftest import SCREENSHOTS
 from tests.site.builders import build_world
@@ -80,3 +82,24 @@ def test_phone_timeline(live_server, page, screenshot, world, request):
     skip = page.get_by_role("link", name="Skip to content")
     assert skip.evaluate("el => el === document.activeElement")
     assert skip.is_visible()
+
+
+def test_imported_aleppo_offensive(live_server, page, screenshot, request):
+    call_command("import_sources", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Aleppo offensive (October–December 2015)", exact=True).click()
+    viewport_shot(page, request, "aleppo")
+    taheri = page.locator(".infobox li", has_text="Saeed Sayyah Taheri")
+    assert "killed in action" in taheri.inner_text()
+    page.locator("#chart-heading").scroll_into_view_if_needed()
+    viewport_shot(page, request, "aleppo-chart")
+    screenshot("aleppo")
+    soleimani = page.locator(".infobox li", has_text="Qasem Soleimani")
+    soleimani.get_by_role("link", name="source of Qasem Soleimani").click()
+    page.wait_for_url(re.compile(r"#span-"))
+    assert page.locator(f"mark#{page.url.split('#', 1)[1]}").is_visible()
+    viewport_shot(page, request, "aleppo-source")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/offensives/aleppo-offensive-october-december-2015/#timeline")
+    viewport_shot(page, request, "aleppo-timeline-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

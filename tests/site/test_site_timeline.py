@@ -1,0 +1,127 @@
+"""The timeline's filters, and its CSV and JSON export of the same filter."""
+import csv
+import datetime
+import io
+import json
+
+import pytest
+
+from events.export import COLUMNS
+from tests.factories import make_conflict, make_event, make_force, make_participation, make_person, make_side
+from tests.site.builders import EVIL, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(response):
+    return [e.pk for e in response.context["object_list"]]
+
+
+def body(response):
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+@pytest.fixture
+def world():
+    return build_world(40)
+
+
+def test_filters_narrow_the_timeline(client, world):
+    other = build_world(10)
+    assert client.get("/timeline/").context["paginator"].count == 50
+    assert set(ids(client.get(f"/timeline/?offensive={other.conflict.slug}"))) == {e.pk for e in other.events}
+    captures = client.get(f"/timeline/?offensive={world.conflict.slug}&kind=capture")
+    assert set(ids(captures)) == {e.pk for e in world.events if e.kind == "capture"}
+    person = world.people[3]
+    assert set(ids(client.get(f"/timeline/?person={person.slug}"))) == set(
+        person.events.values_list("pk", flat=True))
+    by_alias = client.get(f"/timeline/?person=Nickname+{person.pk}")
+    assert set(ids(by_alias)) == set(person.events.values_list("pk", flat=True))
+    place = world.places[2]
+    assert set(ids(client.get(f"/timeline/?place={place.slug}"))) == set(place.events.values_list("pk", flat=True))
+    assert ids(client.get("/timeline/?q=Sentence+7+in+world")) != []
+
+
+def test_date_range_overlaps_ranges(client):
+    conflict = make_conflict()
+    inside = make_event(conflict, date=datetime.date(2015, 10, 21), end_date=datetime.date(2015, 10, 22))
+    make_event(conflict, date=datetime.date(2015, 10, 1))
+    make_event(conflict, date=datetime.date(2015, 11, 1))
+    assert ids(client.get("/timeline/?after=2015-10-22&before=2015-10-30")) == [inside.pk]
+
+
+def test_force_filter_takes_units_and_side_filter_takes_participants(client):
+    conflict = make_conflict()
+    side_one, side_two = make_side(conflict), make_side(conflict)
+    army = make_force(name="Army", slug="army")
+    brigade = make_force(name="46th Brigade", parent=army)
+    rebels = make_force(name="Rebels")
+    make_participation(side_one, army)
+    make_participation(side_two, rebels)
+    by_brigade = make_event(conflict)
+    by_brigade.forces.add(brigade)
+    by_rebels = make_event(conflict)
+    by_rebels.forces.add(rebels)
+    assert ids(client.get("/timeline/?force=army")) == [by_brigade.pk]
+    assert ids(client.get("/timeline/?force=Rebel")) == [by_rebels.pk]
+    assert ids(client.get(f"/timeline/?side={side_two.pk}")) == [by_rebels.pk]
+
+
+def test_filter_inputs_have_labels(client, world):
+    html = client.get("/timeline/").content.decode()
+    for name in ("after", "before", "offensive", "side", "force", "kind", "place", "person", "q"):
+        assert f'<label for="id_{name}">' in html, name
+
+
+def test_invalid_filter_shows_errors_not_a_crash(client, world):
+    response = client.get("/timeline/?after=not-a-date")
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+
+
+def test_csv_export_has_stable_columns_and_applies_the_filter(client, world):
+    response = client.get(f"/timeline/?format=csv&offensive={world.conflict.slug}&kind=airstrike")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(body(response))))
+    assert tuple(rows[0]) == COLUMNS == ("id", "offensive", "date", "end_date", "precision", "time_of_day", "kind",
+                                         "section", "text", "places", "forces", "people", "source_url")
+    expected = [e for e in world.events if e.kind == "airstrike"]
+    assert len(rows) - 1 == len(expected)
+    first = dict(zip(COLUMNS, rows[1], strict=True))
+    assert first["kind"] == "airstrike" and first["offensive"] == world.conflict.slug
+    assert first["source_url"].startswith("http://testserver/sources/")
+    assert first["places"] and first["people"]
+
+
+def test_json_export_is_the_same_filter(client, world):
+    response = client.get(f"/timeline/?format=json&person={world.people[0].slug}")
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(body(response))
+    assert {row["id"] for row in data} == set(world.people[0].events.values_list("pk", flat=True))
+    assert all(tuple(row) == COLUMNS for row in data)
+    row = data[0]
+    assert isinstance(row["places"], list) and world.people[0].name in row["people"]
+    assert row["date"] == row["date"][:10] and row["precision"] in ("day", "month")
+
+
+def test_export_is_not_paginated_and_keeps_text_as_data(client):
+    world = build_world(120, evil=True)
+    data = json.loads(body(client.get(f"/timeline/?format=json&offensive={world.conflict.slug}")))
+    assert len(data) == 120
+    assert EVIL in data[0]["text"]  # data, not HTML: not escaped in the export
+
+
+def test_export_of_an_invalid_filter_is_a_400(client):
+    assert client.get("/timeline/?format=csv&after=nonsense").status_code == 400
+
+
+def test_empty_export(client):
+    assert json.loads(body(client.get("/timeline/?format=json"))) == []
+    assert body(client.get("/timeline/?format=csv")).strip() == ",".join(COLUMNS)
+
+
+def test_person_without_events(client):
+    person = make_person()
+    assert client.get(person.get_absolute_url()).status_code == 200
