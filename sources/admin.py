@@ -140,6 +140,10 @@ class SourcedAdminMixin:
             if is_alias:
                 f.instance.key = name_key(f.instance.name, record_kind(self.model))
         super().save_formset(request, form, formset, change)
+        # rows of a many-to-many's own table (an event's place links): the parent's field is locked
+        through_of = [m.name for m in self.model._meta.many_to_many if m.remote_field.through is formset.model]
+        if change and through_of and formset.has_changed() and lock_changed_fields(form.instance, through_of):
+            form.instance.save(update_fields=["locked_fields"])
 
     @admin.action(description="Unlock all fields (let the importer take over)", permissions=["change"])
     def unlock_all_fields(self, request, queryset):

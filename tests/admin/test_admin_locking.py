@@ -24,6 +24,8 @@ def form_data(obj, **changes):
     for name, value in model_to_dict(obj).items():
         if value is None:
             data[name] = ""
+        elif name == "places":
+            continue   # through a model of its own: edited in the inline
         elif isinstance(value, list) and name in {"forces", "people", "parents"}:
             data[name] = [str(getattr(v, "pk", v)) for v in value]
         elif isinstance(value, list | dict) and name != "locked_fields":
@@ -157,3 +159,25 @@ def test_side_inline_change_locks_the_side(editor_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     side.refresh_from_db()
     assert side.label == "Syrian government and allies" and side.locked_fields == ["label"]
+
+
+def test_editing_place_links_inline_locks_the_events_places(editor_client):
+    from tests.factories import make_place
+
+    event = imported_event()
+    khan, hill = make_place(name="Khan Tuman"), make_place(name="Hill")
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = form_data(event, **management("place_links", total=1))
+    data.update({"place_links-0-place": khan.pk, "place_links-0-name_as_written": "Khan Touman",
+                 "place_links-0-order": 0, "place_links-0-event": event.pk})
+    assert editor_client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    assert list(event.places.all()) == [khan] and event.locked_fields == ["places"]
+    # an unchanged save adds nothing
+    link = event.place_links.get()
+    data = form_data(event, **management("place_links", total=1, initial=1))
+    data.update({"place_links-0-id": link.pk, "place_links-0-place": khan.pk, "place_links-0-event": event.pk,
+                 "place_links-0-name_as_written": "Khan Touman", "place_links-0-order": 0})
+    assert editor_client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    assert event.locked_fields == ["places"] and hill.events.count() == 0
