@@ -103,3 +103,13 @@ def test_imported_aleppo_offensive(live_server, page, screenshot, request):
     page.goto(live_server.url + "/offensives/aleppo-offensive-october-december-2015/#timeline")
     viewport_shot(page, request, "aleppo-timeline-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_timeline_prints_without_chrome(live_server, page, screenshot, world, request):
+    page.goto(live_server.url + f"/offensives/{world.conflict.slug}/")
+    page.emulate_media(media="print")
+    assert not page.locator("form.filters").is_visible()
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".pagination").is_visible()
+    assert page.locator(".event").first.is_visible()
+    viewport_shot(page, request, "print")
