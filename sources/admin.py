@@ -219,16 +219,23 @@ class MergeAdminMixin:
                 self.message_user(request, result.message(), messages.SUCCESS)
                 return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
                                                     args=[keep.pk]))
-        links = []
+        counts = {o.pk: [] for o in objects}
+        pks = list(counts)
+        alias_model = alias_relation(self.model).related_model
         for rel in self.model._meta.related_objects:
-            if rel.related_model is alias_relation(self.model).related_model:
+            if rel.related_model is alias_model:
                 continue
-            accessor = rel.get_accessor_name()
-            if accessor:
-                links.append((accessor, rel.related_model._meta.verbose_name_plural))
-        counted = queryset.model._default_manager.filter(pk__in=[o.pk for o in objects]).annotate(
-            **{f"n_{acc}": Count(acc, distinct=True) for acc, _ in links})
-        counts = {o.pk: [(label, getattr(o, f"n_{acc}")) for acc, label in links] for o in counted}
+            if rel.many_to_many:   # count rows of the link table (one grouped query, no join fan-out)
+                if not rel.through._meta.auto_created:
+                    continue
+                table, fk = rel.through, rel.field.m2m_reverse_field_name()
+            else:
+                table, fk = rel.related_model, rel.field.name
+            per = dict(table._base_manager.filter(**{f"{fk}__in": pks}).order_by().values(fk)
+                       .annotate(n=Count("pk")).values_list(fk, "n"))
+            for pk in pks:
+                if per.get(pk):
+                    counts[pk].append((rel.related_model._meta.verbose_name_plural, per[pk]))
         rows = [{"obj": o, "aliases": [a.name for a in getattr(o, alias_name).all()], "counts": counts[o.pk]}
                 for o in objects]
         context = {

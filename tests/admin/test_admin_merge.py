@@ -45,6 +45,7 @@ def test_merge_two_places_through_admin(editor_client, editor):
     page = editor_client.post(url, {"action": "merge_selected", "_selected_action": [tuman.pk, touman.pk]})
     assert page.status_code == 200
     assert b"Choose the place to keep" in page.content and b"Khan Toman" in page.content
+    assert b"2 event places" in page.content
     response = editor_client.post(url, {"action": "merge_selected", "_selected_action": [tuman.pk, touman.pk],
                                         "confirm": "yes", "keep": tuman.pk})
     assert response.status_code == 302

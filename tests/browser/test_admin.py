@@ -71,3 +71,31 @@ def test_editor_corrects_an_event_and_the_timeline_shows_it(live_server, page, s
     assert page.get_by_text("Changed Text").is_visible()
     screenshot("history")
     assert Event.objects.count() == 1
+
+
+def test_editor_merges_two_places(live_server, page, screenshot, editor, event):
+    from events.models import Place
+
+    tuman = Place.objects.get(slug="khan-tuman")
+    touman = make_place(name="Khan Touman", slug="khan-touman")
+    make_event(event.conflict, places=[touman], text="On 3 May 2016, Khan Touman was shelled.")
+    page.goto(live_server.url + "/admin/login/?next=/admin/events/place/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    for place in (tuman, touman):
+        page.locator(f"input[name=_selected_action][value='{place.pk}']").check()
+    page.locator("select[name=action]").select_option("merge_selected")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Go").click()
+    assert page.get_by_text("Choose the place to keep").is_visible()
+    screenshot("merge-confirmation")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Merge into the chosen place").click()
+    assert page.locator(".messagelist .success").is_visible()
+    screenshot("merged")
+    assert list(Place.objects.values_list("name", flat=True)) == ["Khan Tuman"]
+    assert tuman.events.count() == 2 and tuman.aliases.get().name == "Khan Touman"
+    page.goto(live_server.url + f"/admin/events/place/{tuman.pk}/history/")
+    assert page.get_by_text("Merged Khan Touman").is_visible()
