@@ -47,7 +47,7 @@ class PlaceDetailView(DetailView):
     def get_context_data(self, **kwargs):
         place = self.object
         return super().get_context_data(
-            written_as=names_written(place),
+            also_written=list(dict.fromkeys([alias.name for alias in place.aliases.all()] + names_written(place))),
             offensives=Conflict.objects.at_place(place),
             page_obj=paginate_events(self.request, Event.objects.at_places([place]).for_timeline()),
             **kwargs)

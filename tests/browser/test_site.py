@@ -113,3 +113,20 @@ def test_timeline_prints_without_chrome(live_server, page, screenshot, world, re
     assert not page.locator(".pagination").is_visible()
     assert page.locator(".event").first.is_visible()
     viewport_shot(page, request, "print")
+
+
+def test_imported_commanders_forces_places(live_server, page, request):
+    call_command("import_sources", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    page.goto(live_server.url + "/commanders/")
+    page.get_by_label("Fate").select_option("killed")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"fate=killed"))
+    assert page.get_by_role("link", name="Saeed Sayyah Taheri").is_visible()
+    viewport_shot(page, request, "commanders-killed")
+    page.goto(live_server.url + "/forces/4th-mechanized-division/")
+    assert page.get_by_role("link", name="46th Brigade").is_visible()
+    viewport_shot(page, request, "force")
+    page.goto(live_server.url + "/search/?q=Khan+Tuman")
+    page.locator("#r-places + ul a").first.click()
+    assert "Khan T" in page.locator("h1").inner_text()
+    viewport_shot(page, request, "place")

@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from tests.factories import make_conflict, make_event, make_force, make_participation, make_role, make_side
+from tests.factories import make_conflict, make_event, make_force, make_participation, make_place, make_role, make_side
 from tests.site.builders import EVIL, build_world
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +194,14 @@ def test_role_without_side_and_no_source_is_shown(client):
 def test_unknown_slugs_are_404(client):
     for url in ("/offensives/nope/", "/forces/nope/", "/places/nope/", "/commanders/nope/", "/sources/999/"):
         assert client.get(url).status_code == 404
+
+
+def test_place_names_are_listed_once(client):
+    from events.models import PlaceAlias
+
+    place = make_place(name="Khan Touman")
+    PlaceAlias.objects.create(place=place, name="Khan Tuman", key="khan tuman")
+    make_event(places=[place]).place_links.update(name_as_written="Khan Tuman")
+    make_event(places=[place]).place_links.update(name_as_written="Khan Touman")
+    html = client.get(place.get_absolute_url()).content.decode()
+    assert "Also written:</span> Khan Tuman</p>" in html
