@@ -41,6 +41,21 @@ def _rows(queryset, request):
         yield event_row(event, request)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    """A CSV cell. Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP's advice
+    against CSV injection: sources are scraped web pages); the JSON export keeps text unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -51,9 +66,7 @@ def _csv(queryset, request):
     yield "\ufeff"  # so that spreadsheet programs read UTF-8
     yield writer.writerow(COLUMNS)
     for row in _rows(queryset, request):
-        yield writer.writerow([
-            "; ".join(value) if isinstance(value, list) else ("" if value is None else value)
-            for value in (row[column] for column in COLUMNS)])
+        yield writer.writerow([_cell(row[column]) for column in COLUMNS])
 
 
 def _json(queryset, request):

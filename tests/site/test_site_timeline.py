@@ -125,3 +125,11 @@ def test_empty_export(client):
 def test_person_without_events(client):
     person = make_person()
     assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(client):
+    event = make_event(text='=HYPERLINK("http://example.com","click")')
+    rows = list(csv.reader(io.StringIO(body(client.get("/timeline/?format=csv")))))
+    assert dict(zip(COLUMNS, rows[1], strict=True))["text"] == "'" + event.text
+    data = json.loads(body(client.get("/timeline/?format=json")))
+    assert data[0]["text"] == event.text
