@@ -73,7 +73,8 @@ class ForceQuerySet(models.QuerySet):
                            | Exists(ForceAlias.objects.filter(force=OuterRef("pk"), name__icontains=words)))
 
     def for_detail(self):
-        return self.select_related("parent", "source").prefetch_related("aliases")
+        """A force with its chain of parents (three levels, see the ``ancestors`` filter) and aliases."""
+        return self.select_related("parent__parent__parent", "source").prefetch_related("aliases")
 
     def by_key(self, value: str):
         """A slug, else forces whose name or alias contains it: what a reader types in a filter box."""

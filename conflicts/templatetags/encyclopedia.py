@@ -79,3 +79,15 @@ def event_url(event) -> str:
 def get_count(counts: dict, key) -> int:
     """``{{ row.counts|get_count:series.key }}``: a count, 0 when absent."""
     return counts.get(key, 0)
+
+
+@register.filter
+def ancestors(force) -> list:
+    """The force's parents, nearest first, as far as they were loaded with ``select_related`` (no queries)."""
+    chain, seen = [], {force.pk}
+    descriptor = type(force).parent
+    while descriptor.is_cached(force) and force.parent is not None and force.parent.pk not in seen:
+        force = force.parent
+        chain.append(force)
+        seen.add(force.pk)
+    return chain

@@ -205,3 +205,13 @@ def test_place_names_are_listed_once(client):
     make_event(places=[place]).place_links.update(name_as_written="Khan Touman")
     html = client.get(place.get_absolute_url()).content.decode()
     assert "Also written:</span> Khan Tuman</p>" in html
+
+
+def test_force_page_shows_its_chain_of_parents(client):
+    armed = make_force(name="Syrian Armed Forces")
+    army = make_force(name="Syrian Army", parent=armed)
+    division = make_force(name="4th Mechanized Division", parent=army)
+    brigade = make_force(name="46th Brigade", parent=division)
+    html = client.get(brigade.get_absolute_url()).content.decode()
+    assert "4th Mechanized Division</a> › <a" in html and "Syrian Army</a> › <a" in html
+    assert "Syrian Armed Forces</a>." in html
