@@ -68,6 +68,8 @@ class Conflict(Sourced):
 class Side(Sourced):
     """One side of a conflict, numbered in infobox order."""
 
+    NATURAL_KEY = ("conflict", "number")  # what the importer matches on
+
     conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="sides")
     number = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=200, blank=True,
@@ -98,6 +100,8 @@ class ForceKind(models.TextChoices):
 class Force(Sourced):
     """A state, armed force, militia, group or unit. Units hang under their parent force."""
 
+    NATURAL_KEY = ("name",)  # what the importer matches on
+
     Kind = ForceKind
 
     name = models.CharField(max_length=300)
@@ -125,6 +129,8 @@ class Force(Sourced):
 
 
 class ForceAlias(Alias):
+    KIND = "force"
+
     force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="aliases")
 
     class Meta(Alias.Meta):
@@ -139,6 +145,8 @@ class ParticipationRole(models.TextChoices):
 
 class Participation(Sourced):
     """A force on a side: as a belligerent, or as a unit listed for that side."""
+
+    NATURAL_KEY = ("side", "force", "role")  # what the importer matches on
 
     Role = ParticipationRole
 
@@ -164,6 +172,8 @@ class Participation(Sourced):
 
 class Strength(Sourced):
     """A strength entry of a side as written, with the figure parsed from it where there is one."""
+
+    NATURAL_KEY = ("side", "order")  # what the importer matches on
 
     side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="strengths")
     text = models.CharField(max_length=500)

@@ -21,6 +21,8 @@ class PlaceKind(models.TextChoices):
 
 
 class Place(Sourced):
+    NATURAL_KEY = ("name",)  # what the importer matches on
+
     Kind = PlaceKind
 
     name = models.CharField(max_length=300)
@@ -52,6 +54,8 @@ class Place(Sourced):
 
 
 class PlaceAlias(Alias):
+    KIND = "place"
+
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="aliases")
 
     class Meta(Alias.Meta):
@@ -83,6 +87,8 @@ class TimeOfDay(models.TextChoices):
 
 class Event(Sourced):
     """One dated sentence of a source: what happened, when (at its precision), and where."""
+
+    NATURAL_KEY = ("source_key",)  # what the importer matches on
 
     Kind = EventKind
 
@@ -136,6 +142,8 @@ class Event(Sourced):
 
 class EventPlace(Sourced):
     """A place named in an event's sentence, with the name as written and its span."""
+
+    NATURAL_KEY = ("event", "place")  # what the importer matches on
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="place_links")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="event_links")

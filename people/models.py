@@ -10,6 +10,8 @@ from .querysets import CommandRoleQuerySet, PersonQuerySet
 
 
 class Person(Sourced):
+    NATURAL_KEY = ("name",)  # what the importer matches on
+
     name = models.CharField(max_length=300)
     slug = models.SlugField(max_length=300, unique=True)
     notes = models.TextField(blank=True)
@@ -28,6 +30,8 @@ class Person(Sourced):
 
 
 class PersonAlias(Alias):
+    KIND = "person"
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
 
     class Meta(Alias.Meta):
@@ -44,6 +48,8 @@ class Fate(models.TextChoices):
 
 class CommandRole(Sourced):
     """A person's command in one conflict, on one side, as the infobox states it."""
+
+    NATURAL_KEY = ("conflict", "person")  # what the importer matches on
 
     Fate = Fate
 

@@ -26,7 +26,7 @@ from import_export.formats import base_formats
 
 from sources.locking import lock_changed_fields, lockable_fields, unlock_all
 from sources.merge import alias_relation, merge_records, name_key, record_kind, split_alias
-from sources.models import Alias, ResolutionDecision, SourceDocument
+from sources.models import Alias, DeletedRecord, ResolutionDecision, SourceDocument
 
 IMPORT_METADATA = ("Import metadata", {
     "classes": ["collapse"],
@@ -130,9 +130,20 @@ class SourcedAdminMixin:
             lock_changed_fields(obj, [n for n in form.changed_data if n != "locked_fields"])
         super().save_model(request, obj, form, change)
 
+    def delete_model(self, request, obj):
+        DeletedRecord.remember(obj, request.user)  # so that a re-import does not bring it back
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            DeletedRecord.remember(obj, request.user)
+        super().delete_queryset(request, queryset)
+
     def save_formset(self, request, form, formset, change):
         is_alias = issubclass(formset.model, Alias)
         for f in formset.forms:
+            if formset.can_delete and formset._should_delete_form(f) and f.instance.pk:
+                DeletedRecord.remember(f.instance, request.user)
             if not f.has_changed() or (formset.can_delete and formset._should_delete_form(f)):
                 continue
             if f.instance.pk:
@@ -420,3 +431,20 @@ class ResolutionDecisionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.key = name_key(obj.name, obj.kind)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(DeletedRecord)
+class DeletedRecordAdmin(admin.ModelAdmin):
+    """Imported records editors deleted. Deleting a row here lets the next import re-create the record."""
+
+    list_display = ("name", "model", "source", "deleted_by", "deleted_at")
+    list_filter = ("model",)
+    search_fields = ("name",)
+    readonly_fields = ("model", "key", "name", "source", "deleted_by", "deleted_at")
+    list_select_related = ("source", "deleted_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -31,7 +31,7 @@ from events.models import Event, EventPlace, Place, PlaceAlias
 from people.models import CommandRole, Person, PersonAlias
 
 from . import classify, resolve
-from .models import ResolutionDecision, SourceDocument
+from .models import DeletedRecord, ResolutionDecision, SourceDocument, natural_key
 from .parsing import PARSER_VERSION, ParseError, parse
 from .parsing.records import DocumentRecord, Span
 from .parsing.text import decode, norm
@@ -194,11 +194,22 @@ class _Loader:
         self.source: SourceDocument | None = None
         self.conflict: Conflict | None = None
         self.new_forces: list[Force] = []
+        self.deleted = set(DeletedRecord.objects.values_list("model", "key"))
+
+    def deleted_by_editor(self, model: type[Model], values: dict, label: str) -> bool:
+        """True (and reported) when an editor deleted this record: the import must not bring it back."""
+        key = natural_key(model, values)
+        if key is None or (model._meta.label_lower, key) not in self.deleted:
+            return False
+        self.report.kept.append(f"{label}: not re-created (deleted by an editor)")
+        return True
 
     # -- generic upsert with locks ---------------------------------------------------------------
     def upsert(self, model: type[Model], lookup: dict, fields: dict, *, span: Span | None = None,
-               label: str | None = None) -> Model:
-        """Create or update by natural key ``lookup``; fields an editor locked are kept and reported."""
+               label: str | None = None) -> Model | None:
+        """Create or update by natural key ``lookup``; fields an editor locked are kept and reported.
+
+        Returns None (and creates nothing) for a record an editor deleted."""
         if span is not None:
             fields = {**fields, "span_start": span.start, "span_end": span.end}
         if self.source is not None and model is not SourceDocument:
@@ -206,6 +217,8 @@ class _Loader:
         obj = model.objects.filter(**lookup).first()
         name = model._meta.verbose_name_plural
         if obj is None:
+            if self.deleted and self.deleted_by_editor(model, lookup, label or f"{model._meta.verbose_name} {lookup}"):
+                return None
             obj = model.objects.create(**lookup, **fields)
             self.report.counts[f"{name}:created"] += 1
             return obj
@@ -238,9 +251,10 @@ class _Loader:
             self.report.counts[f"{obj._meta.verbose_name_plural}:deleted"] += 1
 
     # -- entities through the resolver --------------------------------------------------------------
-    def entity(self, what: str, name: str, span: Span | None, **create_fields) -> Model:
+    def entity(self, what: str, name: str, span: Span | None, **create_fields) -> Model | None:
         """The force, person or place called ``name``: an existing one (by name, alias or a close
-        spelling) or a new one. A new spelling of a known record is kept as an alias."""
+        spelling) or a new one. A new spelling of a known record is kept as an alias. None when an
+        editor deleted the record of that name."""
         kind = what  # "force" | "person" | "place" (``kind`` in create_fields is the record's own kind)
         model, alias_model, fk = ENTITY[kind]
         context = {self.conflict.slug} if self.conflict else set()
@@ -249,11 +263,12 @@ class _Loader:
             obj = model.objects.get(pk=match.key[1])
             if norm(name) != norm(obj.name) and not alias_model.objects.filter(**{fk: obj, "name": name}).exists():
                 origin = "import" if match.exact or match.forced else "resolver"
-                alias_model.objects.create(**{fk: obj}, name=name, key=resolve.normalise(name, kind),
-                                           origin=origin, score=None if match.exact else match.score,
-                                           source=self.source)
+                alias_model.objects.create(**{fk: obj}, name=name, origin=origin, source=self.source,
+                                           score=None if match.exact else match.score)
                 self.resolver.add(match.key, kind, [name], context)
             return obj
+        if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
+            return None
         slug = self.unique_slug(model, classify.slugify(name))
         fields = {"name": name, "slug": slug, **create_fields}
         if span is not None:
@@ -327,10 +342,12 @@ class _Loader:
             first = next(iter(side_rec.belligerents), None)
             side = self.upsert(Side, {"conflict": self.conflict, "number": side_rec.number}, {},
                                span=first.span if first else None, label=f"{self.rec.title}, {side_rec.label}")
+            if side is None:
+                continue
             sides[side_rec.number] = side
             self.load_participants(side, side_rec)
             self.load_strength(side, side_rec)
-        self.prune(self.conflict.sides.exclude(number__in=list(sides)), "side")
+        self.prune(self.conflict.sides.exclude(number__in=[s.number for s in self.rec.sides]), "side")
         self.load_commanders(sides)
         return sides
 
@@ -339,20 +356,25 @@ class _Loader:
         for order, b in enumerate(side_rec.belligerents):
             force = self.entity("force", b.name, b.span,
                                 kind=classify.force_kind(b.name, listed_as_unit=False, has_parent=False))
-            part = self.upsert(Participation, {"side": side, "force": force, "role": "belligerent"},
-                               {"note": b.note or "", "name_as_written": b.name, "order": order}, span=b.span)
-            keep.append(part.pk)
+            part = force and self.upsert(Participation, {"side": side, "force": force, "role": "belligerent"},
+                                         {"note": b.note or "", "name_as_written": b.name, "order": order},
+                                         span=b.span)
+            if part is not None:
+                keep.append(part.pk)
         units: dict[str, Force] = {}
         for order, u in enumerate(side_rec.units):
             parent = units.get(u.parent) if u.parent else None
             force = self.entity("force", u.name, u.span, parent=parent,
                                 kind=classify.force_kind(u.name, listed_as_unit=True, has_parent=parent is not None))
+            if force is None:
+                continue
             units[u.name] = force
             if parent is not None and force.parent_id != parent.pk and force.pk != parent.pk:
                 self.upsert(Force, {"pk": force.pk}, {"parent": parent}, label=force.name)
             part = self.upsert(Participation, {"side": side, "force": force, "role": "unit"},
                                {"name_as_written": u.name, "order": order}, span=u.span)
-            keep.append(part.pk)
+            if part is not None:
+                keep.append(part.pk)
         self.prune(side.participations.exclude(pk__in=keep), "participation")
 
     def load_strength(self, side: Side, side_rec) -> None:
@@ -370,16 +392,18 @@ class _Loader:
                     self.report.problems.append(f"{self.path}: {c.name!r} does not look like a person's name: skipped")
                     continue
                 person = self.entity("person", c.name, c.span)
+                if person is None:
+                    continue
                 if c.alias and not person.aliases.filter(name=c.alias).exists():
-                    PersonAlias.objects.create(person=person, name=c.alias, source=self.source,
-                                               key=resolve.normalise(c.alias, "person"), origin="import")
+                    PersonAlias.objects.create(person=person, name=c.alias, source=self.source, origin="import")
                 named = resolve.find_mentions(c.role or "", forces)
                 role = self.upsert(CommandRole, {"conflict": self.conflict, "person": person}, {
                     "side": sides.get(side_rec.number), "rank": c.rank or "", "role": c.role or "",
                     "fate": CommandRole.Fate.KILLED if c.kia else CommandRole.Fate.NONE,
                     "force_id": named[0][0] if named else None, "name_as_written": c.name,
                     "order": order}, span=c.span, label=f"{c.name} in {self.rec.title}")
-                keep.append(role.pk)
+                if role is not None:
+                    keep.append(role.pk)
         self.prune(self.conflict.command_roles.exclude(pk__in=keep), "command role")
 
     def conflict_forces(self) -> list[tuple[int, str, list[str]]]:
@@ -401,6 +425,8 @@ class _Loader:
                 "time_of_day": ev.time_of_day or "", "text": ev.text, "kind": ev.kind, "section": ev.section or "",
                 "order": ev.order, "citations": list(ev.citations), "background": ev.background,
                 "casualties": classify.casualties(ev.text)}, span=ev.span, label=f"event {ev.date}: {ev.text[:60]}")
+            if event is None:
+                continue
             keep.append(event.pk)
             self.link_places(event, ev)
             inside = range(ev.span.start, ev.span.end)
@@ -448,6 +474,8 @@ class _Loader:
         keep: list[int] = []
         for order, mention in enumerate(ev.places):
             place = self.entity("place", mention.name, mention.span, kind=classify.place_kind(mention.name))
+            if place is None:
+                continue
             if any(link_place == place.pk for link_place in keep):
                 continue  # two spellings of one place in a sentence: one link
             self.upsert(EventPlace, {"event": event, "place": place},

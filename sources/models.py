@@ -5,6 +5,9 @@ the fields an editor corrected by hand, which re-imports never overwrite.
 """
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -116,12 +119,22 @@ class Alias(models.Model):
                                related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    KIND = ""  # "force" | "person" | "place": how the name is normalised
+
     class Meta:
         abstract = True
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        from sources.resolve import normalise  # pure Python; imported here to keep models import-light
+
+        self.key = normalise(self.name, self.KIND)[:300]
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "key"}
+        super().save(*args, **kwargs)
 
 
 class ResolutionDecision(models.Model):
@@ -153,3 +166,49 @@ class ResolutionDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()}: {self.name} → {self.kind} #{self.record_id}"
+
+
+def natural_key(model: type[models.Model], values: dict) -> str | None:
+    """The JSON natural key of a record of ``model`` (``model.NATURAL_KEY`` fields), from a lookup
+    dict or a record's values; related records become their primary keys. None when the model has
+    no natural key or a key field is missing from ``values``."""
+    fields = getattr(model, "NATURAL_KEY", None)
+    if not fields or any(f not in values for f in fields):
+        return None
+    return json.dumps({f: getattr(values[f], "pk", values[f]) for f in fields}, sort_keys=True, default=str)
+
+
+class DeletedRecord(models.Model):
+    """An imported record an editor deleted: re-imports must not bring it back.
+
+    Removing this row (in admin) lets the next import create the record again.
+    """
+
+    model = models.CharField(max_length=100, help_text="app_label.model of the deleted record.")
+    key = models.CharField(max_length=500, help_text="Its natural key, as the importer builds it.")
+    name = models.CharField(max_length=300, help_text="What the record was, for editors.")
+    source = models.ForeignKey(SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        constraints = [models.UniqueConstraint(fields=["model", "key"], name="deletedrecord_unique")]
+
+    def __str__(self):
+        return f"{self.model}: {self.name}"
+
+    @classmethod
+    def remember(cls, obj: models.Model, user=None) -> DeletedRecord | None:
+        """Record that an editor deleted ``obj`` (an imported record with a natural key)."""
+        if getattr(obj, "source_id", None) is None:
+            return None   # made by hand: no import would bring it back
+        key = natural_key(type(obj), {f: getattr(obj, f) for f in getattr(obj, "NATURAL_KEY", ())})
+        if key is None:
+            return None
+        record, _ = cls.objects.update_or_create(
+            model=obj._meta.label_lower, key=key,
+            defaults={"name": str(obj)[:300], "source_id": obj.source_id,
+                      "deleted_by": user if getattr(user, "pk", None) else None})
+        return record

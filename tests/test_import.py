@@ -200,3 +200,20 @@ def test_windows_encoding_bom_and_crlf(tmp_path):
     assert "\r" not in source.text and not source.text.startswith("\ufeff")
     role = CommandRole.objects.get(person__name="Qasem Soleimani")
     assert "Qasem Soleimani" in source.text[role.span_start:role.span_end]
+
+
+def test_records_an_editor_deleted_are_not_brought_back(admin_client):
+    run(ALEPPO)
+    event = Event.objects.get(text__startswith="On 28 October, Russian airstrikes")
+    role = CommandRole.objects.get(person__name="Qasem Soleimani")
+    assert admin_client.post(f"/admin/events/event/{event.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert admin_client.post(f"/admin/people/commandrole/{role.pk}/delete/", {"post": "yes"}).status_code == 302
+    output = run(ALEPPO, "--force")
+    assert not Event.objects.filter(text__startswith="On 28 October, Russian airstrikes").exists()
+    assert not CommandRole.objects.filter(person__name="Qasem Soleimani").exists()
+    assert output.count("not re-created (deleted by an editor)") == 2
+    # removing the tombstone lets the importer take over again
+    from sources.models import DeletedRecord
+    DeletedRecord.objects.all().delete()
+    run(ALEPPO, "--force")
+    assert Event.objects.filter(text__startswith="On 28 October, Russian airstrikes").exists()

@@ -87,6 +87,9 @@ def test_changelist_search_over_aliases(editor_client, name):
 
 def test_change_forms_load(editor_client):
     populate(1)
+    from events.models import Event
+    from sources.models import DeletedRecord
+    DeletedRecord.remember(Event.objects.exclude(source=None).first())
     for model, model_admin in admin.site._registry.items():
         if model._meta.app_label not in {"sources", "conflicts", "people", "events"}:
             continue

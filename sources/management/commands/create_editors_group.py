@@ -18,7 +18,7 @@ NO_DELETE = ("view", "add", "change")
 
 #: app label -> model -> actions
 PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "sources": {"sourcedocument": ("view",), "resolutiondecision": ALL},
+    "sources": {"sourcedocument": ("view",), "resolutiondecision": ALL, "deletedrecord": ("view", "delete")},
     "conflicts": {"conflict": NO_DELETE, "side": ALL, "force": ALL, "forcealias": ALL, "participation": ALL,
                   "strength": ALL},
     "people": {"person": ALL, "personalias": ALL, "commandrole": ALL},
