@@ -7,7 +7,14 @@ from django.db import IntegrityError, transaction
 from conflicts.models import Side
 from events.models import Event
 from tests.factories import (
-    make_conflict, make_event, make_force, make_participation, make_person, make_place, make_role, make_side,
+    make_conflict,
+    make_event,
+    make_force,
+    make_participation,
+    make_person,
+    make_place,
+    make_role,
+    make_side,
     make_source,
 )
 
