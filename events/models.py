@@ -1,6 +1,8 @@
 """Dated events of an offensive and the places they happened at."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.db import models
 from django.urls import reverse
 
@@ -137,7 +139,10 @@ class Event(Sourced):
         return f"{self.date:%Y-%m-%d}: {self.text[:80]}"
 
     def get_absolute_url(self):
-        return f"{reverse('conflicts:detail', args=[self.conflict.slug])}#event-{self.pk}"
+        """The timeline of its offensive on its day, at the event (offensive pages are paginated)."""
+        query = urlencode({"offensive": self.conflict.slug, "after": self.date.isoformat(),
+                           "before": self.date.isoformat()})
+        return f"{reverse('events:timeline')}?{query}#event-{self.pk}"
 
 
 class EventPlace(Sourced):

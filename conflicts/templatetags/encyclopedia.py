@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
 
 register = template.Library()
 
@@ -66,13 +64,8 @@ def absolute(context, url):
 
 @register.filter
 def event_url(event) -> str:
-    """Where an event is shown: the timeline of its offensive on its day, at the event.
-
-    (``Event.get_absolute_url()`` points into the offensive's first page, which is paginated.)
-    """
-    query = urlencode({"offensive": event.conflict.slug, "after": event.date.isoformat(),
-                       "before": event.date.isoformat()})
-    return f"{reverse('events:timeline')}?{query}#event-{event.pk}"
+    """Where an event is shown (``Event.get_absolute_url``)."""
+    return event.get_absolute_url()
 
 
 @register.filter
