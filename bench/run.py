@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 def setup_django(db_path: Path) -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{db_path}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")  # the test client's host
     import django
 
     django.setup()
