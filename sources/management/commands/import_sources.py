@@ -142,9 +142,9 @@ class _Progress:
         self.count += 1
         filled = int(30 * self.count / self.total)
         self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total} {label[:40]:40}",
-                          ending="")
+                          style_func=str, ending="")  # stderr's default style is the error colour
         self.stream.flush()
 
     def done(self) -> None:
         if self.enabled:
-            self.stream.write("")
+            self.stream.write("", style_func=str)
