@@ -111,6 +111,24 @@ def read_and_parse(path: Path, *, fmt: str = "auto", known_forces: Iterable[str]
     return data, text, encoding, parse(text, name=path.name, format=fmt, known_forces=known_forces)
 
 
+def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = ()) -> DocumentReport:
+    """Read and parse one document without touching the database (status ``parsed`` or ``failed``)."""
+    report = DocumentReport(path=str(path), name=path.name)
+    try:
+        *_, report.record = read_and_parse(path, fmt=fmt, known_forces=known_forces)
+    except OSError as exc:
+        report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
+    except ParseError as exc:
+        report.error = f"{path}{f':{exc.line}' if exc.line else ''}: {exc.message}"
+    except Exception as exc:  # a parser bug on odd input
+        log.debug("parsing %s failed", path, exc_info=True)
+        report.error = f"{path}: the parser failed on this document ({type(exc).__name__}: {exc})"
+    else:
+        report.status, report.title = "parsed", report.record.title
+        report.problems = [f"{path}:{p.line}: {p.message}" for p in report.record.problems]
+    return report
+
+
 def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: bool = False,
                 resolver: resolve.Resolver | None = None, known_forces: Iterable[str] | None = None,
                 record: DocumentRecord | None = None) -> DocumentReport:
@@ -138,7 +156,7 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
         _record_failure(path, digest, data, exc, dry_run)
         return report
     except Exception as exc:  # a parser bug on odd input: report it for this file, go on with the others
-        log.exception("parsing %s failed", path)
+        log.debug("parsing %s failed", path, exc_info=True)
         report.error = f"{path}: the parser failed on this document ({type(exc).__name__}: {exc})"
         _record_failure(path, digest, data, ParseError(report.error.split(": ", 1)[1]), dry_run)
         return report
@@ -158,7 +176,7 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
     except _Rollback:
         pass
     except Exception as exc:  # a database error must not stop the other documents
-        log.exception("loading %s failed", path)
+        log.debug("loading %s failed", path, exc_info=True)
         report.status = "failed"
         report.error = f"{path}: could not be loaded: {exc}"
         report.counts.clear()  # rolled back: nothing of it was written

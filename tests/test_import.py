@@ -217,3 +217,17 @@ def test_records_an_editor_deleted_are_not_brought_back(admin_client):
     DeletedRecord.objects.all().delete()
     run(ALEPPO, "--force")
     assert Event.objects.filter(text__startswith="On 28 October, Russian airstrikes").exists()
+
+
+def test_unmigrated_database_stops_a_real_import_and_parses_only_on_a_dry_run(monkeypatch):
+    from sources.management.commands.import_sources import Command
+
+    monkeypatch.setattr(Command, "unapplied_migrations", staticmethod(lambda: ["sources.0099"]))
+    with pytest.raises(CommandError, match="run `python manage.py migrate` first"):
+        run(ALEPPO)
+    out = io.StringIO()
+    call_command("import_sources", str(ALEPPO), "--dry-run", "--json", "--no-progress", stdout=out,
+                 stderr=io.StringIO())
+    (doc,) = json.loads(out.getvalue())
+    assert len(doc["events"]) == 71
+    assert SourceDocument.objects.count() == 0

@@ -36,10 +36,20 @@ def run_django(settings: str, env: dict, *args: str) -> subprocess.CompletedProc
                           capture_output=True, text=True, timeout=120)
 
 
-def test_secret_key_required_when_debug_is_off():
-    result = run_django("config.settings.base", {}, "check")
+def test_production_requires_the_secret_key_from_the_environment():
+    result = run_django("config.settings.production", {"DJANGO_ALLOWED_HOSTS": "x.example"}, "check")
     assert result.returncode != 0
     assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_workstation_key_is_random_private_and_kept(tmp_path):
+    from config.settings.base import local_secret_key
+
+    path = tmp_path / "var" / "secret_key"
+    key = local_secret_key(path)
+    assert len(key) >= 50 and local_secret_key(path) == key
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert local_secret_key(tmp_path / "other") != key
 
 
 def test_debug_is_off_unless_asked():

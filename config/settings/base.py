@@ -3,7 +3,7 @@
 | variable | meaning | default |
 | --- | --- | --- |
 | ``DATABASE_URL`` | ``sqlite:///var/db.sqlite3`` or ``postgres://user:pass@host:5432/name`` | SQLite under ``var/`` |
-| ``DJANGO_SECRET_KEY`` | the secret key; required unless ``DJANGO_DEBUG`` is on | none |
+| ``DJANGO_SECRET_KEY`` | the secret key; required by ``production`` | a random key made once in ``var/secret_key`` |
 | ``DJANGO_DEBUG`` | ``1``/``true`` turns debug on | off |
 | ``DJANGO_ALLOWED_HOSTS`` | comma-separated host names | ``localhost,127.0.0.1`` with debug on, else none |
 | ``DJANGO_CSRF_TRUSTED_ORIGINS`` | comma-separated origins (``https://example.org``) | none |
@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
-from django.core.exceptions import ImproperlyConfigured
 
 from config.database import parse_database_url
 
@@ -37,12 +35,28 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DEBUG")
 
-SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "Set DJANGO_SECRET_KEY (or turn DJANGO_DEBUG on for a development-only key).")
-    SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105 (only with DEBUG on)
+
+
+def local_secret_key(path: Path) -> str:
+    """This checkout's own random key, made on first use in ``var/`` (ignored by git, mode 0600).
+
+    For ``manage.py`` on a workstation; ``config.settings.production`` requires the key from the
+    environment instead.
+    """
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(key + "\n")
+        return key
+
+
+SECRET_KEY = env("SECRET_KEY") or local_secret_key(BASE_DIR / "var" / "secret_key")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from sources import load
 from sources.parsing import ParseError, detect_format
@@ -41,15 +43,23 @@ class Command(BaseCommand):
             raise CommandError("No documents found in " + ", ".join(str(p) for p in paths or ["fixtures/sources"]))
         # Messages go to stderr when stdout carries JSON.
         out = self.stderr if json else self.stdout
+        migrated = not self.unapplied_migrations()
+        if not migrated and not dry_run:
+            raise CommandError("The database has unapplied migrations: run `python manage.py migrate` first.")
+        if not migrated:
+            out.write(self.style.WARNING("The database is not migrated: documents are parsed only, not loaded."))
         progress = _Progress(len(files), self.stderr, enabled=not no_progress and sys.stderr.isatty())
-        resolver = load.build_resolver()
+        resolver = load.build_resolver() if migrated else None
         learned: list[str] = []       # force names from this run's documents, for splitting plain runs
         reports: dict[Path, load.DocumentReport] = {}
         for path in self.load_order(files, fmt):
             progress.step(path.name)
-            known = None if not learned else [*load.known_force_names(), *learned]
-            report = load.import_file(path, fmt=fmt, dry_run=dry_run, force=force, resolver=resolver,
-                                      known_forces=known)
+            if not migrated:
+                report = load.parse_file(path, fmt=fmt, known_forces=learned)
+            else:
+                known = None if not learned else [*load.known_force_names(), *learned]
+                report = load.import_file(path, fmt=fmt, dry_run=dry_run, force=force, resolver=resolver,
+                                          known_forces=known)
             reports[path] = report
             if report.record is not None:
                 learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
@@ -58,13 +68,18 @@ class Command(BaseCommand):
         if json:
             for r in ordered:
                 if r.record is None and r.ok:  # unchanged: not re-parsed for loading, parse for the output
-                    r.record = load.read_and_parse(Path(r.path), fmt=fmt, known_forces=load.known_force_names())[3]
+                    r.record = load.parse_file(Path(r.path), fmt=fmt, known_forces=load.known_force_names()).record
             payload = [to_json(r.record, r.path) for r in ordered if r.record is not None]
             self.stdout.write(_json_dumps(payload))
         self.print_summary(ordered, out, dry_run)
         failed = [r for r in ordered if not r.ok]
         if failed:
             raise CommandError(f"{len(failed)} of {len(ordered)} documents failed (listed above).")
+
+    @staticmethod
+    def unapplied_migrations() -> list:
+        executor = MigrationExecutor(connection)
+        return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
     @staticmethod
     def collect(paths: list[Path]) -> list[Path]:
@@ -103,7 +118,8 @@ class Command(BaseCommand):
             status = {"failed": style.ERROR, "unchanged": style.NOTICE}.get(r.status, style.SUCCESS)(f"{r.status:9}")
             out.write(f"{r.name:{width}}  {status}  " + "  ".join(f"{n:>9}" for n in row))
         docs = Counter(r.status for r in reports)
-        out.write("\nDocuments: " + ", ".join(f"{docs[s]} {s}" for s in ("created", "updated", "unchanged", "failed"))
+        statuses = ("created", "updated", "unchanged", "failed") if "parsed" not in docs else ("parsed", "failed")
+        out.write("\nDocuments: " + ", ".join(f"{docs[s]} {s}" for s in statuses)
                   + f". Records: {totals['created']} created, {totals['updated']} updated, "
                     f"{totals['unchanged']} unchanged, {totals['kept']} editor's changes kept."
                   + (" Dry run: nothing was written." if dry_run else ""))
