@@ -103,26 +103,32 @@ def known_force_names() -> list[str]:
     return [*Force.objects.values_list("name", flat=True), *ForceAlias.objects.values_list("name", flat=True)]
 
 
-def read_and_parse(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = ()) -> tuple[bytes, str, str,
-                                                                                               DocumentRecord]:
-    """Read and parse one file: (bytes, text, encoding, record). Raises ``ParseError`` or ``OSError``."""
-    data = path.read_bytes()
-    text, encoding = decode(data)
-    return data, text, encoding, parse(text, name=path.name, format=fmt, known_forces=known_forces)
+def _parse(path: Path, data: bytes, fmt: str, known_forces: Iterable[str]) -> tuple[str, str, DocumentRecord]:
+    """(text, encoding, record) of a file's bytes. Raises ``ParseError`` with a message that names the
+    problem; a parser bug on odd input becomes a ``ParseError`` too, so one file never stops the others."""
+    try:
+        text, encoding = decode(data)
+        return text, encoding, parse(text, name=path.name, format=fmt, known_forces=known_forces)
+    except ParseError:
+        raise
+    except Exception as exc:
+        log.debug("parsing %s failed", path, exc_info=True)
+        raise ParseError(f"the parser failed on this document ({type(exc).__name__}: {exc})") from exc
+
+
+def _error(path: Path, exc: ParseError) -> str:
+    return f"{path}{f':{exc.line}' if exc.line else ''}: {exc.message}"
 
 
 def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = ()) -> DocumentReport:
     """Read and parse one document without touching the database (status ``parsed`` or ``failed``)."""
     report = DocumentReport(path=str(path), name=path.name)
     try:
-        *_, report.record = read_and_parse(path, fmt=fmt, known_forces=known_forces)
+        _, _, report.record = _parse(path, path.read_bytes(), fmt, known_forces)
     except OSError as exc:
         report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
     except ParseError as exc:
-        report.error = f"{path}{f':{exc.line}' if exc.line else ''}: {exc.message}"
-    except Exception as exc:  # a parser bug on odd input
-        log.debug("parsing %s failed", path, exc_info=True)
-        report.error = f"{path}: the parser failed on this document ({type(exc).__name__}: {exc})"
+        report.error = _error(path, exc)
     else:
         report.status, report.title = "parsed", report.record.title
         report.problems = [f"{path}:{p.line}: {p.message}" for p in report.record.problems]
@@ -130,9 +136,13 @@ def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (
 
 
 def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: bool = False,
-                resolver: resolve.Resolver | None = None, known_forces: Iterable[str] | None = None,
-                record: DocumentRecord | None = None) -> DocumentReport:
-    """Read, parse and load one document in its own transaction; errors go into the report."""
+                resolver: resolve.Resolver | None = None,
+                known_forces: Iterable[str] | None = None) -> DocumentReport:
+    """Read, parse and load one document in its own transaction; errors go into the report.
+
+    ``resolver`` may be shared across documents; it learns the names a document adds, so after a
+    dry run or a failed document (rolled back) the caller must not reuse it.
+    """
     report = DocumentReport(path=str(path), name=path.name)
     try:
         data = path.read_bytes()
@@ -142,30 +152,18 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
     digest = sha256(data)
     existing = SourceDocument.objects.filter(name=path.name).first()
     if (existing and not force and existing.sha256 == digest and existing.parser_version == PARSER_VERSION
-            and existing.status == SourceDocument.Status.IMPORTED and record is None):
+            and existing.status == SourceDocument.Status.IMPORTED):
         report.status, report.title = "unchanged", existing.title
         return report
     try:
-        text, encoding = decode(data)
-        if record is None:
-            record = parse(text, name=path.name, format=fmt,
-                           known_forces=known_force_names() if known_forces is None else known_forces)
+        text, encoding, record = _parse(path, data, fmt,
+                                        known_force_names() if known_forces is None else known_forces)
     except ParseError as exc:
-        line = f":{exc.line}" if exc.line else ""
-        report.error = f"{path}{line}: {exc.message}"
+        report.error = _error(path, exc)
         _record_failure(path, digest, data, exc, dry_run)
-        return report
-    except Exception as exc:  # a parser bug on odd input: report it for this file, go on with the others
-        log.debug("parsing %s failed", path, exc_info=True)
-        report.error = f"{path}: the parser failed on this document ({type(exc).__name__}: {exc})"
-        _record_failure(path, digest, data, ParseError(report.error.split(": ", 1)[1]), dry_run)
         return report
     report.record, report.title = record, record.title
     report.problems = [f"{path}:{p.line}: {p.message}" for p in record.problems]
-    if existing and existing.sha256 == digest and existing.parser_version == PARSER_VERSION and not force \
-            and existing.status == SourceDocument.Status.IMPORTED:
-        report.status = "unchanged"
-        return report
     try:
         with transaction.atomic():
             loader = _Loader(record, text, path, digest, encoding, report,
@@ -181,9 +179,6 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
         report.error = f"{path}: could not be loaded: {exc}"
         report.counts.clear()  # rolled back: nothing of it was written
         report.kept.clear()
-    if resolver is not None and (dry_run or report.status == "failed"):
-        # the rolled-back transaction may have taught the shared resolver names that no longer exist
-        resolver.__dict__.update(build_resolver().__dict__)
     return report
 
 

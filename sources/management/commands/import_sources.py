@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 known = None if not learned else [*load.known_force_names(), *learned]
                 report = load.import_file(path, fmt=fmt, dry_run=dry_run, force=force, resolver=resolver,
                                           known_forces=known)
+                if dry_run or not report.ok:
+                    resolver = load.build_resolver()  # it learned names that were rolled back
             reports[path] = report
             if report.record is not None:
                 learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
