@@ -19,8 +19,6 @@ from django.utils.safestring import SafeString
 from events.models import Event
 from events.templatetags.precision import format_date
 
-from .templatetags.encyclopedia import side_name
-
 # Readable on white (contrast of at least 3:1 for graphics), distinguishable in greyscale print.
 SIDE_COLOURS = ("#1b5e9c", "#b3261e", "#1e7b34", "#6b3fa0", "#8a5a00", "#00697a")
 SEVERAL_COLOUR = "#b35c00"
@@ -67,7 +65,7 @@ class EventsChart:
 
 
 def _series(sides) -> list[Series]:
-    series = [Series(f"side-{side.number}", side_name(side), SIDE_COLOURS[i % len(SIDE_COLOURS)])
+    series = [Series(f"side-{side.number}", side.display_name, SIDE_COLOURS[i % len(SIDE_COLOURS)])
               for i, side in enumerate(sides)]
     series.append(Series("several", "several sides", SEVERAL_COLOUR))
     series.append(Series("none", "no side named", NEUTRAL_COLOUR))

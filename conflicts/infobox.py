@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .templatetags.encyclopedia import side_name
-
 
 @dataclass
 class UnitNode:
@@ -55,7 +53,7 @@ def side_boxes(conflict) -> list[SideBox]:
         participations = list(side.participations.all())
         boxes.append(SideBox(
             side=side,
-            name=side_name(side),
+            name=side.display_name,
             belligerents=[p for p in participations if p.role == "belligerent"],
             units=unit_tree([p for p in participations if p.role == "unit"]),
             commanders=list(side.command_roles.all()),

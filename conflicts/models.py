@@ -4,7 +4,8 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from sources.models import Alias, Precision, Sourced
+from sources.models import Alias, Sourced
+from sources.precision import Precision
 
 from .querysets import ConflictQuerySet, ForceQuerySet
 
@@ -86,6 +87,20 @@ class Side(Sourced):
 
     def __str__(self):
         return f"{self.conflict}: {self.label or f'side {self.number}'}"
+
+    @property
+    def display_name(self) -> str:
+        """A reader's name for the side: its label, else its first two belligerents, else "side N".
+
+        Reads ``participations`` (belligerents first, in order): querysets that list sides prefetch
+        ``participations`` with their forces, so this costs no query there.
+        """
+        if self.label:
+            return self.label
+        names = [p.force.name for p in self.participations.all() if p.role == ParticipationRole.BELLIGERENT]
+        if not names:
+            return f"side {self.number}"
+        return ", ".join(names[:2]) + (" and others" if len(names) > 2 else "")
 
 
 class ForceKind(models.TextChoices):

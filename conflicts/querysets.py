@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from sources.querysets import AliasedQuerySet
+
 
 def count_of(model_label: str, fk: str):
     """A correlated ``COUNT`` of ``model_label`` rows pointing at the outer row through ``fk``.
@@ -65,22 +67,10 @@ class ConflictQuerySet(models.QuerySet):
                            | Q(summary__icontains=words))
 
 
-class ForceQuerySet(models.QuerySet):
-    def matching(self, words: str):
-        """Forces whose name or any alias contains ``words`` (case-insensitive)."""
-        ForceAlias = apps.get_model("conflicts", "ForceAlias")
-        return self.filter(Q(name__icontains=words)
-                           | Exists(ForceAlias.objects.filter(force=OuterRef("pk"), name__icontains=words)))
-
+class ForceQuerySet(AliasedQuerySet):
     def for_detail(self):
         """A force with its chain of parents (three levels, see the ``ancestors`` filter) and aliases."""
         return self.select_related("parent__parent__parent", "source").prefetch_related("aliases")
-
-    def by_key(self, value: str):
-        """A slug, else forces whose name or alias contains it: what a reader types in a filter box."""
-        value = (value or "").strip()
-        exact = self.filter(slug=value)
-        return exact if exact.exists() else self.matching(value)
 
 
 def participations_of(force, limit: int = 100):

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from import_export import fields
 
-from events.resources import AliasNamesField
-from sources.resources import NaturalKeyWidget, SourcedResource
+from sources.resources import AliasNamesField, NaturalKeyWidget, SourcedResource
 
 from .models import Force
 

@@ -17,15 +17,13 @@ from .models import Event, Place
 
 class SideChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        from conflicts.templatetags.encyclopedia import side_name
-
-        return f"{obj.conflict.name}: {side_name(obj)}"
+        return f"{obj.conflict.name}: {obj.display_name}"
 
 
 def side_choices(conflict=None):
     qs = Side.objects.select_related("conflict").prefetch_related(
-        Prefetch("participations", queryset=Participation.objects.filter(role="belligerent")
-                 .select_related("force").order_by("order", "pk"), to_attr="belligerents"),
+        Prefetch("participations", queryset=Participation.objects.filter(role=Participation.Role.BELLIGERENT)
+                 .select_related("force").order_by("order", "pk")),
     ).order_by("conflict__start_date", "conflict__name", "number")
     return qs.filter(conflict=conflict) if conflict is not None else qs
 

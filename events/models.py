@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from django.db import models
 from django.urls import reverse
 
-from sources.models import Alias, Precision, Sourced
+from sources.models import Alias, Sourced
+from sources.precision import Precision
 
 from .querysets import EventQuerySet, PlaceQuerySet
 

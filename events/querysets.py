@@ -10,6 +10,8 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
+from sources.querysets import AliasedQuerySet
+
 
 def words_of(text: str) -> list[str]:
     return [word for word in (text or "").split() if word]
@@ -86,21 +88,9 @@ class EventQuerySet(models.QuerySet):
                 .order_by().values("date", "lo", "hi").annotate(n=Count("pk")).order_by("date"))
 
 
-class PlaceQuerySet(models.QuerySet):
-    def matching(self, words: str):
-        """Places whose name or any alias contains ``words`` (case-insensitive)."""
-        PlaceAlias = apps.get_model("events", "PlaceAlias")
-        return self.filter(Q(name__icontains=words)
-                           | Exists(PlaceAlias.objects.filter(place=OuterRef("pk"), name__icontains=words)))
-
+class PlaceQuerySet(AliasedQuerySet):
     def for_detail(self):
         return self.select_related("source").prefetch_related("aliases")
-
-    def by_key(self, value: str):
-        """A slug, else places whose name or alias contains it: what a reader types in a filter box."""
-        value = (value or "").strip()
-        exact = self.filter(slug=value)
-        return exact if exact.exists() else self.matching(value)
 
 
 def names_written(place, limit: int = 50) -> list[str]:

@@ -5,21 +5,9 @@ from import_export import fields
 
 from conflicts.models import Conflict, Force
 from people.models import Person
-from sources.resources import NaturalKeyManyToManyWidget, NaturalKeyWidget, SourcedResource
+from sources.resources import AliasNamesField, NaturalKeyManyToManyWidget, NaturalKeyWidget, SourcedResource
 
 from .models import Event, Place
-
-
-class AliasNamesField(fields.Field):
-    """Export-only column of a record's alias names, ``|``-separated (edit aliases in admin)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(attribute="aliases", column_name="aliases", readonly=True, **kwargs)
-
-    def get_value(self, obj):
-        if obj.pk is None:
-            return ""
-        return "|".join(a.name for a in obj.aliases.all())
 
 
 class EventResource(SourcedResource):
@@ -59,4 +47,4 @@ class PlaceResource(SourcedResource):
         clean_model_instances = True
 
 
-__all__ = ["AliasNamesField", "EventResource", "PlaceResource"]
+__all__ = ["EventResource", "PlaceResource"]

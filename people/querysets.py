@@ -5,20 +5,10 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from sources.querysets import AliasedQuerySet
 
-class PersonQuerySet(models.QuerySet):
-    def matching(self, words: str):
-        """People whose name or any alias contains ``words`` (case-insensitive)."""
-        PersonAlias = apps.get_model("people", "PersonAlias")
-        return self.filter(Q(name__icontains=words)
-                           | Exists(PersonAlias.objects.filter(person=OuterRef("pk"), name__icontains=words)))
 
-    def by_key(self, value: str):
-        """A slug, else people whose name or alias contains it: what a reader types in a filter box."""
-        value = (value or "").strip()
-        exact = self.filter(slug=value)
-        return exact if exact.exists() else self.matching(value)
-
+class PersonQuerySet(AliasedQuerySet):
     def _with_role(self, **lookups):
         CommandRole = apps.get_model("people", "CommandRole")
         return self.filter(Exists(CommandRole.objects.filter(person=OuterRef("pk"), **lookups)))

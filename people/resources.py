@@ -4,8 +4,7 @@ from __future__ import annotations
 from import_export import fields
 
 from conflicts.models import Conflict, Force, Side
-from events.resources import AliasNamesField
-from sources.resources import NaturalKeyWidget, SourcedResource
+from sources.resources import AliasNamesField, NaturalKeyWidget, SourcedResource
 
 from .models import CommandRole, Person
 

@@ -24,9 +24,10 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from sources.entities import entity, entity_of
 from sources.locking import lock_changed_fields, lockable_fields, unlock_all
-from sources.merge import alias_relation, merge_records, name_key, record_kind, split_alias
-from sources.models import Alias, DeletedRecord, ResolutionDecision, SourceDocument
+from sources.merge import merge_records, split_alias
+from sources.models import DeletedRecord, ResolutionDecision, SourceDocument
 
 IMPORT_METADATA = ("Import metadata", {
     "classes": ["collapse"],
@@ -140,7 +141,6 @@ class SourcedAdminMixin:
         super().delete_queryset(request, queryset)
 
     def save_formset(self, request, form, formset, change):
-        is_alias = issubclass(formset.model, Alias)
         for f in formset.forms:
             if formset.can_delete and formset._should_delete_form(f) and f.instance.pk:
                 DeletedRecord.remember(f.instance, request.user)
@@ -148,8 +148,6 @@ class SourcedAdminMixin:
                 continue
             if f.instance.pk:
                 lock_changed_fields(f.instance, [n for n in f.changed_data if n != "locked_fields"])
-            if is_alias:
-                f.instance.key = name_key(f.instance.name, record_kind(self.model))
         super().save_formset(request, form, formset, change)
         # rows of a many-to-many's own table (an event's place links): the parent's field is locked
         through_of = [m.name for m in self.model._meta.many_to_many if m.remote_field.through is formset.model]
@@ -212,7 +210,7 @@ class MergeAdminMixin:
         return actions
 
     def merge_selected(self, request, queryset):
-        alias_name = alias_relation(self.model).get_accessor_name()
+        alias_name = entity_of(self.model).aliases
         objects = list(queryset.order_by("pk").prefetch_related(alias_name))
         if len(objects) < 2:
             self.message_user(request, "Select at least two records to merge.", messages.WARNING)
@@ -232,7 +230,7 @@ class MergeAdminMixin:
                                                     args=[keep.pk]))
         counts = {o.pk: [] for o in objects}
         pks = list(counts)
-        alias_model = alias_relation(self.model).related_model
+        alias_model = entity_of(self.model).alias_model
         for rel in self.model._meta.related_objects:
             if rel.related_model is alias_model:
                 continue
@@ -296,11 +294,6 @@ class AliasAdmin(admin.ModelAdmin):
     @admin.display(description="record", ordering="owner")
     def owner(self, obj):
         return getattr(obj, self.owner_field)
-
-    def save_model(self, request, obj, form, change):
-        owner_model = self.model._meta.get_field(self.owner_field).related_model
-        obj.key = name_key(obj.name, record_kind(owner_model))
-        super().save_model(request, obj, form, change)
 
     def get_urls(self):
         opts = self.opts
@@ -421,16 +414,11 @@ class ResolutionDecisionAdmin(admin.ModelAdmin):
     readonly_fields = ("key", "created_at")
     fields = ("kind", "name", "key", "record_id", "decision", "created_at")
 
-    _admin_names = {"force": "conflicts_force", "person": "people_person", "place": "events_place"}
-
     @admin.display(description="record")
     def record(self, obj):
-        url = reverse(f"admin:{self._admin_names[obj.kind]}_change", args=[obj.record_id])
+        opts = entity(obj.kind).model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.record_id])
         return format_html('<a href="{}">{} #{}</a>', url, obj.kind, obj.record_id)
-
-    def save_model(self, request, obj, form, change):
-        obj.key = name_key(obj.name, obj.kind)
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(DeletedRecord)

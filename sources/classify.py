@@ -1,10 +1,9 @@
 """Small pure-Python guesses the loader makes from names: kinds of forces, places and conflicts,
-slugs, and casualty figures stated in a sentence. No Django import (slugs use only unicodedata).
+and casualty figures stated in a sentence. No Django import.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _COUNTRIES = {
     "afghanistan", "iran", "iraq", "israel", "jordan", "lebanon", "russia", "saudi arabia", "syria",
@@ -58,15 +57,6 @@ def conflict_kind(name: str) -> str:
     if re.search(r"\b(war|insurgency|conflict|revolution|uprising)\b", low):
         return "war"
     return "other"
-
-
-def slugify(value: str, max_length: int = 200) -> str:
-    """ASCII slug; dashes and apostrophes become separators (``October–December`` keeps both words)."""
-    value = re.sub(r"[\u2010-\u2015\u2212/]", " ", value)  # dashes and slashes separate words
-    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    value = re.sub(r"[^\w\s-]", " ", value.lower())
-    value = re.sub(r"[-\s_]+", "-", value).strip("-")
-    return value[:max_length].rstrip("-") or "untitled"
 
 
 _NUMBER_WORDS = {w: i for i, w in enumerate(

@@ -27,19 +27,18 @@ from django.db.models import Model
 from django.utils import timezone
 
 from conflicts.models import Conflict, Force, ForceAlias, Participation, Side, Strength
-from events.models import Event, EventPlace, Place, PlaceAlias
+from events.models import Event, EventPlace
 from people.models import CommandRole, Person, PersonAlias
 
 from . import classify, resolve
+from .entities import entities, entity
 from .models import DeletedRecord, ResolutionDecision, SourceDocument, natural_key
 from .parsing import PARSER_VERSION, ParseError, parse
 from .parsing.records import DocumentRecord, Span
 from .parsing.text import decode, norm
+from .slugs import slugify, unique_slug
 
 log = logging.getLogger(__name__)
-
-ENTITY = {"force": (Force, ForceAlias, "force"), "person": (Person, PersonAlias, "person"),
-          "place": (Place, PlaceAlias, "place")}
 
 
 @dataclass
@@ -70,11 +69,12 @@ def sha256(data: bytes) -> str:
 def build_resolver() -> resolve.Resolver:
     """A resolver primed with every force, person and place and their aliases, and editors' decisions."""
     resolver = resolve.Resolver()
-    for kind, (model, alias_model, fk) in ENTITY.items():
+    for found in entities():
+        kind = found.kind
         names: dict[int, list[str]] = {}
-        for pk, name in model.objects.values_list("pk", "name"):
+        for pk, name in found.model.objects.values_list("pk", "name"):
             names[pk] = [name]
-        for pk, name in alias_model.objects.values_list(f"{fk}_id", "name"):
+        for pk, name in found.alias_model.objects.values_list(f"{found.fk}_id", "name"):
             names.setdefault(pk, []).append(name)
         contexts = _contexts(kind)
         for pk, all_names in names.items():
@@ -269,7 +269,7 @@ class _Loader:
         spelling) or a new one. A new spelling of a known record is kept as an alias. None when an
         editor deleted the record of that name."""
         kind = what  # "force" | "person" | "place" (``kind`` in create_fields is the record's own kind)
-        model, alias_model, fk = ENTITY[kind]
+        model, alias_model, fk = entity(kind).model, entity(kind).alias_model, entity(kind).fk
         context = {self.conflict.slug} if self.conflict else set()
         match = self.resolver.match(name, kind, context)
         if match is not None:
@@ -282,7 +282,7 @@ class _Loader:
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
             return None
-        slug = self.unique_slug(model, classify.slugify(name))
+        slug = unique_slug(model, name)
         fields = {"name": name, "slug": slug, **create_fields}
         if span is not None:
             fields.update(span_start=span.start, span_end=span.end)
@@ -292,13 +292,6 @@ class _Loader:
             self.new_forces.append(obj)
         self.resolver.add((kind, obj.pk), kind, [name], context)
         return obj
-
-    @staticmethod
-    def unique_slug(model: type[Model], base: str) -> str:
-        slug, n = base, 2
-        while model.objects.filter(slug=slug).exists():
-            slug, n = f"{base[:190]}-{n}", n + 1
-        return slug
 
     # -- the document ----------------------------------------------------------------------------
     def run(self, existing: SourceDocument | None) -> None:
@@ -335,12 +328,12 @@ class _Loader:
         }
         # natural key: the conflict this document was loaded into before, else its title's slug
         conflict = Conflict.objects.filter(source=self.source).order_by("pk").first()
-        lookup = {"pk": conflict.pk} if conflict else {"slug": classify.slugify(rec.title)}
+        lookup = {"pk": conflict.pk} if conflict else {"slug": slugify(rec.title)}
         self.conflict = self.upsert(Conflict, lookup, fields, span=spans.get("title"), label=rec.title)
         if "parents" not in self.conflict.locked_fields:
             parents = []
             for name in rec.part_of:
-                slug = classify.slugify(name)
+                slug = slugify(name)
                 parent = Conflict.objects.filter(slug=slug).first() or Conflict.objects.create(
                     name=name, slug=slug, kind=classify.conflict_kind(name), source=self.source,
                     span_start=spans["part_of"].start if "part_of" in spans else None,

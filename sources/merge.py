@@ -18,50 +18,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db import models, transaction
-from django.utils.text import slugify
 
+from sources.entities import entities, entity_of, kind_of, name_key
 from sources.locking import NOT_LOCKABLE, lock_changed_fields
 from sources.models import Alias, ResolutionDecision
+from sources.slugs import unique_slug
 
-__all__ = ["MergeResult", "SplitResult", "alias_relation", "merge_records", "name_key", "record_kind",
-           "split_alias"]
-
-_KINDS = {
-    "conflicts.force": ResolutionDecision.Kind.FORCE,
-    "people.person": ResolutionDecision.Kind.PERSON,
-    "events.place": ResolutionDecision.Kind.PLACE,
-}
-
-
-def record_kind(model: type[models.Model]) -> str:
-    """The ``ResolutionDecision.kind`` of a force, person or place model."""
-    try:
-        return _KINDS[model._meta.label_lower]
-    except KeyError:
-        raise TypeError(f"{model._meta.label} is not a force, person or place") from None
-
-
-def name_key(name: str, kind: str) -> str:
-    """Normalised form of a name for ``Alias.key`` and ``ResolutionDecision.key``.
-
-    Uses the name resolver's normal form when it is available, so keys written here match the
-    ones the importer computes; falls back to the parsers' comparison form.
-    """
-    try:
-        from sources.resolve import normalise
-    except ImportError:  # the resolver is optional for admin work
-        from sources.parsing.text import norm
-
-        return norm(name)[:300]
-    return (normalise(name, kind) or name.strip().lower())[:300]
-
-
-def alias_relation(model: type[models.Model]):
-    """The reverse relation from ``model`` to its alias model (``aliases``), or None."""
-    for rel in model._meta.related_objects:
-        if rel.one_to_many and issubclass(rel.related_model, Alias):
-            return rel
-    return None
+__all__ = ["MergeResult", "SplitResult", "merge_records", "split_alias"]
 
 
 def _blank(value) -> bool:
@@ -194,20 +157,21 @@ def _absorb(keep: models.Model, other: models.Model, result: MergeResult) -> Non
                              keep, other, result)
 
 
-def _add_alias(record, name: str, origin: str, kind: str, source=None) -> bool:
-    rel = alias_relation(type(record))
-    if name_key(name, kind) == name_key(record.name, kind) and name == record.name:
+def _add_alias(record, name: str, origin: str, source=None) -> bool:
+    if name == record.name:
         return False
-    alias_model, fk = rel.related_model, rel.field.name
-    if alias_model.objects.filter(**{fk: record, "name": name}).exists():
+    found = entity_of(type(record))
+    if found.alias_model.objects.filter(**{found.fk: record, "name": name}).exists():
         return False
-    alias_model.objects.create(**{fk: record}, name=name, key=name_key(name, kind), origin=origin, source=source)
+    found.alias_model.objects.create(**{found.fk: record}, name=name, origin=origin, source=source)
     return True
 
 
 def _decide(kind: str, name: str, record_id: int, decision: str) -> None:
-    ResolutionDecision.objects.update_or_create(
-        kind=kind, key=name_key(name, kind), record_id=record_id, defaults={"name": name, "decision": decision})
+    decision_row = ResolutionDecision.objects.filter(kind=kind, key=name_key(name, kind), record_id=record_id).first()
+    decision_row = decision_row or ResolutionDecision(kind=kind, record_id=record_id)
+    decision_row.name, decision_row.decision = name, decision
+    decision_row.save()  # writes the key
 
 
 def merge_records(keep: models.Model, others, user=None) -> MergeResult:
@@ -221,21 +185,20 @@ def merge_records(keep: models.Model, others, user=None) -> MergeResult:
     written to the admin history (callers inside the admin log through ``ModelAdmin`` instead).
     """
     model = type(keep)
-    kind = record_kind(model)
+    kind = kind_of(model)
     others = [o for o in others if o.pk != keep.pk]
     if any(type(o) is not model for o in others):
         raise TypeError("merge_records: every record must be of the kept record's model")
     result = MergeResult(keep=keep)
-    alias_rel = alias_relation(model)
+    found = entity_of(model)
     with transaction.atomic():
         keep = model._base_manager.select_for_update().get(pk=keep.pk)
         result.keep = keep
         for other in others:
             other = model._base_manager.get(pk=other.pk)
-            names = [other.name, *getattr(other, alias_rel.get_accessor_name()).values_list("name", flat=True)]
+            names = [other.name, *getattr(other, found.aliases).values_list("name", flat=True)]
             # an alias spelled like the kept name says nothing new
-            alias_model = alias_rel.related_model
-            alias_model.objects.filter(**{alias_rel.field.name: other, "name": keep.name}).delete()
+            found.alias_model.objects.filter(**{found.fk: other, "name": keep.name}).delete()
             if user is not None:
                 LogEntry.objects.log_actions(user.pk, [other], DELETION, single_object=True,
                                              change_message=f"Merged into {keep} (#{keep.pk}).")
@@ -252,7 +215,7 @@ def merge_records(keep: models.Model, others, user=None) -> MergeResult:
             result.removed.append((other.pk, str(other)))
             other_source = getattr(other, "source", None)
             other.delete()
-            if _add_alias(keep, other.name, Alias.Origin.MERGE, kind, source=other_source):
+            if _add_alias(keep, other.name, Alias.Origin.MERGE, source=other_source):
                 result.aliases_added.append(other.name)
             for name in dict.fromkeys(names):
                 if name != keep.name:
@@ -280,14 +243,6 @@ class SplitResult:
                 f"moved {moved}; the importer will not join this name to {self.original} again.")
 
 
-def _unique_slug(model, name: str) -> str:
-    base = slugify(name)[:280] or "record"
-    slug, n = base, 2
-    while model._base_manager.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def split_alias(alias: Alias, user=None) -> SplitResult:
     """Make a new record from ``alias`` (of a force, person or place) and move its links there.
 
@@ -297,14 +252,13 @@ def split_alias(alias: Alias, user=None) -> SplitResult:
     decision attaches it to the new record. Kind (forces and places) is copied; nothing else is
     guessed. With ``user``, both records' history gets an entry.
     """
-    owner_field = next(f for f in alias._meta.concrete_fields
-                       if f.is_relation and f.name != "source" and alias_relation(f.related_model))
-    original = getattr(alias, owner_field.name)
-    model = type(original)
-    kind = record_kind(model)
+    found = next(e for e in entities() if e.alias_model is type(alias))
+    original = getattr(alias, found.fk)
+    model = found.model
+    kind = kind_of(model)
     key = name_key(alias.name, kind)
     with transaction.atomic():
-        fields = {"name": alias.name, "slug": _unique_slug(model, alias.name)}
+        fields = {"name": alias.name, "slug": unique_slug(model, alias.name)}
         if hasattr(original, "kind"):
             fields["kind"] = original.kind
         new = model.objects.create(**fields)

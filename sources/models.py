@@ -11,11 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-
-class Precision(models.TextChoices):
-    DAY = "day", "day"
-    MONTH = "month", "month"
-    YEAR = "year", "year"
+from .entities import EntityKind, name_key
 
 
 class SourceStatus(models.TextChoices):
@@ -129,11 +125,7 @@ class Alias(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from sources.resolve import normalise  # pure Python; imported here to keep models import-light
-
-        self.key = normalise(self.name, self.KIND)[:300]
-        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "key"}
+        _write_key(self, self.KIND, kwargs)
         super().save(*args, **kwargs)
 
 
@@ -143,10 +135,7 @@ class ResolutionDecision(models.Model):
     ``forbid``: never join ``name`` to the record (a split). ``join``: always join it (a merge).
     """
 
-    class Kind(models.TextChoices):
-        FORCE = "force", "force"
-        PERSON = "person", "person"
-        PLACE = "place", "place"
+    Kind = EntityKind
 
     class Decision(models.TextChoices):
         JOIN = "join", "always join"
@@ -166,6 +155,17 @@ class ResolutionDecision(models.Model):
 
     def __str__(self):
         return f"{self.get_decision_display()}: {self.name} → {self.kind} #{self.record_id}"
+
+    def save(self, *args, **kwargs):
+        _write_key(self, self.kind, kwargs)
+        super().save(*args, **kwargs)
+
+
+def _write_key(obj, kind: str, save_kwargs: dict) -> None:
+    """The one place a name's matching key is written (aliases and decisions)."""
+    obj.key = name_key(obj.name, kind)
+    if save_kwargs.get("update_fields") is not None and "name" in save_kwargs["update_fields"]:
+        save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "key"}
 
 
 def natural_key(model: type[models.Model], values: dict) -> str | None:

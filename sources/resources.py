@@ -92,6 +92,18 @@ class JSONValueWidget(widgets.JSONWidget):
         return "" if value is None else json.dumps(value, ensure_ascii=False)
 
 
+class AliasNamesField(fields.Field):
+    """Export-only column of a record's alias names, ``|``-separated (edit aliases in admin)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(attribute="aliases", column_name="aliases", readonly=True, **kwargs)
+
+    def get_value(self, obj):
+        if obj.pk is None:
+            return ""
+        return "|".join(a.name for a in obj.aliases.all())
+
+
 class SourcedResource(resources.ModelResource):
     """Base for resources of ``Sourced`` models: provenance columns, locks on changed rows."""
 

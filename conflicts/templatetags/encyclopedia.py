@@ -8,26 +8,6 @@ from django import template
 register = template.Library()
 
 
-def _belligerents(side):
-    if hasattr(side, "belligerents"):
-        return side.belligerents
-    # from ConflictQuerySet.for_detail(): all participations are prefetched; pick in Python
-    return [p for p in side.participations.all() if p.role == "belligerent"]
-
-
-@register.filter
-def side_name(side) -> str:
-    """A reader's name for a side: its label, else its first belligerents, else "side N"."""
-    if side is None:
-        return ""
-    if side.label:
-        return side.label
-    names = [p.force.name for p in _belligerents(side)]
-    if not names:
-        return f"side {side.number}"
-    return ", ".join(names[:2]) + (" and others" if len(names) > 2 else "")
-
-
 @dataclass
 class Day:
     date: object

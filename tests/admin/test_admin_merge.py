@@ -9,7 +9,8 @@ from django.urls import reverse
 from conflicts.models import Force, ForceAlias, Participation
 from events.models import EventPlace, Place, PlaceAlias
 from people.models import CommandRole, Person, PersonAlias
-from sources.merge import merge_records, name_key, split_alias
+from sources.entities import name_key
+from sources.merge import merge_records, split_alias
 from sources.models import Alias, ResolutionDecision
 from tests.factories import (
     make_conflict,
