@@ -6,10 +6,10 @@ and from other wars (Ukraine, Iraq). No database: ``sources.resolve`` is pure Py
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
+from sources import resolve
 from sources.resolve import (
     CONTEXT_BONUS,
     THRESHOLD,
@@ -430,7 +430,8 @@ def test_resolver_context_lowers_threshold_slightly():
     assert r.match(a, "person", frozenset({"palmyra-2016"})) is None
 
 
-def test_resolver_is_fast_with_5000_candidates():
+def test_resolver_scores_a_bounded_shortlist_among_5000_candidates(monkeypatch):
+    """Each match scores a couple of dozen names at most, however many are known (timings: bench/resolver.py)."""
     rng = random.Random(7)
     syllables = "ba ka ta ma na ra sa da ha fa la za qa ja wa bi ki ti mi ni ri si di hu fu lu zu".split()
 
@@ -452,11 +453,16 @@ def test_resolver_is_fast_with_5000_candidates():
     queries = [(name.replace("u", "ou", 1) if j % 2 else name + "h", kind)
                for j, (kind, name) in enumerate(rng.sample(names, 1000))]
     queries += [(f"{word()} {word()}", "person") for _ in range(500)]
-    start = time.perf_counter()
+    scored = []
+    real_score = resolve._score
+    monkeypatch.setattr(resolve, "_score", lambda a, b: scored.append(b) or real_score(a, b))
+    per_match, joined = [], 0
     for q, kind in queries:
-        r.match(q, kind)
-    per_match = (time.perf_counter() - start) / len(queries)
-    assert per_match < 1e-3, f"{per_match * 1e3:.2f} ms per match"
+        scored.clear()
+        joined += r.match(q, kind) is not None
+        per_match.append(len(scored))
+    assert max(per_match) <= 25   # of 5,000 (the shortlist is 12 today)
+    assert joined >= 900   # the respelled known names are still found
 
 
 def test_resolver_forbidden_exact_falls_back_to_other_candidates():
@@ -489,8 +495,5 @@ def test_find_mentions_scales_to_many_entries():
     entries += ENTRIES
     text = ("On 30 October, Syrian government forces recaptured the Tal Ithriya hill near the "
             "Khanaser–Ethria highway, and the SAA also conducted an operation near Khan Touman. ") * 3
-    start = time.perf_counter()
     found = find_mentions(text, entries)
-    elapsed = time.perf_counter() - start
     assert ("kt", "Khan Touman") in [(k, text[s:e]) for k, s, e in found]
-    assert elapsed < 0.5, f"{elapsed:.3f} s"

@@ -16,8 +16,7 @@ from sources.parsing.records import Block, PartialDate
 from sources.parsing.text import norm
 
 HERE = Path(__file__).parent
-SHARED = Path("/work/shared")
-SEEDS = SHARED / "seeds"
+SEEDS = HERE.parents[1] / "fixtures" / "sources"
 STRUCTURED_SEED = "001_b1d4a69e7f8d3536.txt"
 PLAIN_SEED = "000_062e724f942c86c7.txt"
 ALEPPO_GOLD = "aleppo-offensive-october-december-2015.json"
@@ -252,11 +251,8 @@ def test_places(sentence, expected):
 
 # ---------------------------------------------------------------- acceptance against the seeds' gold
 
-def _gold(name: str) -> dict | None:
-    for folder in (HERE / "gold", SHARED / "gold"):
-        if (folder / name).exists():
-            return json.loads((folder / name).read_text(encoding="utf-8"))
-    return None
+def _gold(name: str) -> dict:
+    return json.loads((HERE / "gold" / name).read_text(encoding="utf-8"))
 
 
 _HEADING = re.compile(r"^(=+)\s*(.*?)\s*\1\s*$")
@@ -347,19 +343,16 @@ CASES = [
 @pytest.mark.parametrize("seed,gold_name,builder,period", CASES, ids=["structured", "plain"])
 def test_seed_against_gold(seed, gold_name, builder, period):
     gold = _gold(gold_name)
-    if gold is None or not (SEEDS / seed).exists():
-        pytest.skip("gold or seed documents not available")
     doc = (SEEDS / seed).read_text(encoding="utf-8")
     events = extract_events(builder(doc), **period)
     report = _compare(doc, events, gold)
     n = report["gold"]
-    print(f"\n{seed}: gold {n}, predicted {report['predicted']}, matched {report['matched']}; "
-          + ", ".join(f"{k} {v}/{n}" for k, v in report["same"].items()))
-    for diff in report["diffs"]:
-        print("   diff:", diff)
+    assert report["diffs"] == []
     assert report["missing"] == []                      # event_recall 1.000
     assert report["unmatched"] == []                    # event_precision 1.000
     assert report["same"]["date"] == n                  # date_accuracy 1.000
     assert report["same"]["precision"] == n
     assert report["same"]["time_of_day"] == n
     assert report["same"]["section"] == n
+    assert report["same"]["places"] == n
+    assert report["same"]["kind"] == n

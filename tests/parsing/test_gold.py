@@ -107,14 +107,6 @@ def score_doc(gold, pred):
 
 
 # ---- helpers --------------------------------------------------------------------------------
-def events_available() -> bool:
-    try:
-        from sources.parsing import events  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def predict(seed: str, known=()) -> tuple[dict, dict]:
     data = (SEEDS / seed).read_bytes()
     doc = parse(data, name=seed, known_forces=known)
@@ -141,10 +133,9 @@ def test_scores(seed, gold_name, known):
     assert s["infobox"] == (3, 3)
     for key in ("title", "start", "end"):
         assert pred[key] == gold[key]
-    if events_available():
-        ev = s["events"]
-        assert ev["matched"] == ev["gold"], "event recall below 1"
-        assert ev["dated"] == ev["gold"], "date accuracy below 1"
+    ev = s["events"]
+    assert ev["matched"] == ev["gold"], "event recall below 1"
+    assert ev["dated"] == ev["gold"], "date accuracy below 1"
 
 
 @pytest.mark.parametrize(("seed", "gold_name"), CASES)
@@ -160,8 +151,6 @@ def test_unscored_fields_exact(seed, gold_name):
 
 @pytest.mark.parametrize(("seed", "gold_name"), CASES)
 def test_event_keys(seed, gold_name):
-    if not events_available():
-        pytest.skip("events.py has not landed")
     _, pred = predict(seed)
     keys = [
         "date",
