@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from events.models import Event
-from events.templatetags.precision import format_date
+from sources.precision import format_date
 
 # Readable on white (contrast of at least 3:1 for graphics), distinguishable in greyscale print.
 SIDE_COLOURS = ("#1b5e9c", "#b3261e", "#1e7b34", "#6b3fa0", "#8a5a00", "#00697a")

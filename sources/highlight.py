@@ -91,7 +91,6 @@ def highlight(text: str, records) -> SafeString:
 def span_records(document) -> list[SpanRecord]:
     """Every record extracted from ``document`` that has a span: one query per record type."""
     from conflicts.models import Conflict, Force, Participation, Side, Strength
-    from conflicts.templatetags.encyclopedia import event_url
     from events.models import Event, EventPlace, Place
     from people.models import CommandRole, Person
 
@@ -125,5 +124,5 @@ def span_records(document) -> list[SpanRecord]:
     for obj in rows(EventPlace, "place"):
         add(obj, "place", obj.place.name, obj.place.get_absolute_url())
     for obj in rows(Event, "conflict"):
-        add(obj, "event", obj.text[:120], event_url(obj))
+        add(obj, "event", obj.text[:120], obj.get_absolute_url())
     return found

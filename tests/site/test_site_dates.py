@@ -1,10 +1,10 @@
-"""Dates at their precision (events/templatetags/precision.py)."""
+"""Dates at their precision (sources/precision.py and the ``precision`` tag library)."""
 import datetime
 
 import pytest
 from django.template import Context, Template
 
-from events.templatetags.precision import format_date, format_range, iso_at_precision
+from sources.precision import format_date, format_range, iso_at_precision
 
 D = datetime.date
 

@@ -1,10 +1,11 @@
-"""``{% load precision %}``: dates at their precision in templates (wrappers over ``sources.precision``)."""
+"""``{% load precision %}``: dates at their precision in templates (wrappers over ``sources.precision``
+and ``reader.display``)."""
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
 
-from sources.precision import DAY, format_date, format_range, iso_at_precision
+from reader.display import time_range
+from sources.precision import DAY, format_date, format_range
 
 register = template.Library()
 
@@ -24,8 +25,4 @@ def when(obj):
 @register.simple_tag
 def daterange(start, end=None, precision=DAY, end_precision=None):
     """``{% daterange start end precision end_precision %}`` as ``<time>`` elements (escaped)."""
-    precision = precision or DAY
-    label = format_range(start, end, precision, end_precision or precision)
-    if start is None:
-        return label
-    return format_html('<time datetime="{}">{}</time>', iso_at_precision(start, precision), label)
+    return time_range(start, end, precision, end_precision)

@@ -1,11 +1,13 @@
-"""Small presentation helpers shared by the reader's pages (``{% load encyclopedia %}``)."""
+"""Presentation helpers of the reader's pages. The ``encyclopedia`` and ``precision`` template tag
+libraries are thin wrappers over these (and over ``sources.precision``); Python code imports this
+module, never a tag module."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django import template
+from django.utils.html import format_html
 
-register = template.Library()
+from sources.precision import DAY, format_range, iso_at_precision
 
 
 @dataclass
@@ -21,7 +23,6 @@ class Day:
             ("" if self.precision == "day" else f"-{self.precision}")
 
 
-@register.filter
 def by_day(events) -> list[Day]:
     """Consecutive events grouped by their date as written (date, end date, precision).
 
@@ -36,25 +37,21 @@ def by_day(events) -> list[Day]:
     return days
 
 
-@register.simple_tag(takes_context=True)
-def absolute(context, url):
-    request = context.get("request")
+def absolute_url(request, url):
+    """``url`` made absolute for ``request`` (unchanged without a request or a url)."""
     return request.build_absolute_uri(url) if request and url else url
 
 
-@register.filter
 def event_url(event) -> str:
     """Where an event is shown (``Event.get_absolute_url``)."""
     return event.get_absolute_url()
 
 
-@register.filter
 def get_count(counts: dict, key) -> int:
-    """``{{ row.counts|get_count:series.key }}``: a count, 0 when absent."""
+    """A count, 0 when absent."""
     return counts.get(key, 0)
 
 
-@register.filter
 def ancestors(force) -> list:
     """The force's parents, nearest first, as far as they were loaded with ``select_related`` (no queries)."""
     chain, seen = [], {force.pk}
@@ -64,3 +61,12 @@ def ancestors(force) -> list:
         chain.append(force)
         seen.add(force.pk)
     return chain
+
+
+def time_range(start, end=None, precision=DAY, end_precision=None):
+    """A date or range at its precision as a ``<time>`` element (escaped); plain text without a start."""
+    precision = precision or DAY
+    label = format_range(start, end, precision, end_precision or precision)
+    if start is None:
+        return label
+    return format_html('<time datetime="{}">{}</time>', iso_at_precision(start, precision), label)

@@ -1,0 +1,19 @@
+"""``{% load encyclopedia %}``: presentation helpers of the reader's pages (wrappers over ``reader.display``)."""
+from __future__ import annotations
+
+from django import template
+
+from reader import display
+
+register = template.Library()
+
+register.filter("by_day", display.by_day)
+register.filter("event_url", display.event_url)
+register.filter("get_count", display.get_count)  # {{ row.counts|get_count:series.key }}
+register.filter("ancestors", display.ancestors)
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url):
+    """``{% absolute url %}``: the url made absolute for the page's request."""
+    return display.absolute_url(context.get("request"), url)
