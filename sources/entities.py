@@ -4,9 +4,6 @@ The foundation knows no domain app, so the registry is discovered, not written d
 subclass of ``sources.models.Alias`` declares its ``KIND`` and has a foreign key to the record it
 names. ``entity(kind)`` and ``kind_of(model)`` answer from that, for the loader, merges and splits,
 the editors' decisions and the search.
-
-``name_key`` is the one normal form of a name that alias and decision keys store (the name
-resolver's, so that keys written by admin and by the importer agree).
 """
 from __future__ import annotations
 
@@ -16,15 +13,8 @@ from functools import cache
 from django.apps import apps
 from django.db import models
 
-from .resolve import normalise
-
-KEY_LENGTH = 300
-
-
-class EntityKind(models.TextChoices):
-    FORCE = "force", "force"
-    PERSON = "person", "person"
-    PLACE = "place", "place"
+from .models import Alias
+from .names import EntityKind
 
 
 @dataclass(frozen=True)
@@ -36,15 +26,8 @@ class Entity:
     aliases: str                      # the record's reverse accessor to its aliases ("aliases")
 
 
-def name_key(name: str, kind: str) -> str:
-    """Normal form of ``name`` for ``Alias.key`` and ``ResolutionDecision.key``."""
-    return (normalise(name, kind) or name.strip().lower())[:KEY_LENGTH]
-
-
 @cache
 def _registry() -> dict[str, Entity]:
-    from .models import Alias
-
     found: dict[str, Entity] = {}
     for alias_model in apps.get_models():
         if not issubclass(alias_model, Alias):

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db import models, transaction
 
-from sources.entities import entities, entity_of, kind_of, name_key
+from sources.entities import entities, entity_of, kind_of
 from sources.locking import NOT_LOCKABLE, lock_changed_fields
 from sources.models import Alias, ResolutionDecision
+from sources.names import name_key
 from sources.slugs import unique_slug
 
 __all__ = ["MergeResult", "SplitResult", "merge_records", "split_alias"]

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from .entities import EntityKind, name_key
+from .names import EntityKind, name_key
 
 
 class SourceStatus(models.TextChoices):

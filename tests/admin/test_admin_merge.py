@@ -9,9 +9,9 @@ from django.urls import reverse
 from conflicts.models import Force, ForceAlias, Participation
 from events.models import EventPlace, Place, PlaceAlias
 from people.models import CommandRole, Person, PersonAlias
-from sources.entities import name_key
 from sources.merge import merge_records, split_alias
 from sources.models import Alias, ResolutionDecision
+from sources.names import name_key
 from tests.factories import (
     make_conflict,
     make_event,
