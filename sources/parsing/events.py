@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from . import dates as D
 from .kinds import classify_kind
 from .places import find_places
-from .records import Block, EventRecord, PartialDate
+from .records import Block, EventRecord, PartialDate, Span
 from .text import CITATION_RUN, collapse, strip_citations
 
 # ---------------------------------------------------------------- sentence splitting
@@ -371,9 +371,7 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
     return events
 
 
-def _span(s: Sentence):
-    from .records import Span
-
+def _span(s: Sentence) -> Span:
     return Span(s.start, s.end)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .records import DocumentRecord
+from .text import first_words
 
 
 def _iso(d) -> str | None:
@@ -38,7 +39,7 @@ def to_json(doc: DocumentRecord, document: str) -> dict:
                 "end_date": e.end_date.isoformat() if e.end_date else None,
                 "precision": e.precision,
                 "time_of_day": e.time_of_day,
-                "starts_with": e.starts_with,
+                "starts_with": first_words(e.text),
                 "text": e.text,
                 "section": e.section,
                 "places": [p.name for p in e.places],

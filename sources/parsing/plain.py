@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import lexicon as lx
-from .infobox import RANKS, ROLE_WORDS
+from .infobox import RANKS, ROLE_WORDS, strength_entry
 from .infodate import is_end_sentence, is_launch_sentence, last_year, prose_dates
 from .records import (
     Belligerent,
@@ -390,7 +390,6 @@ class PlainParser:
         if words & lx.CASUALTY_WORDS:
             side.casualties.append(entry)
         else:
-            from .infobox import strength_entry
             side.record.strength.append(strength_entry(entry, self._span(a, b)))
         side.phase = 4
         return j

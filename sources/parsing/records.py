@@ -127,13 +127,6 @@ class EventRecord:
     places: tuple[PlaceMention, ...] = ()
     background: bool = False       # dated before the offensive's start
 
-    @property
-    def starts_with(self) -> str:
-        """The sentence's first words (gold's ``starts_with``: 8 words, a date not cut in two)."""
-        from .text import first_words
-
-        return first_words(self.text)
-
 
 @dataclass(frozen=True)
 class Field:
