@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from sources.models import Alias, Sourced
+from sources.models import Alias, NamedRecord, Sourced
 from sources.precision import Precision
 
 from .querysets import ConflictQuerySet, ForceQuerySet
@@ -112,15 +112,11 @@ class ForceKind(models.TextChoices):
     OTHER = "other", "other"
 
 
-class Force(Sourced):
+class Force(NamedRecord):
     """A state, armed force, militia, group or unit. Units hang under their parent force."""
-
-    NATURAL_KEY = ("name",)  # what the importer matches on
 
     Kind = ForceKind
 
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=300, unique=True)
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.GROUP)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="children", help_text="The force this unit belongs to.")
@@ -128,16 +124,12 @@ class Force(Sourced):
 
     objects = ForceQuerySet.as_manager()
 
-    class Meta(Sourced.Meta):
-        ordering = ["name"]
+    class Meta(NamedRecord.Meta):
         constraints = [
             *Sourced.Meta.constraints,
             models.CheckConstraint(condition=models.Q(kind__in=ForceKind.values), name="force_kind_valid"),
             models.CheckConstraint(condition=~models.Q(parent=models.F("pk")), name="force_not_own_parent"),
         ]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("conflicts:force", args=[self.slug])

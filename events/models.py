@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.db import models
 from django.urls import reverse
 
-from sources.models import Alias, Sourced
+from sources.models import Alias, NamedRecord, Sourced
 from sources.precision import Precision
 
 from .querysets import EventQuerySet, PlaceQuerySet
@@ -23,21 +23,16 @@ class PlaceKind(models.TextChoices):
     OTHER = "other", "other"
 
 
-class Place(Sourced):
-    NATURAL_KEY = ("name",)  # what the importer matches on
-
+class Place(NamedRecord):
     Kind = PlaceKind
 
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=300, unique=True)
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.OTHER)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
 
     objects = PlaceQuerySet.as_manager()
 
-    class Meta(Sourced.Meta):
-        ordering = ["name"]
+    class Meta(NamedRecord.Meta):
         constraints = [
             *Sourced.Meta.constraints,
             models.CheckConstraint(condition=models.Q(kind__in=PlaceKind.values), name="place_kind_valid"),
@@ -48,9 +43,6 @@ class Place(Sourced):
                 condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="place_longitude_range"),
         ]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("events:place", args=[self.slug])

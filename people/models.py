@@ -4,26 +4,18 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
-from sources.models import Alias, Sourced
+from sources.models import Alias, NamedRecord, Sourced
 
 from .querysets import CommandRoleQuerySet, PersonQuerySet
 
 
-class Person(Sourced):
-    NATURAL_KEY = ("name",)  # what the importer matches on
-
-    name = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=300, unique=True)
+class Person(NamedRecord):
     notes = models.TextField(blank=True)
 
     objects = PersonQuerySet.as_manager()
 
-    class Meta(Sourced.Meta):
-        ordering = ["name"]
+    class Meta(NamedRecord.Meta):
         verbose_name_plural = "people"
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("people:detail", args=[self.slug])

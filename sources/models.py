@@ -96,6 +96,25 @@ class Sourced(models.Model):
         return f"{reverse('sources:detail', args=[self.source_id])}#span-{self.span_start}-{self.span_end}"
 
 
+class NamedRecord(Sourced):
+    """A force, person or place: a named record with a unique slug and alias table (``Alias``).
+
+    The importer matches it by name (and through its aliases, by the name resolver).
+    """
+
+    NATURAL_KEY = ("name",)
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=300, unique=True)
+
+    class Meta(Sourced.Meta):
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
 class Alias(models.Model):
     """Another name of a force, person or place (spelling variant, nickname, merged duplicate)."""
 
