@@ -15,9 +15,8 @@ from sources.admin import (
     AliasAdmin,
     AliasInline,
     HasLockedFieldsFilter,
-    MergeAdminMixin,
+    NamedRecordAdmin,
     SourcedAdmin,
-    SourcedImportExportAdmin,
     SourcedInline,
 )
 
@@ -102,33 +101,33 @@ class ChildForceInline(SourcedInline):
 
 
 @admin.register(Force)
-class ForceAdmin(MergeAdminMixin, SourcedImportExportAdmin):
+class ForceAdmin(NamedRecordAdmin):
     resource_classes = [ForceResource]
     list_display = ("name", "kind", "parent", "slug", "alias_names", "has_locks")
     list_filter = ("kind", HasLockedFieldsFilter)
-    search_fields = ("name", "slug", "aliases__name")
-    prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
     inlines = [ForceAliasInline, ChildForceInline]
     fieldsets = [(None, {"fields": ["name", "slug", "kind", "parent", "description"]}), IMPORT_METADATA]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("aliases")
 
-    @admin.display(description="aliases")
-    def alias_names(self, obj):
-        return ", ".join(a.name for a in obj.aliases.all())
+admin.site.register(ForceAlias, AliasAdmin)
 
 
-@admin.register(ForceAlias)
-class ForceAliasAdmin(AliasAdmin):
-    owner_field = "force"
-    autocomplete_fields = ("force",)
+class SideColumnsMixin:
+    """Side and offensive columns for records that belong to a side."""
+
+    @admin.display(description="side", ordering="side__number")
+    def side_number(self, obj):
+        return "—" if obj.side is None else obj.side.label or f"side {obj.side.number}"
+
+    @admin.display(description="offensive", ordering="side__conflict__name")
+    def conflict(self, obj):
+        return obj.side.conflict
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SourcedAdmin):
+class ParticipationAdmin(SideColumnsMixin, SourcedAdmin):
     list_display = ("force", "role", "side_number", "conflict", "note", "name_as_written", "has_locks")
     list_filter = ("role", ("side__number", admin.AllValuesFieldListFilter),
                    ("side__conflict", admin.RelatedOnlyFieldListFilter), HasLockedFieldsFilter)
@@ -137,17 +136,9 @@ class ParticipationAdmin(SourcedAdmin):
     list_select_related = ("force", "side__conflict")
     fieldsets = [(None, {"fields": ["side", "force", "role", "note", "name_as_written", "order"]}), IMPORT_METADATA]
 
-    @admin.display(description="side", ordering="side__number")
-    def side_number(self, obj):
-        return obj.side.label or f"side {obj.side.number}"
-
-    @admin.display(description="offensive", ordering="side__conflict__name")
-    def conflict(self, obj):
-        return obj.side.conflict
-
 
 @admin.register(Strength)
-class StrengthAdmin(SourcedAdmin):
+class StrengthAdmin(SideColumnsMixin, SourcedAdmin):
     list_display = ("text", "number", "qualifier", "side_number", "conflict", "has_locks")
     list_filter = (("side__number", admin.AllValuesFieldListFilter),
                    ("side__conflict", admin.RelatedOnlyFieldListFilter), HasLockedFieldsFilter)
@@ -155,11 +146,3 @@ class StrengthAdmin(SourcedAdmin):
     autocomplete_fields = ("side",)
     list_select_related = ("side__conflict",)
     fieldsets = [(None, {"fields": ["side", "text", "number", "qualifier", "order"]}), IMPORT_METADATA]
-
-    @admin.display(description="side", ordering="side__number")
-    def side_number(self, obj):
-        return obj.side.label or f"side {obj.side.number}"
-
-    @admin.display(description="offensive", ordering="side__conflict__name")
-    def conflict(self, obj):
-        return obj.side.conflict

@@ -12,7 +12,7 @@ from sources.admin import (
     AliasAdmin,
     AliasInline,
     HasLockedFieldsFilter,
-    MergeAdminMixin,
+    NamedRecordAdmin,
     SourcedAdmin,
     SourcedImportExportAdmin,
     SourcedInline,
@@ -63,24 +63,17 @@ class PlaceAliasInline(AliasInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(MergeAdminMixin, SourcedImportExportAdmin):
+class PlaceAdmin(NamedRecordAdmin):
     resource_classes = [PlaceResource]
     list_display = ("name", "kind", "latitude", "longitude", "alias_names", "event_count", "has_locks")
     list_filter = ("kind", HasLockedFieldsFilter)
-    search_fields = ("name", "slug", "aliases__name")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = [PlaceAliasInline]
     readonly_fields = ("events_link",)
     fieldsets = [(None, {"fields": ["name", "slug", "kind", ("latitude", "longitude"), "events_link"]}),
                  IMPORT_METADATA]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_total=Count("events", distinct=True)).prefetch_related(
-            "aliases")
-
-    @admin.display(description="aliases")
-    def alias_names(self, obj):
-        return ", ".join(a.name for a in obj.aliases.all())
+        return super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, obj):
@@ -94,10 +87,7 @@ class PlaceAdmin(MergeAdminMixin, SourcedImportExportAdmin):
         return format_html('<a href="{}">{} events at this place</a>', url, obj.events.count())
 
 
-@admin.register(PlaceAlias)
-class PlaceAliasAdmin(AliasAdmin):
-    owner_field = "place"
-    autocomplete_fields = ("place",)
+admin.site.register(PlaceAlias, AliasAdmin)
 
 
 @admin.register(EventPlace)

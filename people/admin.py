@@ -8,7 +8,7 @@ from sources.admin import (
     AliasAdmin,
     AliasInline,
     HasLockedFieldsFilter,
-    MergeAdminMixin,
+    NamedRecordAdmin,
     SourcedImportExportAdmin,
     SourcedInline,
 )
@@ -28,27 +28,15 @@ class PersonCommandRoleInline(SourcedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MergeAdminMixin, SourcedImportExportAdmin):
+class PersonAdmin(NamedRecordAdmin):
     resource_classes = [PersonResource]
     list_display = ("name", "slug", "alias_names", "has_locks")
     list_filter = ("roles__fate", HasLockedFieldsFilter)
-    search_fields = ("name", "slug", "aliases__name")
-    prepopulated_fields = {"slug": ("name",)}
     inlines = [PersonAliasInline, PersonCommandRoleInline]
     fieldsets = [(None, {"fields": ["name", "slug", "notes"]}), IMPORT_METADATA]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("aliases")
 
-    @admin.display(description="aliases")
-    def alias_names(self, obj):
-        return ", ".join(a.name for a in obj.aliases.all())
-
-
-@admin.register(PersonAlias)
-class PersonAliasAdmin(AliasAdmin):
-    owner_field = "person"
-    autocomplete_fields = ("person",)
+admin.site.register(PersonAlias, AliasAdmin)
 
 
 @admin.register(CommandRole)

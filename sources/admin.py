@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
-from sources.entities import entity, entity_of
+from sources.entities import entities, entity, entity_of
 from sources.locking import lock_changed_fields, lockable_fields, unlock_all
 from sources.merge import merge_records, split_alias
 from sources.models import DeletedRecord, ResolutionDecision, SourceDocument
@@ -258,6 +258,20 @@ class MergeAdminMixin:
         return TemplateResponse(request, self.merge_template, context)
 
 
+class NamedRecordAdmin(MergeAdminMixin, SourcedImportExportAdmin):
+    """Forces, people and places: searched by name, slug and alias, with their aliases listed and merge."""
+
+    search_fields = ("name", "slug", "aliases__name")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description="aliases")
+    def alias_names(self, obj):
+        return ", ".join(a.name for a in obj.aliases.all())
+
+
 # ----------------------------------------------------------------------------------------- aliases
 
 class AliasInline(admin.TabularInline):
@@ -275,15 +289,21 @@ class AliasInline(admin.TabularInline):
 
 
 class AliasAdmin(admin.ModelAdmin):
-    """Aliases of one owner model (``owner_field``), with "Split off into a new record"."""
+    """Aliases of a force, person or place, with "Split off into a new record"."""
 
-    owner_field: str = ""
     list_display = ("name", "owner", "origin", "score", "source", "created_at")
     list_filter = ("origin",)
     list_per_page = 100
     actions = ["split_off"]
     readonly_fields = ("key", "source", "created_at")
     split_template = "admin/split_alias_confirmation.html"
+
+    @property
+    def owner_field(self) -> str:
+        return next(e.fk for e in entities() if e.alias_model is self.model)
+
+    def get_autocomplete_fields(self, request):
+        return (self.owner_field,)
 
     def get_list_select_related(self, request):
         return (self.owner_field, "source")
