@@ -8,10 +8,7 @@ admin.site.site_title = "Conflict encyclopedia admin"
 admin.site.index_title = "Records"
 
 urlpatterns = [
-    path("", include("conflicts.urls")),
-    path("", include("events.urls")),
-    path("commanders/", include("people.urls")),
-    path("sources/", include("sources.urls")),
+    path("", include("reader.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

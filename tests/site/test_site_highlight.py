@@ -2,7 +2,7 @@
 import re
 from html.parser import HTMLParser
 
-from sources.highlight import SpanRecord, highlight
+from reader.highlight import SpanRecord, highlight
 
 
 def rec(start, end, kind="event", url="/x/"):

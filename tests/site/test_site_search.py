@@ -2,8 +2,8 @@
 import pytest
 from django.db import connection
 
-from conflicts.search import EVENT_LIMIT, search
 from people.models import PersonAlias
+from reader.search import EVENT_LIMIT, search
 from tests.factories import make_conflict, make_event, make_person, make_place, make_side
 from tests.site.builders import build_world
 

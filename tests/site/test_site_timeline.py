@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from events.export import COLUMNS
+from reader.export import COLUMNS
 from tests.factories import make_conflict, make_event, make_force, make_participation, make_person, make_side
 from tests.site.builders import EVIL, build_world
 

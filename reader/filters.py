@@ -1,4 +1,5 @@
-"""The timeline's filters. The view supplies the base queryset; these only narrow it.
+"""Filters of the timeline and of the commanders list. The view supplies the base queryset; these only
+narrow it.
 
 Force, person and place are text boxes (a slug from a link, or words matching a name or alias)
 rather than drop-downs: a ``<select>`` of every force would grow with the data.
@@ -10,9 +11,8 @@ from django import forms
 from django.db.models import Prefetch
 
 from conflicts.models import Conflict, Force, Participation, Side
-from people.models import Person
-
-from .models import Event, Place
+from events.models import Event, Place
+from people.models import Fate, Person
 
 
 class SideChoiceField(forms.ModelChoiceField):
@@ -88,3 +88,31 @@ class OffensiveEventFilter(EventFilter):
         super().__init__(*args, **kwargs)
         del self.filters["offensive"]
         self.filters["side"].queryset = side_choices(conflict)
+
+
+class PersonFilter(django_filters.FilterSet):
+    offensive = django_filters.ModelChoiceFilter(
+        label="Offensive", method="filter_offensive", to_field_name="slug", empty_label="All offensives",
+        queryset=lambda request: Conflict.objects.offensives().order_by("start_date", "name"))
+    side = SideFilter(label="Side", method="filter_side", empty_label="All sides",
+                      queryset=lambda request: side_choices())
+    fate = django_filters.ChoiceFilter(label="Fate", method="filter_fate", empty_label="Any fate",
+                                       choices=[(value, label) for value, label in Fate.choices if value])
+    q = django_filters.CharFilter(label="Name or alias", method="filter_words",
+                                  widget=forms.TextInput(attrs={"placeholder": "e.g. Suleimani"}))
+
+    class Meta:
+        model = Person
+        fields = ["offensive", "side", "fate", "q"]
+
+    def filter_offensive(self, queryset, name, value):
+        return queryset.in_conflict(value)
+
+    def filter_side(self, queryset, name, value):
+        return queryset.on_side(value)
+
+    def filter_fate(self, queryset, name, value):
+        return queryset.with_fate(value)
+
+    def filter_words(self, queryset, name, value):
+        return queryset.matching(value)

@@ -16,11 +16,10 @@ from django.db import connections
 from django.db.models import Exists, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
+from conflicts.models import Conflict, Force, ForceAlias
 from events.models import Event, Place, PlaceAlias
 from events.querysets import EventQuerySet
 from people.models import Person, PersonAlias
-
-from .models import Conflict, Force, ForceAlias
 
 LIMIT = 20
 EVENT_LIMIT = 50

@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from conflicts.models import Conflict, Force, Participation, Side, Strength
+from events.models import Event, EventPlace, Place
+from people.models import CommandRole, Person
+
+from .display import event_url
+
 
 @dataclass(frozen=True)
 class SpanRecord:
@@ -90,10 +96,6 @@ def highlight(text: str, records) -> SafeString:
 
 def span_records(document) -> list[SpanRecord]:
     """Every record extracted from ``document`` that has a span: one query per record type."""
-    from conflicts.models import Conflict, Force, Participation, Side, Strength
-    from events.models import Event, EventPlace, Place
-    from people.models import CommandRole, Person
-
     def rows(model, *related):
         return model.objects.filter(source=document, span_start__isnull=False).select_related(*related).order_by()
 
@@ -124,5 +126,5 @@ def span_records(document) -> list[SpanRecord]:
     for obj in rows(EventPlace, "place"):
         add(obj, "place", obj.place.name, obj.place.get_absolute_url())
     for obj in rows(Event, "conflict"):
-        add(obj, "event", obj.text[:120], obj.get_absolute_url())
+        add(obj, "event", obj.text[:120], event_url(obj))
     return found

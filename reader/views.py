@@ -1,0 +1,149 @@
+"""The reader's pages: offensives, forces, the timeline, places, commanders, sources and search.
+
+Each view supplies its base queryset (domain querysets and :mod:`reader.queries`); FilterSets only
+narrow it. Every page makes a fixed number of queries (``tests/site/test_site_queries.py``).
+"""
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.views.generic import DetailView, ListView, TemplateView
+from django_filters.views import FilterView
+
+from conflicts.models import Conflict, Force
+from conflicts.querysets import participations_of
+from events.models import Event, Place
+from events.querysets import names_written
+from people.models import CommandRole, Person
+from people.querysets import sources_of
+from sources.models import SourceDocument
+
+from .charts import events_per_day
+from .export import FORMATS, export_response
+from .filters import EventFilter, OffensiveEventFilter, PersonFilter
+from .highlight import highlight, span_records
+from .infobox import side_boxes
+from .search import search
+
+EVENTS_PER_PAGE = 50
+
+
+def paginate_events(request, queryset, per_page=EVENTS_PER_PAGE):
+    """A page of ``queryset`` from ``?page=`` (a number or "last", as ListView takes; an out-of-range page
+    gives the last page)."""
+    paginator = Paginator(queryset, per_page)
+    number = request.GET.get("page")
+    return paginator.get_page(paginator.num_pages if number == "last" else number)
+
+
+class HomeView(ListView):
+    template_name = "conflicts/conflict_list.html"
+    context_object_name = "offensives"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Conflict.objects.for_listing()
+
+
+class ConflictDetailView(DetailView):
+    """An offensive: infobox, lead, chart of events per day, and its filtered timeline."""
+
+    queryset = Conflict.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        conflict = self.object
+        event_filter = OffensiveEventFilter(self.request.GET or None, conflict=conflict,
+                                            queryset=Event.objects.filter(conflict=conflict).for_timeline())
+        return super().get_context_data(
+            sides=side_boxes(conflict),
+            chart=events_per_day(conflict, conflict.sides.all()),
+            filter=event_filter,
+            page_obj=paginate_events(self.request, event_filter.qs),
+            **kwargs)
+
+
+class ForceDetailView(DetailView):
+    """A force or unit: its hierarchy, where it fought, who commanded it, events naming it."""
+
+    queryset = Force.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        force = self.object
+        return super().get_context_data(
+            children=force.children.order_by("name")[:200],
+            participations=participations_of(force),
+            roles=CommandRole.objects.for_listing().filter(force=force).order_by("conflict__start_date", "order")[:100],
+            page_obj=paginate_events(self.request, Event.objects.mentioning_forces([force]).for_timeline()),
+            **kwargs)
+
+
+class SearchView(TemplateView):
+    template_name = "conflicts/search.html"
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.get("q", "")[:200]
+        return super().get_context_data(query=query, results=search(query), **kwargs)
+
+
+class TimelineView(FilterView):
+    """All events, filtered; ``?format=csv`` or ``?format=json`` exports the same filter."""
+
+    filterset_class = EventFilter
+    paginate_by = EVENTS_PER_PAGE
+    template_name = "events/event_filter.html"
+
+    def get_queryset(self):
+        return Event.objects.for_timeline()
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("format")
+        if fmt in FORMATS:
+            filterset = self.get_filterset(self.get_filterset_class())
+            if not filterset.is_valid():
+                return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain")
+            return export_response(filterset.qs, fmt, request)
+        return super().get(request, *args, **kwargs)
+
+
+class PlaceDetailView(DetailView):
+    queryset = Place.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        place = self.object
+        return super().get_context_data(
+            also_written=list(dict.fromkeys([alias.name for alias in place.aliases.all()] + names_written(place))),
+            offensives=Conflict.objects.at_place(place),
+            page_obj=paginate_events(self.request, Event.objects.at_places([place]).for_timeline()),
+            **kwargs)
+
+
+class PersonListView(FilterView):
+    filterset_class = PersonFilter
+    paginate_by = 50
+    template_name = "people/person_filter.html"
+
+    def get_queryset(self):
+        return Person.objects.commanders().for_listing()
+
+
+class PersonDetailView(DetailView):
+    """A commander: roles across offensives, fate, the events naming them, their sources and aliases."""
+
+    queryset = Person.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        return super().get_context_data(
+            roles=CommandRole.objects.for_listing().filter(person=person).order_by("conflict__start_date", "pk")[:100],
+            sources=sources_of(person),
+            page_obj=paginate_events(self.request, Event.objects.mentioning_people([person]).for_timeline()),
+            **kwargs)
+
+
+class SourceDetailView(DetailView):
+    """The document as imported, every extracted span highlighted and linked to its record."""
+
+    model = SourceDocument
+
+    def get_context_data(self, **kwargs):
+        records = span_records(self.object)
+        return super().get_context_data(highlighted=highlight(self.object.text, records),
+                                        record_count=len(records), **kwargs)
