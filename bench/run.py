@@ -67,7 +67,7 @@ def bench_parse(rounds: int = 50) -> None:
 
 
 def bench_import(paths: list[Path]) -> None:
-    from sources import load
+    from importer import load
 
     resolver = load.build_resolver()
     started = time.perf_counter()

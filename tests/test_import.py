@@ -220,7 +220,7 @@ def test_records_an_editor_deleted_are_not_brought_back(admin_client):
 
 
 def test_unmigrated_database_stops_a_real_import_and_parses_only_on_a_dry_run(monkeypatch):
-    from sources.management.commands.import_sources import Command
+    from importer.management.commands.import_sources import Command
 
     monkeypatch.setattr(Command, "unapplied_migrations", staticmethod(lambda: ["sources.0099"]))
     with pytest.raises(CommandError, match="run `python manage.py migrate` first"):

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "conflicts",
     "people",
     "events",
+    "importer",
     "reader",
 ]
 

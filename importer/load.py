@@ -30,13 +30,13 @@ from conflicts.models import Conflict, Force, ForceAlias, Participation, Side, S
 from events.models import Event, EventPlace
 from people.models import CommandRole, Person, PersonAlias
 
-from . import classify, resolve
-from .entities import entities, entity
-from .models import DeletedRecord, ResolutionDecision, SourceDocument, natural_key
-from .parsing import PARSER_VERSION, ParseError, parse
-from .parsing.records import DocumentRecord, Span
-from .parsing.text import decode, norm
-from .slugs import slugify, unique_slug
+from sources import classify, resolve
+from sources.entities import entities, entity
+from sources.models import DeletedRecord, ResolutionDecision, SourceDocument, natural_key
+from sources.parsing import PARSER_VERSION, ParseError, parse
+from sources.parsing.records import DocumentRecord, Span
+from sources.parsing.text import decode, norm
+from sources.slugs import slugify, unique_slug
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """``python manage.py import_sources [PATH ...]``: load source documents, idempotently.
 
 Only argument handling, ordering and printing live here; reading, parsing and loading are
-``sources.load``.
+``importer.load``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from sources import load
+from importer import load
 from sources.parsing import ParseError, detect_format
 from sources.parsing.export import to_json
 from sources.parsing.text import decode
