@@ -1,15 +1,17 @@
 """Query logic for events and places: the timeline's filtering lives here.
 
 Filters on many-to-many relations use ``EXISTS`` subqueries, so they combine without duplicating
-rows and without ``DISTINCT``.
+rows and without ``DISTINCT``. Events may know the apps below them (``conflicts``, ``people``,
+``sources``); ``models`` imports this module, so this app's own models are reached through their
+relations (``_meta.get_field(...).related_model``), not imported.
 """
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
+from conflicts.models import Participation
 from sources.querysets import AliasedQuerySet
 
 
@@ -23,17 +25,16 @@ class EventQuerySet(models.QuerySet):
     TIMELINE_ORDER = ("date", F("precision").desc(), F("end_date").asc(nulls_first=True), "conflict_id", "order",
                       "pk")
 
+    def _event_place(self):
+        return self.model._meta.get_field("place_links").related_model
+
     def for_timeline(self):
         """Events with everything an event-list row shows, in a fixed number of queries."""
-        EventPlace = apps.get_model("events", "EventPlace")
+        event_place = self._event_place()
         return (self.select_related("conflict", "source")
-                .prefetch_related(Prefetch("place_links", queryset=EventPlace.objects.select_related("place")),
+                .prefetch_related(Prefetch("place_links", queryset=event_place.objects.select_related("place")),
                                   "forces", "people")
                 .order_by(*self.TIMELINE_ORDER))
-
-    def for_export(self):
-        """Like :meth:`for_timeline`; iterate with ``.iterator(chunk_size=...)`` to stream."""
-        return self.for_timeline()
 
     def between(self, after=None, before=None):
         """Events overlapping the days ``after``..``before`` (either may be None)."""
@@ -55,8 +56,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(Exists(through.objects.filter(event=OuterRef("pk"), person__in=people)))
 
     def at_places(self, places):
-        EventPlace = apps.get_model("events", "EventPlace")
-        return self.filter(Exists(EventPlace.objects.filter(event=OuterRef("pk"), place__in=places)))
+        return self.filter(Exists(self._event_place().objects.filter(event=OuterRef("pk"), place__in=places)))
 
     def on_side(self, side):
         """Events of the side's offensive that name a force listed for that side."""
@@ -80,7 +80,6 @@ class EventQuerySet(models.QuerySet):
     def per_day_by_side(self, conflict):
         """Rows ``{date, lo, hi, n}``: day-precise events of ``conflict`` per day, by the lowest and
         highest side number among the forces each event names (``None`` when it names none)."""
-        Participation = apps.get_model("conflicts", "Participation")
         sides = Participation.objects.filter(side__conflict=conflict, force__events=OuterRef("pk")).order_by()
         return (self.filter(conflict=conflict, precision="day")
                 .annotate(lo=Subquery(sides.order_by("side__number").values("side__number")[:1]),
@@ -95,6 +94,6 @@ class PlaceQuerySet(AliasedQuerySet):
 
 def names_written(place, limit: int = 50) -> list[str]:
     """How the sources wrote ``place`` where that differs from its name (bounded)."""
-    EventPlace = apps.get_model("events", "EventPlace")
-    return list(EventPlace.objects.filter(place=place).exclude(name_as_written__in=["", place.name])
+    event_place = type(place)._meta.get_field("event_links").related_model
+    return list(event_place.objects.filter(place=place).exclude(name_as_written__in=["", place.name])
                 .order_by("name_as_written").values_list("name_as_written", flat=True).distinct()[:limit])

@@ -1,17 +1,23 @@
-"""Query logic for people and command roles."""
+"""Query logic for people and command roles.
+
+Only what needs this app and the apps below it (``conflicts``, ``sources``); ``models`` imports this
+module, so this app's own models are reached through their relations
+(``_meta.get_field(...).related_model``), not imported.
+"""
 from __future__ import annotations
 
-from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 
 from sources.querysets import AliasedQuerySet
 
 
 class PersonQuerySet(AliasedQuerySet):
+    def _command_role(self):
+        return self.model._meta.get_field("roles").related_model
+
     def _with_role(self, **lookups):
-        CommandRole = apps.get_model("people", "CommandRole")
-        return self.filter(Exists(CommandRole.objects.filter(person=OuterRef("pk"), **lookups)))
+        return self.filter(Exists(self._command_role().objects.filter(person=OuterRef("pk"), **lookups)))
 
     def in_conflict(self, conflict):
         return self._with_role(conflict=conflict)
@@ -27,9 +33,9 @@ class PersonQuerySet(AliasedQuerySet):
         return self._with_role()
 
     def for_listing(self):
-        CommandRole = apps.get_model("people", "CommandRole")
         return self.prefetch_related(
-            Prefetch("roles", queryset=CommandRole.objects.for_listing().order_by("conflict__start_date", "pk")),
+            Prefetch("roles",
+                     queryset=self._command_role().objects.for_listing().order_by("conflict__start_date", "pk")),
             "aliases",
         ).order_by("name", "pk")
 
@@ -40,15 +46,3 @@ class PersonQuerySet(AliasedQuerySet):
 class CommandRoleQuerySet(models.QuerySet):
     def for_listing(self):
         return self.select_related("person", "conflict", "side", "force", "source")
-
-
-def sources_of(person, limit: int = 50):
-    """Source documents that name ``person``: as a record, in a command role or in an event (bounded)."""
-    SourceDocument = apps.get_model("sources", "SourceDocument")
-    CommandRole = apps.get_model("people", "CommandRole")
-    Event = apps.get_model("events", "Event")
-    return SourceDocument.objects.filter(
-        Q(pk=person.source_id)
-        | Exists(CommandRole.objects.filter(person=person, source=OuterRef("pk")))
-        | Exists(Event.people.through.objects.filter(person=person, event__source=OuterRef("pk")))
-    ).order_by("name")[:limit]

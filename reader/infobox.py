@@ -1,5 +1,5 @@
 """The offensive's infobox, shaped for the template from rows already prefetched by
-``ConflictQuerySet.for_detail()`` (no queries here)."""
+``reader.queries.conflict_for_detail()`` (no queries here)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -8,12 +8,11 @@ from django.http import HttpResponseBadRequest
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
-from conflicts.models import Conflict, Force
+from conflicts.models import Force
 from conflicts.querysets import participations_of
 from events.models import Event, Place
 from events.querysets import names_written
 from people.models import CommandRole, Person
-from people.querysets import sources_of
 from sources.models import SourceDocument
 
 from .charts import events_per_day
@@ -21,6 +20,7 @@ from .export import FORMATS, export_response
 from .filters import EventFilter, OffensiveEventFilter, PersonFilter
 from .highlight import highlight, span_records
 from .infobox import side_boxes
+from .queries import conflict_for_detail, offensives_at, offensives_for_listing, sources_of
 from .search import search
 
 EVENTS_PER_PAGE = 50
@@ -40,13 +40,14 @@ class HomeView(ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Conflict.objects.for_listing()
+        return offensives_for_listing()
 
 
 class ConflictDetailView(DetailView):
     """An offensive: infobox, lead, chart of events per day, and its filtered timeline."""
 
-    queryset = Conflict.objects.for_detail()
+    def get_queryset(self):
+        return conflict_for_detail()
 
     def get_context_data(self, **kwargs):
         conflict = self.object
@@ -110,7 +111,7 @@ class PlaceDetailView(DetailView):
         place = self.object
         return super().get_context_data(
             also_written=list(dict.fromkeys([alias.name for alias in place.aliases.all()] + names_written(place))),
-            offensives=Conflict.objects.at_place(place),
+            offensives=offensives_at(place),
             page_obj=paginate_events(self.request, Event.objects.at_places([place]).for_timeline()),
             **kwargs)
 
