@@ -3,8 +3,8 @@
 
 1. parse: documents and events per second for the sample sources (pure Python, no database).
 2. import: N synthetic documents (the samples under other titles) into a fresh SQLite database
-   (or DATABASE_URL); time of the first import, of the unchanged re-import, and their ratio;
-   peak memory of the process.
+   (or DATABASE_URL) through ``importer.pipeline.import_paths``, the pipeline of ``import_sources``;
+   time of the first import, of the unchanged re-import, and their ratio; peak memory of the process.
 3. pages: time and SQL queries of the main pages with all of that loaded; the query count must not
    grow with the data, so it is printed for N/4 and N documents side by side.
 """
@@ -67,20 +67,18 @@ def bench_parse(rounds: int = 50) -> None:
 
 
 def bench_import(paths: list[Path]) -> None:
-    from importer import load
+    from importer.pipeline import ImportOptions, import_paths
 
-    resolver = load.build_resolver()
     started = time.perf_counter()
-    reports = [load.import_file(p, resolver=resolver) for p in paths]
-    first = time.perf_counter() - started
-    failed = sum(not r.ok for r in reports)
+    first = import_paths(paths, options=ImportOptions())
+    took_first = time.perf_counter() - started
     started = time.perf_counter()
-    again = [load.import_file(p, resolver=resolver) for p in paths]
-    second = time.perf_counter() - started
-    unchanged = sum(r.status == "unchanged" for r in again)
-    print(f"import: {len(paths)} documents in {first:.2f} s ({first / len(paths) * 1000:.0f} ms/doc, "
-          f"{failed} failed); unchanged re-import {second:.2f} s ({unchanged}/{len(paths)} unchanged); "
-          f"ratio first/re-import {first / max(second, 1e-9):.0f}x")
+    again = import_paths(paths, options=ImportOptions())
+    took_again = time.perf_counter() - started
+    print(f"import: {len(paths)} documents in {took_first:.2f} s ({took_first / len(paths) * 1000:.0f} ms/doc, "
+          f"{len(first.failed)} failed); unchanged re-import {took_again:.2f} s "
+          f"({again.statuses['unchanged']}/{len(paths)} unchanged); "
+          f"ratio first/re-import {took_first / max(took_again, 1e-9):.0f}x")
 
 
 def bench_pages(label: str) -> None:

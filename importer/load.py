@@ -20,6 +20,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from django.db import transaction
@@ -29,7 +30,6 @@ from django.utils import timezone
 from conflicts.models import Conflict, Force, ForceAlias, Participation, Side, Strength
 from events.models import Event, EventPlace
 from people.models import CommandRole, Person, PersonAlias
-
 from sources import classify, resolve
 from sources.entities import entities, entity
 from sources.models import DeletedRecord, ResolutionDecision, SourceDocument, natural_key
@@ -41,14 +41,39 @@ from sources.slugs import slugify, unique_slug
 log = logging.getLogger(__name__)
 
 
+class Action(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    DELETED = "deleted"
+
+
+class Counts(Counter):
+    """Records an import wrote, keyed by ``(model label, Action)``: ``counts["events.event", Action.CREATED]``."""
+
+    def add(self, model: type[Model], action: Action, n: int = 1) -> None:
+        self[model._meta.label_lower, action] += n
+
+    def by_action(self) -> Counter:
+        """Totals per ``Action`` over every model."""
+        out: Counter = Counter()
+        for (_, action), n in self.items():
+            out[action] += n
+        return out
+
+    def changed(self) -> bool:
+        """Whether anything was created, updated or deleted."""
+        return any(n for (_, action), n in self.items() if action != Action.UNCHANGED)
+
+
 @dataclass
 class DocumentReport:
     path: str
     name: str
-    status: str = "failed"          # created | updated | unchanged | failed
+    status: str = "failed"          # created | updated | unchanged | parsed | failed
     title: str = ""
     error: str = ""                 # why the document failed: "file:line: message"
-    counts: Counter = field(default_factory=Counter)   # "created", "updated", "unchanged", "deleted"
+    counts: Counts = field(default_factory=Counts)
     kept: list[str] = field(default_factory=list)      # editor corrections the import kept
     problems: list[str] = field(default_factory=list)  # non-fatal: "file:line: message"
     record: DocumentRecord | None = None               # the parse, for --json
@@ -228,12 +253,11 @@ class _Loader:
         if self.source is not None and model is not SourceDocument:
             fields = {"source": self.source, **fields}
         obj = model.objects.filter(**lookup).first()
-        name = model._meta.verbose_name_plural
         if obj is None:
             if self.deleted and self.deleted_by_editor(model, lookup, label or f"{model._meta.verbose_name} {lookup}"):
                 return None
             obj = model.objects.create(**lookup, **fields)
-            self.report.counts[f"{name}:created"] += 1
+            self.report.counts.add(model, Action.CREATED)
             return obj
         locked = set(getattr(obj, "locked_fields", ()) or ())
         changed = []
@@ -249,9 +273,9 @@ class _Loader:
             changed.append(key)
         if changed:
             obj.save(update_fields=changed)
-            self.report.counts[f"{name}:updated"] += 1
+            self.report.counts.add(model, Action.UPDATED)
         else:
-            self.report.counts[f"{name}:unchanged"] += 1
+            self.report.counts.add(model, Action.UNCHANGED)
         return obj
 
     def prune(self, queryset, label: str) -> None:
@@ -261,7 +285,7 @@ class _Loader:
                 self.report.kept.append(f"{label} {obj}: kept (edited by an editor), though the source dropped it")
                 continue
             obj.delete()
-            self.report.counts[f"{obj._meta.verbose_name_plural}:deleted"] += 1
+            self.report.counts.add(type(obj), Action.DELETED)
 
     # -- entities through the resolver --------------------------------------------------------------
     def entity(self, what: str, name: str, span: Span | None, **create_fields) -> Model | None:
@@ -287,7 +311,7 @@ class _Loader:
         if span is not None:
             fields.update(span_start=span.start, span_end=span.end)
         obj = model.objects.create(source=self.source, **fields)
-        self.report.counts[f"{model._meta.verbose_name_plural}:created"] += 1
+        self.report.counts.add(model, Action.CREATED)
         if model is Force:
             self.new_forces.append(obj)
         self.resolver.add((kind, obj.pk), kind, [name], context)
@@ -305,7 +329,7 @@ class _Loader:
         sides = self.load_sides()
         self.load_events(sides)
         self.link_new_forces_to_earlier_events()
-        changed = any(n for key, n in self.report.counts.items() if not key.endswith(":unchanged"))
+        changed = self.report.counts.changed()
         if existing is None:
             self.report.status = "created"
         else:
@@ -472,7 +496,7 @@ class _Loader:
                                         for f in Force.objects.prefetch_related("aliases")]
                 if any(pk == force.pk for pk, _, _ in resolve.find_mentions(event.text, everyone)):
                     event.forces.add(force)
-                    self.report.counts["event links:created"] += 1
+                    self.report.counts.add(Event.forces.through, Action.CREATED)
 
     def link_places(self, event: Event, ev) -> None:
         if "places" in event.locked_fields:

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 
 from conflicts.models import Conflict, Force, Participation
 from events.models import Event, Place
+from importer import pipeline
 from people.models import CommandRole, Person
 from sources.models import SourceDocument
 from tests.conftest import SAMPLES
@@ -220,9 +221,7 @@ def test_records_an_editor_deleted_are_not_brought_back(admin_client):
 
 
 def test_unmigrated_database_stops_a_real_import_and_parses_only_on_a_dry_run(monkeypatch):
-    from importer.management.commands.import_sources import Command
-
-    monkeypatch.setattr(Command, "unapplied_migrations", staticmethod(lambda: ["sources.0099"]))
+    monkeypatch.setattr(pipeline, "unapplied_migrations", lambda: ["sources.0099"])
     with pytest.raises(CommandError, match="run `python manage.py migrate` first"):
         run(ALEPPO)
     out = io.StringIO()
