@@ -5,6 +5,7 @@ import datetime
 import io
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -13,7 +14,9 @@ from conflicts.models import Conflict, Force, Participation
 from events.models import Event, Place
 from importer import pipeline
 from people.models import CommandRole, Person
+from sources import parsing
 from sources.models import SourceDocument
+from sources.parsing import PARSER_VERSION, source_version
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,27 @@ def test_forced_reimport_of_unchanged_documents_writes_nothing():
 def test_default_path_is_the_sample_sources():
     run()
     assert set(SourceDocument.objects.values_list("name", flat=True)) == {ALEPPO.name, PALMYRA.name}
+
+
+def test_parser_version_is_a_hash_of_the_parser_source(tmp_path):
+    copy = tmp_path / "parsing"
+    shutil.copytree(Path(parsing.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert source_version(copy) == PARSER_VERSION
+    assert len(PARSER_VERSION) == 12 and int(PARSER_VERSION, 16) >= 0
+    dates = copy / "dates.py"
+    data = bytearray(dates.read_bytes())
+    data[len(data) // 2] ^= 0x01   # one byte of the date engine
+    dates.write_bytes(bytes(data))
+    assert source_version(copy) != PARSER_VERSION
+
+
+def test_documents_read_by_another_parser_are_parsed_again():
+    run(ALEPPO)
+    SourceDocument.objects.update(parser_version="0123456789ab")
+    output = run(ALEPPO)
+    assert "Documents: 0 created, 1 updated, 0 unchanged, 0 failed" in output
+    assert SourceDocument.objects.get().parser_version == PARSER_VERSION
+    assert "0 created, 0 updated, 1 unchanged" in run(ALEPPO)
 
 
 def test_dry_run_writes_nothing():

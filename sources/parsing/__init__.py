@@ -3,18 +3,37 @@
 Pure Python (no Django). ``parse`` reads both formats: *structured* (``= Title =``, an ``Infobox``
 block of ``- Key: value`` lines, ``==Sections==``) and *plain* (a scraped article whose first line
 is the flattened infobox run into the lead sentence).
+
+``PARSER_VERSION`` is derived from the parser's own source (``source_version``), so any change to a
+module of this package makes the next import re-parse documents whose bytes did not change.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
+from .events import extract_events
+from .plain import parse_plain
 from .records import Block, DocumentRecord, ParseError, PartialDate, Problem
+from .structured import parse_structured
 from .text import decode
 
-PARSER_VERSION = "1"
 
-__all__ = ["PARSER_VERSION", "ParseError", "detect_format", "parse"]
+def source_version(folder: Path) -> str:
+    """12 hex digits of the sha256 of the ``.py`` files under ``folder`` (names and contents, in name
+    order, line endings normalised): a different parser source gives a different version."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*.py"), key=lambda p: p.relative_to(folder).as_posix()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()[:12]
+
+
+PARSER_VERSION = source_version(Path(__file__).resolve().parent)
+
+__all__ = ["PARSER_VERSION", "ParseError", "detect_format", "parse", "source_version"]
 
 _TITLE_LINE = re.compile(r"^=(?!=)\s*\S.*?=\s*$")
 
@@ -34,10 +53,6 @@ def detect_format(text: str) -> str:
 
 def _extract_events(blocks: list[Block], start: PartialDate | None, end: PartialDate | None,
                     year: int | None, problems: list[Problem]):
-    try:
-        from .events import extract_events
-    except ImportError:  # the event extractor is not there yet: infobox parts still work
-        return []
     try:
         return extract_events(blocks, start=start, end=end, year=year)
     except Exception as exc:  # noqa: BLE001 - one bad paragraph must not lose the whole document
@@ -64,14 +79,10 @@ def parse(data: bytes | str, *, name: str = "", format: str = "auto",
     if format == "auto":
         format = detect_format(text)
     if format == "structured":
-        from .structured import parse_structured
-
         doc, blocks = parse_structured(text)
         year = doc.start.date.year if doc.start else None
         doc.events = _extract_events(blocks, doc.start, doc.end, year, doc.problems)
     elif format == "plain":
-        from .plain import parse_plain
-
         doc, blocks = parse_plain(text, known_forces=known_forces)
         doc.events = _extract_events(blocks, None, None, None, doc.problems)
     else:
