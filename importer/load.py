@@ -15,8 +15,10 @@ Contracts:
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +39,8 @@ from sources.parsing import PARSER_VERSION, ParseError, parse
 from sources.parsing.records import DocumentRecord, Span
 from sources.parsing.text import decode, norm
 from sources.slugs import slugify, unique_slug
+
+from .validation import Unstorable, check_values
 
 log = logging.getLogger(__name__)
 
@@ -215,11 +219,11 @@ def _record_failure(path: Path, digest: str, data: bytes, exc: ParseError, dry_r
         text, _ = decode(data)
     except ParseError:
         text = ""
-    SourceDocument.objects.update_or_create(
-        name=path.name,
-        defaults={"path": str(path), "sha256": digest, "text": text, "status": SourceDocument.Status.FAILED,
-                  "parser_version": PARSER_VERSION, "imported_at": timezone.now(),
-                  "problems": [{"line": exc.line, "message": exc.message}]})
+    defaults, _ = check_values(SourceDocument, {
+        "path": str(path), "sha256": digest, "text": text, "status": SourceDocument.Status.FAILED,
+        "parser_version": PARSER_VERSION, "imported_at": timezone.now(),
+        "problems": [{"line": exc.line, "message": exc.message}]})   # the error says what is wrong already
+    SourceDocument.objects.update_or_create(name=path.name, defaults=defaults)
 
 
 class _Loader:
@@ -233,6 +237,43 @@ class _Loader:
         self.conflict: Conflict | None = None
         self.new_forces: list[Force] = []
         self.deleted = set(DeletedRecord.objects.values_list("model", "key"))
+        self.warnings: list[dict] = []    # {line, message}: stored on the source document with the parser's
+        self._line_starts: list[int] | None = None
+
+    # -- values checked before writes ------------------------------------------------------------
+    def line(self, span: Span | None) -> int | None:
+        """The line of the text a span starts on."""
+        if span is None:
+            return None
+        if self._line_starts is None:
+            self._line_starts = [m.start() for m in re.finditer("\n", self.text)]
+        return bisect.bisect_left(self._line_starts, span.start) + 1
+
+    def warn(self, span: Span | None, message: str) -> None:
+        """A non-fatal problem: in the report as ``file:line: message`` and stored on the source document."""
+        entry = {"line": self.line(span), "message": message}
+        if entry in self.warnings:
+            return
+        self.warnings.append(entry)
+        where = f"{self.path}:{entry['line']}" if entry["line"] else str(self.path)
+        self.report.problems.append(f"{where}: {message}")
+
+    def checked(self, model: type[Model], values: dict, span: Span | None, *, kept=None) -> dict:
+        """``values`` within the limits of ``model``'s fields, each change reported at the span's line.
+        Raises ``Unstorable`` (the caller skips the record)."""
+        values, messages = check_values(model, values, kept=kept)
+        for message in messages:
+            self.warn(span, message)
+        return values
+
+    def create(self, model: type[Model], span: Span | None, **values) -> Model | None:
+        """A new record of checked values; None (and a warning) when a required value cannot be stored."""
+        try:
+            values = self.checked(model, values, span)
+        except Unstorable as exc:
+            self.warn(span, f"{exc}: {model._meta.verbose_name} skipped")
+            return None
+        return model.objects.create(**values)
 
     def deleted_by_editor(self, model: type[Model], values: dict, label: str) -> bool:
         """True (and reported) when an editor deleted this record: the import must not bring it back."""
@@ -247,11 +288,19 @@ class _Loader:
                label: str | None = None) -> Model | None:
         """Create or update by natural key ``lookup``; fields an editor locked are kept and reported.
 
-        Returns None (and creates nothing) for a record an editor deleted."""
+        Every value is checked against its field first (``importer.validation``): a value too long is cut,
+        one out of range or contradicting another is dropped, each with a warning at the span's line.
+        Returns None (and creates nothing) for a record an editor deleted, or one whose required
+        value cannot be stored."""
         if span is not None:
             fields = {**fields, "span_start": span.start, "span_end": span.end}
         if self.source is not None and model is not SourceDocument:
             fields = {"source": self.source, **fields}
+        try:
+            lookup, fields = self.checked(model, lookup, span), self.checked(model, fields, span)
+        except Unstorable as exc:
+            self.warn(span, f"{exc}: {label or model._meta.verbose_name} skipped")
+            return None
         obj = model.objects.filter(**lookup).first()
         if obj is None:
             if self.deleted and self.deleted_by_editor(model, lookup, label or f"{model._meta.verbose_name} {lookup}"):
@@ -260,19 +309,25 @@ class _Loader:
             self.report.counts.add(model, Action.CREATED)
             return obj
         locked = set(getattr(obj, "locked_fields", ()) or ())
-        changed = []
+        changes = {}
         for key, value in fields.items():
-            current = getattr(obj, key + "_id") if key == "source" else getattr(obj, key)
-            new = value.pk if key == "source" and value is not None else value
-            if current == new:
+            if not _differs(obj, key, value):
                 continue
             if key in locked:
                 self.report.kept.append(f"{label or obj}: kept the editor's {key} ({getattr(obj, key)!r})")
                 continue
-            setattr(obj, key, value)
-            changed.append(key)
-        if changed:
-            obj.save(update_fields=changed)
+            changes[key] = value
+        if changes:
+            try:  # the new values against those the record keeps (an editor's locked date, say)
+                changes = self.checked(model, changes, span, kept=vars(obj))
+            except Unstorable as exc:
+                self.warn(span, f"{exc}: {label or obj} not updated")
+                changes = {}
+            changes = {key: value for key, value in changes.items() if _differs(obj, key, value)}
+        if changes:
+            for key, value in changes.items():
+                setattr(obj, key, value)
+            obj.save(update_fields=list(changes))
             self.report.counts.add(model, Action.UPDATED)
         else:
             self.report.counts.add(model, Action.UNCHANGED)
@@ -294,15 +349,17 @@ class _Loader:
         editor deleted the record of that name."""
         kind = what  # "force" | "person" | "place" (``kind`` in create_fields is the record's own kind)
         model, alias_model, fk = entity(kind).model, entity(kind).alias_model, entity(kind).fk
+        # cut to what the record can hold before matching, so that a re-import finds the same record
+        name = self.checked(model, {"name": name}, span)["name"]
         context = {self.conflict.slug} if self.conflict else set()
         match = self.resolver.match(name, kind, context)
         if match is not None:
             obj = model.objects.get(pk=match.key[1])
             if norm(name) != norm(obj.name) and not alias_model.objects.filter(**{fk: obj, "name": name}).exists():
                 origin = "import" if match.exact or match.forced else "resolver"
-                alias_model.objects.create(**{fk: obj}, name=name, origin=origin, source=self.source,
-                                           score=None if match.exact else match.score)
-                self.resolver.add(match.key, kind, [name], context)
+                if self.create(alias_model, span, **{fk: obj}, name=name, origin=origin, source=self.source,
+                               score=None if match.exact else match.score) is not None:
+                    self.resolver.add(match.key, kind, [name], context)
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
             return None
@@ -310,7 +367,9 @@ class _Loader:
         fields = {"name": name, "slug": slug, **create_fields}
         if span is not None:
             fields.update(span_start=span.start, span_end=span.end)
-        obj = model.objects.create(source=self.source, **fields)
+        obj = self.create(model, span, source=self.source, **fields)
+        if obj is None:
+            return None
         self.report.counts.add(model, Action.CREATED)
         if model is Force:
             self.new_forces.append(obj)
@@ -320,11 +379,11 @@ class _Loader:
     # -- the document ----------------------------------------------------------------------------
     def run(self, existing: SourceDocument | None) -> None:
         rec = self.rec
-        self.source = self.upsert(SourceDocument, {"name": self.path.name}, {
+        fields = self.checked(SourceDocument, {  # checked here: a source document has no span of its own
             "path": str(self.path), "title": rec.title, "format": rec.format, "encoding": self.encoding,
             "sha256": self.digest, "text": self.text, "parser_version": PARSER_VERSION,
-            "status": SourceDocument.Status.IMPORTED,
-            "problems": [{"line": p.line, "message": p.message} for p in rec.problems]})
+            "status": SourceDocument.Status.IMPORTED}, rec.spans().get("title"))
+        self.source = self.upsert(SourceDocument, {"name": self.path.name}, fields)
         self.load_conflict()
         sides = self.load_sides()
         self.load_events(sides)
@@ -336,6 +395,10 @@ class _Loader:
             self.report.status = "updated" if changed else "unchanged"
         if changed or self.source.imported_at is None:
             SourceDocument.objects.filter(pk=self.source.pk).update(imported_at=timezone.now())
+        # the parser's problems and the loader's warnings, for editors (not a change of the document)
+        problems = [{"line": p.line, "message": p.message} for p in rec.problems] + self.warnings
+        if self.source.problems != problems:
+            SourceDocument.objects.filter(pk=self.source.pk).update(problems=problems)
 
     def load_conflict(self) -> None:
         rec = self.rec
@@ -358,11 +421,11 @@ class _Loader:
             parents = []
             for name in rec.part_of:
                 slug = slugify(name)
-                parent = Conflict.objects.filter(slug=slug).first() or Conflict.objects.create(
-                    name=name, slug=slug, kind=classify.conflict_kind(name), source=self.source,
-                    span_start=spans["part_of"].start if "part_of" in spans else None,
-                    span_end=spans["part_of"].end if "part_of" in spans else None)
-                if parent.pk != self.conflict.pk:
+                span = spans.get("part_of")
+                parent = Conflict.objects.filter(slug=slug).first() or self.create(
+                    Conflict, span, name=name, slug=slug, kind=classify.conflict_kind(name), source=self.source,
+                    span_start=span.start if span else None, span_end=span.end if span else None)
+                if parent is not None and parent.pk != self.conflict.pk:
                     parents.append(parent)
             self.conflict.parents.set(parents)
 
@@ -419,13 +482,14 @@ class _Loader:
         for side_rec in self.rec.sides:
             for order, c in enumerate(side_rec.commanders):
                 if not resolve.is_plausible_person(c.name):
-                    self.report.problems.append(f"{self.path}: {c.name!r} does not look like a person's name: skipped")
+                    self.warn(c.span, f"{c.name!r} does not look like a person's name: skipped")
                     continue
                 person = self.entity("person", c.name, c.span)
                 if person is None:
                     continue
-                if c.alias and not person.aliases.filter(name=c.alias).exists():
-                    PersonAlias.objects.create(person=person, name=c.alias, source=self.source, origin="import")
+                alias = c.alias and self.checked(PersonAlias, {"name": c.alias}, c.span)["name"]
+                if alias and not person.aliases.filter(name=alias).exists():
+                    self.create(PersonAlias, c.span, person=person, name=alias, source=self.source, origin="import")
                 named = resolve.find_mentions(c.role or "", forces)
                 role = self.upsert(CommandRole, {"conflict": self.conflict, "person": person}, {
                     "side": sides.get(side_rec.number), "rank": c.rank or "", "role": c.role or "",
@@ -512,3 +576,10 @@ class _Loader:
                         {"name_as_written": mention.name, "order": order}, span=mention.span)
             keep.append(place.pk)
         self.prune(event.place_links.exclude(place_id__in=keep), "place link")
+
+
+def _differs(obj: Model, key: str, value) -> bool:
+    """Whether writing ``value`` to ``obj.key`` changes it (the source document compared by primary key)."""
+    if key == "source":
+        return obj.source_id != (value.pk if value is not None else None)
+    return getattr(obj, key) != value
