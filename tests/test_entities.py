@@ -50,11 +50,31 @@ def test_one_person_for_soleimani_linked_to_every_spelling(seeds):
     assert any("Gen. Soleimani was reportedly sent" in t for t in texts)
 
 
+def force_named(name: str) -> Force:
+    matches = Force.objects.filter(name=name) | Force.objects.filter(aliases__name=name)
+    return matches.distinct().get()
+
+
 def test_one_force_each_for_forces_both_seeds_name(seeds):
     assert Force.objects.filter(name="Hezbollah").count() == 1
     assert Force.objects.filter(name="Liwa Fatemiyoun").count() == 1
     assert not ForceAlias.objects.filter(name__in=["Hezbollah", "Liwa Fatemiyoun"]).exists()
-    assert Force.objects.get(name="Division 13") != Force.objects.filter(name="Division 30").first()
+
+
+@pytest.mark.parametrize("names", [
+    # formations that differ only by their number (Aleppo's order of battle)
+    ["46th Brigade", "82nd Brigade", "155th Brigade", "43rd Brigade", "66th Brigade"],
+    ["4th Mechanized Division", "10th Armoured Division", "Division 13"],
+    # one name inside another, or one word apart
+    ["Hezbollah", "Kata'ib Hezbollah"],
+    ["Liwa Fatemiyoun", "Liwa Zainebiyoun"],
+    ["Division 13", "Sultan Murad Division"],
+    ["Syrian Army", "Syrian Armed Forces", "Russian Armed Forces", "Iranian Armed Forces"],
+])
+def test_forces_with_close_names_stay_apart(seeds, names):
+    """Each name the seeds give is a record of its own (found by name or alias): none was joined to another."""
+    records = {name: force_named(name) for name in names}
+    assert len({force.pk for force in records.values()}) == len(names), records
 
 
 def test_no_person_is_a_rank_a_role_or_a_fragment(seeds):

@@ -180,12 +180,19 @@ def test_bad_file_gets_one_clear_error_and_the_others_still_load(tmp_path, conte
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     shutil.copy(PALMYRA, tmp_path / PALMYRA.name)
+    out = io.StringIO()
     with pytest.raises(CommandError, match="1 of 2 documents failed"):
-        run(tmp_path)
+        call_command("import_sources", str(tmp_path), "--no-progress", stdout=out, stderr=out)
     assert SourceDocument.objects.get(name=PALMYRA.name).status == SourceDocument.Status.IMPORTED
     assert Conflict.objects.filter(slug="palmyra-offensive-december-2016").exists()
-    failed = SourceDocument.objects.filter(name="bad.txt").first()
-    assert failed is None or failed.status == SourceDocument.Status.FAILED
+    # the failed file is recorded for editors, with the error the summary printed (one line, naming it)
+    failed = SourceDocument.objects.get(name="bad.txt")
+    assert failed.status == SourceDocument.Status.FAILED
+    (problem,) = failed.problems
+    assert message in problem["message"]
+    where = f"{bad}:{problem['line']}" if problem["line"] else str(bad)
+    errors = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith(str(bad))]
+    assert errors == [f"{where}: {problem['message']}"], out.getvalue()
 
 
 def test_error_line_names_the_file_and_the_line(tmp_path):
