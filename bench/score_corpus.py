@@ -13,7 +13,9 @@ scorer (``../shared/tools/score_extraction.py``: ``--gold DIR PREDICTIONS``, pai
 per subfolder (one subfolder per document shape) and once over the whole corpus.
 
 Prints the scorer's table for each subfolder, then one TOTAL line per subfolder and overall, then the
-rejected documents. Exit status 0 when the corpus was scored (whatever the scores), 2 when the importer
+rejected documents. The importer learns force names from the other documents of its run, so a
+subfolder scored alone can differ slightly from the same subfolder scored with the whole corpus.
+Exit status 0 when the corpus was scored (whatever the scores), 2 when the importer
 could not be run or its output was not JSON. Standard library only.
 """
 from __future__ import annotations
@@ -32,15 +34,23 @@ DEFAULT_SCORER = ROOT.parent / "shared" / "tools" / "score_extraction.py"
 DEFAULT_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
+def fail(message: str) -> None:
+    print(message, file=sys.stderr)
+    raise SystemExit(2)
+
+
 def run_importer(python: Path, docs: list[Path]) -> tuple[list[dict], str, int]:
     cmd = [str(python), "manage.py", "import_sources", "--dry-run", "--json", "--no-progress", *map(str, docs)]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    try:
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    except OSError as exc:
+        fail(f"cannot run {python}: {exc}")
     if proc.returncode not in (0, 1):
-        sys.exit(f"import_sources exited with status {proc.returncode}:\n{proc.stderr.strip()}")
+        fail(f"import_sources exited with status {proc.returncode}:\n{proc.stderr.strip()}")
     try:
         predictions = json.loads(proc.stdout or "[]")
     except ValueError as exc:
-        sys.exit(f"import_sources did not print JSON ({exc}); stderr:\n{proc.stderr.strip()}")
+        fail(f"import_sources did not print JSON ({exc}); stderr:\n{proc.stderr.strip()}")
     return predictions, proc.stderr, proc.returncode
 
 
@@ -51,7 +61,7 @@ def score(scorer: Path, gold_dir: Path, predictions: list[dict]) -> list[str]:
         proc = subprocess.run([sys.executable, str(scorer), "--gold", str(gold_dir), tmp.name],
                               capture_output=True, text=True)
     if proc.returncode != 0:
-        sys.exit(f"the scorer failed on {gold_dir}:\n{proc.stderr.strip()}")
+        fail(f"the scorer failed on {gold_dir}:\n{proc.stderr.strip()}")
     return proc.stdout.rstrip("\n").split("\n")
 
 
@@ -66,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", type=Path, default=Path("tests/corpus"))
     ap.add_argument("--scorer", type=Path, default=DEFAULT_SCORER, help="default: %(default)s")
-    ap.add_argument("--python", type=Path, default=DEFAULT_PYTHON, help="interpreter for manage.py (default: %(default)s)")
+    ap.add_argument("--python", type=Path, default=DEFAULT_PYTHON,
+                    help="interpreter for manage.py (default: %(default)s)")
     ap.add_argument("--save", type=Path, help="also write the importer's JSON to this file")
     args = ap.parse_args(argv)
     folder = args.folder if args.folder.is_absolute() else (ROOT / args.folder)
@@ -94,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
 
     groups: dict[str, list[Path]] = defaultdict(list)
     for d in docs:
-        groups[d.parent.relative_to(folder).as_posix()].append(d)
+        rel = d.parent.relative_to(folder).as_posix()
+        groups[folder.name if rel == "." else rel].append(d)
     totals: list[tuple[str, str]] = []
     for name, members in sorted(groups.items()):
         preds = [by_stem[d.stem] for d in members if d.stem in by_stem]
@@ -120,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         for msg in rejection_messages(stderr, d):
             print(f"{d.relative_to(folder)}: {msg}")
     if missing_gold:
-        print("\n== documents without gold (not scored): " + ", ".join(str(d.relative_to(folder)) for d in missing_gold))
+        names = ", ".join(str(d.relative_to(folder)) for d in missing_gold)
+        print(f"\n== documents without gold (not scored): {names}")
     return 0
 
 

@@ -60,7 +60,8 @@ def check_file(checker_module, gold_path: Path) -> list[str]:
                 errors.append(f"{gold_path.name}: {key}: expected as the last key")
             del gold[key]
     if gold.get("document") != gold_path.with_suffix(".txt").name:
-        errors.append(f"{gold_path.name}: document: {gold.get('document')!r}, expected {gold_path.with_suffix('.txt').name!r}")
+        expected = gold_path.with_suffix(".txt").name
+        errors.append(f"{gold_path.name}: document: {gold.get('document')!r}, expected {expected!r}")
     for n, side in enumerate(gold.get("sides") or []):
         for field in ("belligerents", "commanders", "units"):
             for i, item in enumerate(side.get(field) or []):
@@ -98,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {e}")
             else:
                 g = json.loads(path.read_text(encoding="utf-8"))
-                count = lambda f: sum(len(s[f]) for s in g["sides"])  # noqa: E731
-                print(f"ok   {folder.name}/{path.name}: {len(g['events'])} events, {count('belligerents')} belligerents, "
-                      f"{count('commanders')} commanders, {count('units')} units, {len(g['sides'])} sides")
+                n = {f: sum(len(s[f]) for s in g["sides"]) for f in ("belligerents", "commanders", "units")}
+                print(f"ok   {folder.name}/{path.name}: {len(g['events'])} events, {n['belligerents']} belligerents, "
+                      f"{n['commanders']} commanders, {n['units']} units, {len(g['sides'])} sides")
     print(f"{total} gold files, {failed} failing")
     return 1 if failed else 0
 
