@@ -2,6 +2,7 @@
 
 ``import_file(path)`` reads, parses and loads one file and returns a ``DocumentReport``; it never
 raises for a bad document (the error is in the report) so the caller goes on with the others.
+``importer.pipeline.import_paths`` runs it over many files (order, shared resolver).
 
 Contracts:
 - Re-importing a document whose bytes (sha256) and parser version are unchanged writes nothing and
@@ -12,6 +13,10 @@ Contracts:
   the same entity named in two documents (or spelled two ways) is one record; an automatic join is
   recorded as an alias with origin ``resolver`` and its score.
 - ``dry_run=True`` does all the work inside the transaction and rolls it back.
+- Every value is checked against its model field before it is written (``importer.validation``): a
+  value too long is cut, one out of range or contradicting another is dropped, each with a
+  ``file:line`` warning in the report and on ``SourceDocument.problems``; one bad value never costs
+  the document.
 """
 from __future__ import annotations
 
