@@ -1,7 +1,7 @@
 """Editor locks: the one place that decides which hand-edited fields a sourced record keeps.
 
 Admin forms, admin inlines, import-export imports and merges all call :func:`lock_changed_fields`
-with the names of the fields they changed. The importer (``sources/load.py``) skips every field
+with the names of the fields they changed. The importer (``importer/load.py``) skips every field
 named in ``locked_fields`` and never deletes a record that has one, so a lock is how an editor's
 correction survives the next ``import_sources``.
 """
