@@ -23,6 +23,10 @@ class ConflictKind(models.TextChoices):
 class Conflict(Sourced):
     """An offensive, or a larger battle, campaign or war that offensives are part of."""
 
+    CLAIMED_FIELDS = ("name", "kind", "start_date", "start_precision", "end_date", "end_precision", "place", "status",
+                      "territory", "summary", "extra")
+
+
     Kind = ConflictKind
 
     name = models.CharField(max_length=300)
@@ -71,6 +75,9 @@ class Side(Sourced):
 
     NATURAL_KEY = ("conflict", "number")  # what the importer matches on
 
+    CLAIMED_FIELDS = ()
+
+
     conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="sides")
     number = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=200, blank=True,
@@ -115,6 +122,9 @@ class ForceKind(models.TextChoices):
 class Force(NamedRecord):
     """A state, armed force, militia, group or unit. Units hang under their parent force."""
 
+    CLAIMED_FIELDS = ("name", "kind")
+
+
     Kind = ForceKind
 
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.GROUP)
@@ -155,6 +165,9 @@ class Participation(Sourced):
 
     NATURAL_KEY = ("side", "force", "role")  # what the importer matches on
 
+    CLAIMED_FIELDS = ("note", "name_as_written", "order")
+
+
     Role = ParticipationRole
 
     side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="participations")
@@ -181,6 +194,9 @@ class Strength(Sourced):
     """A strength entry of a side as written, with the figure parsed from it where there is one."""
 
     NATURAL_KEY = ("side", "order")  # what the importer matches on
+
+    CLAIMED_FIELDS = ("text", "number", "qualifier")
+
 
     side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="strengths")
     text = models.CharField(max_length=500)

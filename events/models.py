@@ -24,6 +24,9 @@ class PlaceKind(models.TextChoices):
 
 
 class Place(NamedRecord):
+    CLAIMED_FIELDS = ("name", "kind")
+
+
     Kind = PlaceKind
 
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.OTHER)
@@ -85,6 +88,10 @@ class Event(Sourced):
 
     NATURAL_KEY = ("source_key",)  # what the importer matches on
 
+    CLAIMED_FIELDS = ("conflict", "date", "end_date", "precision", "time_of_day", "text", "kind", "section", "order",
+                      "citations", "background", "casualties")
+
+
     Kind = EventKind
 
     TimeOfDay = TimeOfDay
@@ -142,6 +149,7 @@ class EventPlace(Sourced):
     """A place named in an event's sentence, with the name as written and its span."""
 
     NATURAL_KEY = ("event", "place")  # what the importer matches on
+    CLAIMED_FIELDS = ("name_as_written", "order")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="place_links")
     place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="event_links")

@@ -30,9 +30,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from rapidfuzz import fuzz
 
 from conflicts.models import Conflict, Force, ForceAlias, Participation, Side, Strength
 from events.models import Event, EventPlace
@@ -45,6 +47,7 @@ from sources.parsing.records import DocumentRecord, Span
 from sources.parsing.text import decode, norm
 from sources.slugs import slugify, unique_slug
 
+from .claims import DocumentClaims, choose, from_json
 from .validation import Unstorable, check_values
 
 log = logging.getLogger(__name__)
@@ -169,14 +172,19 @@ def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (
     return report
 
 
-def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: bool = False,
-                resolver: resolve.Resolver | None = None,
+def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: str = "auto",
+                dry_run: bool = False, force: bool = False, resolver: resolve.Resolver | None = None,
                 known_forces: Iterable[str] | None = None) -> DocumentReport:
     """Read, parse and load one document in its own transaction; errors go into the report.
 
-    ``resolver`` may be shared across documents; it learns the names a document adds, so after a
-    dry run or a failed document (rolled back) the caller must not reuse it.
+    ``identity``: what makes the document itself (``SourceDocument.identity``): its canonical URL or
+    page name, else its path relative to the import root (the pipeline computes it; by default the
+    path as given). A document stored under another identity with the same bytes, whose file is
+    gone, is the same document moved. ``resolver`` may be shared across documents; it learns the
+    names a document adds, so after a dry run or a failed document (rolled back) the caller must
+    not reuse it.
     """
+    identity = identity or str(path)
     report = DocumentReport(path=str(path), name=path.name)
     try:
         data = path.read_bytes()
@@ -184,7 +192,7 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
         report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
         return report
     digest = sha256(data)
-    existing = SourceDocument.objects.filter(name=path.name).first()
+    existing = SourceDocument.objects.filter(identity=identity).first() or _moved(digest)
     if (existing and not force and existing.sha256 == digest and existing.parser_version == PARSER_VERSION
             and existing.status == SourceDocument.Status.IMPORTED):
         report.status, report.title = "unchanged", existing.title
@@ -194,14 +202,14 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
                                         known_force_names() if known_forces is None else known_forces)
     except ParseError as exc:
         report.error = _error(path, exc)
-        _record_failure(path, digest, data, exc, dry_run)
+        _record_failure(path, identity, digest, data, exc, dry_run)
         return report
     report.record, report.title = record, record.title
     report.problems = [f"{path}:{p.line}: {p.message}" for p in record.problems]
     try:
         with transaction.atomic():
             loader = _Loader(record, text, path, digest, encoding, report,
-                             resolver if resolver is not None else build_resolver())
+                             resolver if resolver is not None else build_resolver(), identity=identity, url=url)
             loader.run(existing)
             if dry_run:
                 raise _Rollback
@@ -216,9 +224,17 @@ def import_file(path: Path, *, fmt: str = "auto", dry_run: bool = False, force: 
     return report
 
 
-def _record_failure(path: Path, digest: str, data: bytes, exc: ParseError, dry_run: bool) -> None:
+def _moved(digest: str) -> SourceDocument | None:
+    """An imported document with these bytes whose file is no longer where it was imported from."""
+    for doc in SourceDocument.objects.filter(sha256=digest, status=SourceDocument.Status.IMPORTED).only("pk", "path"):
+        if doc.path and not Path(doc.path).exists():
+            return SourceDocument.objects.get(pk=doc.pk)
+    return None
+
+
+def _record_failure(path: Path, identity: str, digest: str, data: bytes, exc: ParseError, dry_run: bool) -> None:
     """Keep a failed document visible to editors (status failed, with the error); never touch a good one."""
-    if dry_run or SourceDocument.objects.filter(name=path.name, status=SourceDocument.Status.IMPORTED).exists():
+    if dry_run or SourceDocument.objects.filter(identity=identity, status=SourceDocument.Status.IMPORTED).exists():
         return
     try:
         text, _ = decode(data)
@@ -228,17 +244,30 @@ def _record_failure(path: Path, digest: str, data: bytes, exc: ParseError, dry_r
         "path": str(path), "sha256": digest, "text": text, "status": SourceDocument.Status.FAILED,
         "parser_version": PARSER_VERSION, "imported_at": timezone.now(),
         "problems": [{"line": exc.line, "message": exc.message}]})   # the error says what is wrong already
-    SourceDocument.objects.update_or_create(name=path.name, defaults=defaults)
+    SourceDocument.objects.update_or_create(identity=identity, defaults={"name": path.name[:255], **defaults})
 
 
 class _Loader:
-    """Writes one parsed document. Created and run inside the document's transaction."""
+    """Writes one parsed document. Created and run inside the document's transaction.
+
+    Every record the document states is matched to an existing one (by natural key, by the
+    document's claim from its previous import, or for a sentence by its wording), the document's
+    claim on it is renewed, and its fields take the value chosen from all its claims
+    (``importer.claims``). Records the document stated before and no longer states are withdrawn
+    at the end (``withdraw``).
+    """
+
+    #: withdrawn records are handled children first, so that a parent is only removed once it is empty
+    WITHDRAW_ORDER = (EventPlace, Event, CommandRole, Strength, Participation, Side, Conflict)
+    EVENT_REWORDED = 80   # rapidfuzz ratio over normalised sentences: the same sentence, reworded
+    EVENT_RETOLD = 92     # ... the same sentence in another document about the same offensive
 
     def __init__(self, record: DocumentRecord, text: str, path: Path, digest: str, encoding: str,
-                 report: DocumentReport, resolver: resolve.Resolver):
+                 report: DocumentReport, resolver: resolve.Resolver, *, identity: str, url: str = ""):
         self.rec, self.text, self.path, self.digest, self.encoding = record, text, path, digest, encoding
-        self.report, self.resolver = report, resolver
+        self.report, self.resolver, self.identity, self.url = report, resolver, identity, url
         self.source: SourceDocument | None = None
+        self.claims: DocumentClaims | None = None
         self.conflict: Conflict | None = None
         self.new_forces: list[Force] = []
         self.deleted = set(DeletedRecord.objects.values_list("model", "key"))
@@ -288,70 +317,116 @@ class _Loader:
         self.report.kept.append(f"{label}: not re-created (deleted by an editor)")
         return True
 
-    # -- generic upsert with locks ---------------------------------------------------------------
+    # -- claims: create or match, state, choose --------------------------------------------------
     def upsert(self, model: type[Model], lookup: dict, fields: dict, *, span: Span | None = None,
-               label: str | None = None) -> Model | None:
-        """Create or update by natural key ``lookup``; fields an editor locked are kept and reported.
+               label: str | None = None, key: str | None = None, found: Model | None = None,
+               deletion_key: dict | None = None) -> Model | None:
+        """The record ``lookup`` names (or ``found``, matched by the caller), created or updated with
+        the values this document states, as this document's claim on it.
 
-        Every value is checked against its field first (``importer.validation``): a value too long is cut,
-        one out of range or contradicting another is dropped, each with a warning at the span's line.
-        Returns None (and creates nothing) for a record an editor deleted, or one whose required
-        value cannot be stored."""
-        if span is not None:
-            fields = {**fields, "span_start": span.start, "span_end": span.end}
-        if self.source is not None and model is not SourceDocument:
-            fields = {"source": self.source, **fields}
+        Every value is checked against its field first (``importer.validation``): a value too long is
+        cut, one out of range or contradicting another is dropped, each with a warning at the span's
+        line. An existing record takes the value chosen from all its claims for each field an editor
+        did not lock (a locked one is kept and reported). Returns None (and creates nothing) for a
+        record an editor deleted, or one whose required value cannot be stored."""
         try:
             lookup, fields = self.checked(model, lookup, span), self.checked(model, fields, span)
         except Unstorable as exc:
             self.warn(span, f"{exc}: {label or model._meta.verbose_name} skipped")
             return None
-        obj = model.objects.filter(**lookup).first()
+        key = key or natural_key(model, lookup) or str(sorted(lookup.items()))
+        obj = found if found is not None else model.objects.filter(**lookup).first()
         if obj is None:
-            if self.deleted and self.deleted_by_editor(model, lookup, label or f"{model._meta.verbose_name} {lookup}"):
+            if self.deleted and self.deleted_by_editor(model, deletion_key or lookup,
+                                                      label or f"{model._meta.verbose_name} {lookup}"):
                 return None
-            obj = model.objects.create(**lookup, **fields)
+            provenance = {"source": self.source, "span_start": span.start if span else None,
+                          "span_end": span.end if span else None}
+            obj = model.objects.create(**lookup, **fields, **provenance)
+            self.claims.state(obj, key, fields, span)
             self.report.counts.add(model, Action.CREATED)
             return obj
-        locked = set(getattr(obj, "locked_fields", ()) or ())
+        self.claims.state(obj, key, fields, span)
+        wanted = self.claims.chosen(obj) if fields else {}
+        if obj.source_id in (None, self.source.pk) or not self.claims.others(obj) or not obj.in_source:
+            wanted.update(source_id=self.source.pk, span_start=span.start if span else None,
+                          span_end=span.end if span else None)  # the record is shown at this document's words
+        wanted["in_source"] = True
+        self.apply(obj, wanted, span, label)
+        return obj
+
+    def apply(self, obj: Model, wanted: dict, span: Span | None, label: str | None) -> None:
+        """Write ``wanted`` (attnames) to ``obj``, except fields an editor locked (kept and reported)."""
+        model = type(obj)
+        locked = set(obj.locked_fields or ())
         changes = {}
-        for key, value in fields.items():
-            if not _differs(obj, key, value):
+        for attname, value in wanted.items():
+            name = attname.removesuffix("_id") if attname.endswith("_id") and attname != "object_id" else attname
+            if getattr(obj, attname) == value:
                 continue
-            if key in locked:
-                self.report.kept.append(f"{label or obj}: kept the editor's {key} ({getattr(obj, key)!r})")
+            if name in locked:
+                self.report.kept.append(f"{label or obj}: kept the editor's {name} ({getattr(obj, name)!r})")
                 continue
-            changes[key] = value
+            changes[attname] = value
         if changes:
             try:  # the new values against those the record keeps (an editor's locked date, say)
                 changes = self.checked(model, changes, span, kept=vars(obj))
             except Unstorable as exc:
                 self.warn(span, f"{exc}: {label or obj} not updated")
                 changes = {}
-            changes = {key: value for key, value in changes.items() if _differs(obj, key, value)}
+            changes = {k: v for k, v in changes.items() if getattr(obj, k) != v}
         if changes:
-            for key, value in changes.items():
-                setattr(obj, key, value)
+            for attname, value in changes.items():
+                setattr(obj, attname, value)
             obj.save(update_fields=list(changes))
-            self.report.counts.add(model, Action.UPDATED)
+            provenance_only = set(changes) <= {"source_id", "span_start", "span_end", "in_source"}
+            self.report.counts.add(model, Action.UNCHANGED if provenance_only else Action.UPDATED)
         else:
             self.report.counts.add(model, Action.UNCHANGED)
-        return obj
 
-    def prune(self, queryset, label: str) -> None:
-        """Delete records of this document that the new parse no longer has, except locked ones."""
-        for obj in queryset:
-            if obj.locked_fields:
-                self.report.kept.append(f"{label} {obj}: kept (edited by an editor), though the source dropped it")
-                continue
-            obj.delete()
-            self.report.counts.add(type(obj), Action.DELETED)
+    def withdraw(self) -> None:
+        """Records this document stated before and no longer states: its claims go; a record no other
+        document claims is deleted, unless an editor locked it (then it is kept, marked no longer in
+        the source, and reported) or it still has records below it. Forces, people and places are
+        never deleted here: they only lose this document's claim."""
+        by_model: dict[type[Model], list[int]] = {}
+        for ct, pk in self.claims.withdrawn():
+            model = ContentType.objects.get_for_id(ct).model_class()
+            by_model.setdefault(model, []).append(pk)
+        for model in self.WITHDRAW_ORDER:
+            for obj in model.objects.filter(pk__in=by_model.get(model, ())):
+                others = self.claims.remaining(self.claims.ident(obj))
+                if others:
+                    newest = others[0]
+                    wanted = from_json(model, choose(model, [c.values for c in others]))
+                    if obj.source_id == self.source.pk:
+                        wanted.update(source_id=newest.document_id, span_start=newest.span_start,
+                                      span_end=newest.span_end)
+                    self.apply(obj, wanted, None, None)
+                elif obj.locked_fields or self.has_dependents(obj):
+                    if obj.in_source:
+                        obj.in_source = False
+                        obj.save(update_fields=["in_source"])
+                    if obj.locked_fields:
+                        self.report.kept.append(f"{model._meta.verbose_name} {obj}: kept (edited by an editor), "
+                                                "though no source states it any more")
+                else:
+                    obj.delete()
+                    self.report.counts.add(model, Action.DELETED)
+
+    @staticmethod
+    def has_dependents(obj: Model) -> bool:
+        if isinstance(obj, Side):
+            return obj.participations.exists() or obj.strengths.exists() or obj.command_roles.exists()
+        if isinstance(obj, Conflict):
+            return obj.sides.exists() or obj.events.exists()
+        return False
 
     # -- entities through the resolver --------------------------------------------------------------
     def entity(self, what: str, name: str, span: Span | None, **create_fields) -> Model | None:
         """The force, person or place called ``name``: an existing one (by name, alias or a close
         spelling) or a new one. A new spelling of a known record is kept as an alias. None when an
-        editor deleted the record of that name."""
+        editor deleted the record of that name. The document claims the record (it names it)."""
         kind = what  # "force" | "person" | "place" (``kind`` in create_fields is the record's own kind)
         model, alias_model, fk = entity(kind).model, entity(kind).alias_model, entity(kind).fk
         # cut to what the record can hold before matching, so that a re-import finds the same record
@@ -365,6 +440,7 @@ class _Loader:
                 if self.create(alias_model, span, **{fk: obj}, name=name, origin=origin, source=self.source,
                                score=None if match.exact else match.score) is not None:
                     self.resolver.add(match.key, kind, [name], context)
+            self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
             return None
@@ -375,6 +451,7 @@ class _Loader:
         obj = self.create(model, span, source=self.source, **fields)
         if obj is None:
             return None
+        self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
         self.report.counts.add(model, Action.CREATED)
         if model is Force:
             self.new_forces.append(obj)
@@ -385,13 +462,27 @@ class _Loader:
     def run(self, existing: SourceDocument | None) -> None:
         rec = self.rec
         fields = self.checked(SourceDocument, {  # checked here: a source document has no span of its own
-            "path": str(self.path), "title": rec.title, "format": rec.format, "encoding": self.encoding,
-            "sha256": self.digest, "text": self.text, "parser_version": PARSER_VERSION,
-            "status": SourceDocument.Status.IMPORTED}, rec.spans().get("title"))
-        self.source = self.upsert(SourceDocument, {"name": self.path.name}, fields)
+            "identity": self.identity, "name": self.path.name, "path": str(self.path), "url": self.url,
+            "title": rec.title, "format": rec.format, "encoding": self.encoding, "sha256": self.digest,
+            "text": self.text, "parser_version": PARSER_VERSION, "status": SourceDocument.Status.IMPORTED},
+            rec.spans().get("title"))
+        if existing is None:
+            self.source = SourceDocument.objects.create(**fields)
+            self.report.counts.add(SourceDocument, Action.CREATED)
+        else:
+            self.source = existing
+            changes = {k: v for k, v in fields.items() if getattr(existing, k) != v}
+            for k, v in changes.items():
+                setattr(existing, k, v)
+            if changes:
+                existing.save(update_fields=list(changes))
+            self.report.counts.add(SourceDocument, Action.UPDATED if changes else Action.UNCHANGED)
+        self.claims = DocumentClaims(self.source)
         self.load_conflict()
         sides = self.load_sides()
         self.load_events(sides)
+        self.withdraw()
+        self.claims.save()
         self.link_new_forces_to_earlier_events()
         changed = self.report.counts.changed()
         if existing is None:
@@ -418,21 +509,26 @@ class _Loader:
             "place": rec.place or "", "status": rec.status or "", "territory": list(rec.territory),
             "summary": rec.lead, "extra": dict(rec.extra),
         }
-        # natural key: the conflict this document was loaded into before, else its title's slug
-        conflict = Conflict.objects.filter(source=self.source).order_by("pk").first()
+        # the conflict this document stated before, else the one of its title (several documents may
+        # tell one offensive: each claims it, and the fields are chosen from their claims)
+        before = [c for (ct, _), c in self.claims.old.items() if ct == DocumentClaims.content_type(Conflict).pk
+                  and c.key == "conflict:main"]
+        conflict = Conflict.objects.filter(pk=before[0].object_id).first() if before else None
         lookup = {"pk": conflict.pk} if conflict else {"slug": slugify(rec.title)}
-        self.conflict = self.upsert(Conflict, lookup, fields, span=spans.get("title"), label=rec.title)
-        if "parents" not in self.conflict.locked_fields:
-            parents = []
-            for name in rec.part_of:
-                slug = slugify(name)
-                span = spans.get("part_of")
-                parent = Conflict.objects.filter(slug=slug).first() or self.create(
-                    Conflict, span, name=name, slug=slug, kind=classify.conflict_kind(name), source=self.source,
-                    span_start=span.start if span else None, span_end=span.end if span else None)
-                if parent is not None and parent.pk != self.conflict.pk:
-                    parents.append(parent)
-            self.conflict.parents.set(parents)
+        self.conflict = self.upsert(Conflict, lookup, fields, span=spans.get("title"), label=rec.title,
+                                    key="conflict:main", deletion_key={"slug": slugify(rec.title)})
+        if self.conflict is None:
+            raise Unstorable(f"the offensive {rec.title!r} cannot be stored")
+        span = spans.get("part_of")
+        parents = []
+        for name in rec.part_of:
+            parent = self.upsert(Conflict, {"slug": slugify(name)},
+                                 {"name": name, "kind": classify.conflict_kind(name)},
+                                 span=span, label=name, key=f"conflict:part-of:{slugify(name)}")
+            if parent is not None and parent.pk != self.conflict.pk:
+                parents.append(parent)
+        if "parents" not in self.conflict.locked_fields and parents:
+            self.conflict.parents.add(*parents)   # other documents may name other parents: add, never replace
 
     def load_sides(self) -> dict[int, Side]:
         sides: dict[int, Side] = {}
@@ -445,20 +541,16 @@ class _Loader:
             sides[side_rec.number] = side
             self.load_participants(side, side_rec)
             self.load_strength(side, side_rec)
-        self.prune(self.conflict.sides.exclude(number__in=[s.number for s in self.rec.sides]), "side")
         self.load_commanders(sides)
         return sides
 
     def load_participants(self, side: Side, side_rec) -> None:
-        keep: list[int] = []
         for order, b in enumerate(side_rec.belligerents):
             force = self.entity("force", b.name, b.span,
                                 kind=classify.force_kind(b.name, listed_as_unit=False, has_parent=False))
-            part = force and self.upsert(Participation, {"side": side, "force": force, "role": "belligerent"},
-                                         {"note": b.note or "", "name_as_written": b.name, "order": order},
-                                         span=b.span)
-            if part is not None:
-                keep.append(part.pk)
+            if force is not None:
+                self.upsert(Participation, {"side": side, "force": force, "role": "belligerent"},
+                            {"note": b.note or "", "name_as_written": b.name, "order": order}, span=b.span)
         units: dict[str, Force] = {}
         for order, u in enumerate(side_rec.units):
             parent = units.get(u.parent) if u.parent else None
@@ -468,21 +560,21 @@ class _Loader:
                 continue
             units[u.name] = force
             if parent is not None and force.parent_id != parent.pk and force.pk != parent.pk:
-                self.upsert(Force, {"pk": force.pk}, {"parent": parent}, label=force.name)
-            part = self.upsert(Participation, {"side": side, "force": force, "role": "unit"},
-                               {"name_as_written": u.name, "order": order}, span=u.span)
-            if part is not None:
-                keep.append(part.pk)
-        self.prune(side.participations.exclude(pk__in=keep), "participation")
+                if "parent" in force.locked_fields:
+                    self.report.kept.append(f"{force}: kept the editor's parent ({force.parent!r})")
+                else:
+                    force.parent = parent
+                    force.save(update_fields=["parent"])
+                    self.report.counts.add(Force, Action.UPDATED)
+            self.upsert(Participation, {"side": side, "force": force, "role": "unit"},
+                        {"name_as_written": u.name, "order": order}, span=u.span)
 
     def load_strength(self, side: Side, side_rec) -> None:
         for order, s in enumerate(side_rec.strength):
             self.upsert(Strength, {"side": side, "order": order},
                         {"text": s.text, "number": s.number, "qualifier": s.qualifier or ""}, span=s.span)
-        self.prune(side.strengths.filter(order__gte=len(side_rec.strength)), "strength")
 
     def load_commanders(self, sides: dict[int, Side]) -> None:
-        keep: list[int] = []
         forces = self.conflict_forces()
         for side_rec in self.rec.sides:
             for order, c in enumerate(side_rec.commanders):
@@ -496,14 +588,11 @@ class _Loader:
                 if alias and not person.aliases.filter(name=alias).exists():
                     self.create(PersonAlias, c.span, person=person, name=alias, source=self.source, origin="import")
                 named = resolve.find_mentions(c.role or "", forces)
-                role = self.upsert(CommandRole, {"conflict": self.conflict, "person": person}, {
+                self.upsert(CommandRole, {"conflict": self.conflict, "person": person}, {
                     "side": sides.get(side_rec.number), "rank": c.rank or "", "role": c.role or "",
                     "fate": CommandRole.Fate.KILLED if c.kia else CommandRole.Fate.NONE,
                     "force_id": named[0][0] if named else None, "name_as_written": c.name,
                     "order": order}, span=c.span, label=f"{c.name} in {self.rec.title}")
-                if role is not None:
-                    keep.append(role.pk)
-        self.prune(self.conflict.command_roles.exclude(pk__in=keep), "command role")
 
     def conflict_forces(self) -> list[tuple[int, str, list[str]]]:
         """(pk, "force", names and aliases) of the forces on this conflict's sides, for finding mentions."""
@@ -511,29 +600,33 @@ class _Loader:
         return [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
                 for f in forces.prefetch_related("aliases")]
 
+    # -- events: matched by wording, across versions and documents --------------------------------
     def load_events(self, sides: dict[int, Side]) -> None:
         forces, people = self.mentions()
-        seen: Counter = Counter()
-        keep: list[int] = []
+        matcher = _EventMatcher(self)
         for ev in self.rec.events:
-            base = f"{self.conflict.slug[:150]}-{hashlib.sha1(norm(ev.text).encode()).hexdigest()[:10]}"
-            seen[base] += 1
-            key = base if seen[base] == 1 else f"{base}-{seen[base]}"
-            event = self.upsert(Event, {"source_key": key}, {
+            fingerprint = _fingerprint(ev.text)
+            label = f"event {ev.date}: {ev.text[:60]}"
+            found = matcher.match(ev.text, fingerprint)
+            if found is None and matcher.deleted(ev.text, fingerprint):
+                self.report.kept.append(f"{label}: not re-created (deleted by an editor)")
+                continue
+            lookup = {} if found is not None else {"source_key": matcher.new_key(fingerprint)}
+            event = self.upsert(Event, lookup, {
                 "conflict": self.conflict, "date": ev.date, "end_date": ev.end_date, "precision": ev.precision,
                 "time_of_day": ev.time_of_day or "", "text": ev.text, "kind": ev.kind, "section": ev.section or "",
                 "order": ev.order, "citations": list(ev.citations), "background": ev.background,
-                "casualties": classify.casualties(ev.text)}, span=ev.span, label=f"event {ev.date}: {ev.text[:60]}")
+                "casualties": classify.casualties(ev.text)}, span=ev.span, label=label,
+                key=f"event:{fingerprint}", found=found)
             if event is None:
                 continue
-            keep.append(event.pk)
+            matcher.taken.add(event.pk)
             self.link_places(event, ev)
             inside = range(ev.span.start, ev.span.end)
             if "forces" not in event.locked_fields:
-                event.forces.set({pk for pk, start in forces if start in inside})
+                _set_links(event, "forces", {pk for pk, start in forces if start in inside}, self.report)
             if "people" not in event.locked_fields:
-                event.people.set({pk for pk, start in people if start in inside})
-        self.prune(Event.objects.filter(source=self.source).exclude(pk__in=keep), "event")
+                _set_links(event, "people", {pk for pk, start in people if start in inside}, self.report)
 
     def mentions(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """(pk, offset) of every force and person named in the document's prose, found in one pass.
@@ -569,22 +662,84 @@ class _Loader:
 
     def link_places(self, event: Event, ev) -> None:
         if "places" in event.locked_fields:
+            for link in event.place_links.all():   # the editor's links stand: this document still states them
+                previous = self.claims.previous(link)
+                if previous is not None:
+                    self.claims.state(link, previous.key, {}, Span(previous.span_start, previous.span_end)
+                                      if previous.span_start is not None else None)
             return
-        keep: list[int] = []
+        seen: set[int] = set()
         for order, mention in enumerate(ev.places):
             place = self.entity("place", mention.name, mention.span, kind=classify.place_kind(mention.name))
-            if place is None:
-                continue
-            if any(link_place == place.pk for link_place in keep):
+            if place is None or place.pk in seen:
                 continue  # two spellings of one place in a sentence: one link
+            seen.add(place.pk)
             self.upsert(EventPlace, {"event": event, "place": place},
                         {"name_as_written": mention.name, "order": order}, span=mention.span)
-            keep.append(place.pk)
-        self.prune(event.place_links.exclude(place_id__in=keep), "place link")
 
 
-def _differs(obj: Model, key: str, value) -> bool:
-    """Whether writing ``value`` to ``obj.key`` changes it (the source document compared by primary key)."""
-    if key == "source":
-        return obj.source_id != (value.pk if value is not None else None)
-    return getattr(obj, key) != value
+def _fingerprint(sentence: str) -> str:
+    return hashlib.sha1(norm(sentence).encode()).hexdigest()[:16]
+
+
+def _set_links(event: Event, relation: str, wanted: set[int], report: DocumentReport) -> None:
+    """Set a many-to-many of ``event`` to ``wanted`` primary keys, counting only real changes."""
+    manager = getattr(event, relation)
+    current = set(manager.values_list("pk", flat=True))
+    if current != wanted:
+        manager.set(wanted)
+        report.counts.add(manager.through, Action.UPDATED)
+
+
+class _EventMatcher:
+    """Which event a sentence of this document is: the document's own event from its previous import
+    (same wording, else reworded), else the same sentence told by another document about the same
+    offensive; a sentence an editor deleted stays deleted, reworded or not."""
+
+    def __init__(self, loader: _Loader):
+        self.loader = loader
+        self.taken: set[int] = set()
+        ct = DocumentClaims.content_type(Event).pk
+        mine = {pk: c for (kind, pk), c in loader.claims.old.items() if kind == ct}
+        events = Event.objects.in_bulk(list(mine))
+        self.mine = [(events[pk], c.key.removeprefix("event:"), norm(events[pk].text))
+                     for pk, c in sorted(mine.items(), key=lambda kv: (kv[1].span_start or 0, kv[0])) if pk in events]
+        self._others: list[tuple[int, str, str]] | None = None
+        source_key_prefix = loader.conflict.slug[:150]
+        self.used_keys = set(Event.objects.filter(source_key__startswith=source_key_prefix)
+                             .values_list("source_key", flat=True))
+        self.prefix = source_key_prefix
+        self.deleted_events = [(d.key, norm(d.text)) for d in DeletedRecord.objects.filter(
+            model=Event._meta.label_lower, source=loader.source)] if loader.source.pk else []
+
+    def match(self, text: str, fingerprint: str) -> Event | None:
+        words = norm(text)
+        free = [(e, fp, t) for e, fp, t in self.mine if e.pk not in self.taken]
+        for event, fp, _ in free:
+            if fp == fingerprint:
+                return event
+        best = max(free, key=lambda item: fuzz.ratio(words, item[2]), default=None)
+        if best is not None and fuzz.ratio(words, best[2]) >= self.loader.EVENT_REWORDED:
+            return best[0]
+        if self._others is None:
+            self._others = [(pk, _fingerprint(t), norm(t)) for pk, t in Event.objects.filter(
+                conflict=self.loader.conflict).exclude(pk__in=[e.pk for e, _, _ in self.mine])
+                .values_list("pk", "text")]
+        for pk, fp, other in self._others:
+            if pk not in self.taken and (fp == fingerprint or fuzz.ratio(words, other) >= self.loader.EVENT_RETOLD):
+                return Event.objects.get(pk=pk)
+        return None
+
+    def deleted(self, text: str, fingerprint: str) -> bool:
+        words = norm(text)
+        return any(fingerprint[:10] in key or (old and fuzz.ratio(words, old) >= self.loader.EVENT_REWORDED)
+                   for key, old in self.deleted_events)
+
+    def new_key(self, fingerprint: str) -> str:
+        base = f"{self.prefix}-{fingerprint[:10]}"
+        key, n = base, 1
+        while key in self.used_keys:
+            n += 1
+            key = f"{base}-{n}"
+        self.used_keys.add(key)
+        return key

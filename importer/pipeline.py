@@ -48,6 +48,8 @@ class ImportOptions:
     dry_run: bool = False    # load each document, then roll it back
     force: bool = False      # reload documents whose bytes and parser are unchanged
     records: bool = False    # keep every document's parse in its report, unchanged ones included
+    root: Path | None = None  # identities are file paths relative to this folder (default: the current one)
+    source_url: str = ""     # the canonical URL of a single document given alone (its identity)
 
 
 @dataclass
@@ -90,6 +92,20 @@ def collect(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
+def identity_of(path: Path, options: ImportOptions, *, single: bool = False) -> str:
+    """A document's identity: the URL given for a single document, else its path relative to the
+    root (``import_sources docs/`` and ``import_sources docs/sub/x.txt`` name ``docs/sub/x.txt``
+    alike), else, for a file outside the root, its absolute path. Never the bare file name."""
+    if options.source_url and single:
+        return options.source_url
+    root = (options.root or Path.cwd()).resolve()
+    absolute = path.resolve()
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
 def load_order(files: list[Path], fmt: str) -> list[Path]:
     """Structured documents first: their infoboxes name forces that help split plain documents' runs."""
     if fmt != "auto":
@@ -128,8 +144,9 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
             report = load.parse_file(path, fmt=options.fmt, known_forces=learned)
         else:
             known = None if not learned else [*load.known_force_names(), *learned]
-            report = load.import_file(path, fmt=options.fmt, dry_run=options.dry_run, force=options.force,
-                                      resolver=resolver, known_forces=known)
+            report = load.import_file(path, identity=identity_of(path, options, single=len(files) == 1),
+                                      url=options.source_url, fmt=options.fmt, dry_run=options.dry_run,
+                                      force=options.force, resolver=resolver, known_forces=known)
             if options.dry_run or not report.ok:
                 resolver = load.build_resolver()  # it learned names that were rolled back
         reports[path] = report

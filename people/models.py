@@ -10,6 +10,9 @@ from .querysets import CommandRoleQuerySet, PersonQuerySet
 
 
 class Person(NamedRecord):
+    CLAIMED_FIELDS = ("name",)
+
+
     notes = models.TextField(blank=True)
 
     objects = PersonQuerySet.as_manager()
@@ -42,6 +45,9 @@ class CommandRole(Sourced):
     """A person's command in one conflict, on one side, as the infobox states it."""
 
     NATURAL_KEY = ("conflict", "person")  # what the importer matches on
+
+    CLAIMED_FIELDS = ("side", "rank", "role", "fate", "force", "name_as_written", "order")
+
 
     Fate = Fate
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
@@ -29,9 +31,14 @@ class SourceDocument(models.Model):
 
     Status = SourceStatus
 
-    name = models.CharField(max_length=255, unique=True,
-                            help_text="File name of the source; the natural key re-imports match on.")
+    identity = models.CharField(
+        max_length=1024, unique=True,
+        help_text="What makes this document itself: its canonical URL or wiki page name where the source gives "
+                  "one, else its file path relative to the import root. Re-imports match on it (and on the "
+                  "content hash, for a file that moved).")
+    name = models.CharField(max_length=255, help_text="File name of the source, for readers and editors.")
     path = models.CharField(max_length=1024, blank=True, help_text="Path it was last imported from.")
+    url = models.URLField(max_length=1024, blank=True, help_text="The page's canonical URL, where known.")
     title = models.CharField(max_length=300, blank=True)
     format = models.CharField(max_length=12, choices=Format, blank=True)
     encoding = models.CharField(max_length=32, blank=True)
@@ -59,6 +66,39 @@ class SourceDocument(models.Model):
         return reverse("sources:detail", args=[self.pk])
 
 
+class Claim(models.Model):
+    """A document's statement of one record: the values it gives, and where in its text it says so.
+
+    A record (offensive, side, force, event, ...) may be stated by several documents; each has one
+    claim on it. Re-importing a document adds, changes and withdraws only its own claims; the record
+    takes the chosen value of each field from its claims (see ``importer.claims``) and disappears
+    when no document claims it any more, unless an editor locked it.
+    """
+
+    document = models.ForeignKey(SourceDocument, on_delete=models.CASCADE, related_name="claims")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    key = models.CharField(max_length=500, help_text="The record's key within this document (its natural key, "
+                                                     "or for a sentence its fingerprint).")
+    values = models.JSONField(default=dict, blank=True, help_text="The fields as this document states them.")
+    span_start = models.PositiveIntegerField(null=True, blank=True)
+    span_end = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "content_type", "object_id"], name="claim_one_per_document"),
+            models.CheckConstraint(
+                condition=models.Q(span_start__isnull=True) | models.Q(span_end__gte=models.F("span_start")),
+                name="claim_span_order"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="claim_record_idx")]
+
+    def __str__(self):
+        return f"{self.document} states {self.content_type.model} #{self.object_id}"
+
+
 class Sourced(models.Model):
     """Provenance and editor locks for an extracted record.
 
@@ -76,6 +116,13 @@ class Sourced(models.Model):
     locked_fields = models.JSONField(
         default=list, blank=True,
         help_text="Hand-edited fields; re-import keeps them. Remove a name to let the importer take over again.")
+    in_source = models.BooleanField(
+        default=True, help_text="Unticked when no source states this record any more; it is kept because an "
+                                "editor corrected it.")
+    claims = GenericRelation(Claim)
+
+    #: the fields a source document states (the importer writes them; an editor's lock keeps them)
+    CLAIMED_FIELDS: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -90,8 +137,9 @@ class Sourced(models.Model):
         return bool(self.locked_fields)
 
     def source_url(self) -> str | None:
-        """Link to the highlighted sentence on the source page, or None for hand-made records."""
-        if self.source_id is None or self.span_start is None:
+        """Link to the highlighted sentence on the source page, or None for hand-made records and
+        records no source states any more (their old span would point at the wrong text)."""
+        if self.source_id is None or self.span_start is None or not self.in_source:
             return None
         return f"{reverse('sources:detail', args=[self.source_id])}#span-{self.span_start}-{self.span_end}"
 
@@ -206,6 +254,8 @@ class DeletedRecord(models.Model):
     model = models.CharField(max_length=100, help_text="app_label.model of the deleted record.")
     key = models.CharField(max_length=500, help_text="Its natural key, as the importer builds it.")
     name = models.CharField(max_length=300, help_text="What the record was, for editors.")
+    text = models.TextField(blank=True, help_text="The deleted event's sentence: the importer recognises it after "
+                                                  "the source rewords it.")
     source = models.ForeignKey(SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -228,6 +278,6 @@ class DeletedRecord(models.Model):
             return None
         record, _ = cls.objects.update_or_create(
             model=obj._meta.label_lower, key=key,
-            defaults={"name": str(obj)[:300], "source_id": obj.source_id,
+            defaults={"name": str(obj)[:300], "text": getattr(obj, "text", ""), "source_id": obj.source_id,
                       "deleted_by": user if getattr(user, "pk", None) else None})
         return record

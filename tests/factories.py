@@ -23,6 +23,7 @@ def make_source(**kwargs) -> SourceDocument:
     fields = {"name": f"doc-{n}.txt", "title": f"Test offensive {n}", "format": "structured",
               "sha256": hashlib.sha256(text.encode()).hexdigest(), "text": text}
     fields.update(kwargs)
+    fields.setdefault("identity", f"tests/{fields['name']}")
     return SourceDocument.objects.create(**fields)
 
 

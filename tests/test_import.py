@@ -161,13 +161,18 @@ def test_changed_document_updates_records_but_keeps_locks(tmp_path):
                         "the Army captured the town of Kafr Haddad.", "")
     doc.write_text(text.replace("On 28 October, Russian airstrikes bombed", "On 28 October, Russian airstrikes bombed"),
                    encoding="utf-8")
-    # the locked sentence changed its date in the source: the sentence is a new event, the locked one is kept
+    # the locked sentence changed its date in the source: it is the same event (one record, lock kept,
+    # the new date taken, the span moved to the new words); the dropped sentence's event is withdrawn
     output = run(doc)
     assert "updated" in output
     assert not Event.objects.filter(pk=dropped.pk).exists()
-    assert Event.objects.filter(pk=locked.pk).exists()
-    assert "kept (edited by an editor)" in output
-    assert Event.objects.filter(text__startswith="On 27 October, Russian airstrikes").exists()
+    locked.refresh_from_db()
+    assert (locked.kind, locked.date) == ("other", datetime.date(2015, 10, 27))
+    assert locked.text.startswith("On 27 October, Russian airstrikes")
+    assert "kept the editor's kind" in output
+    assert Event.objects.filter(text__contains="Russian airstrikes bombed").count() == 1
+    new_text = doc.read_text(encoding="utf-8")
+    assert new_text[locked.span_start:locked.span_end].startswith("On 27 October, Russian airstrikes")
 
 
 @pytest.mark.parametrize(("content", "message"), [

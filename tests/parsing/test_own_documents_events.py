@@ -83,13 +83,11 @@ KNOWN_MISSES = {
 }
 
 
-def _cases():
-    for name in sorted(EXPECTED):
-        marks = [pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name])] if name in KNOWN_MISSES else []
-        yield pytest.param(name, marks=marks, id=name)
+CASES = [pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name])]
+                      if name in KNOWN_MISSES else []) for name in sorted(EXPECTED)]
 
 
-@pytest.mark.parametrize("name", _cases())
+@pytest.mark.parametrize("name", CASES)
 def test_events_of_own_documents(name):
     doc = parse((DOCS / name).read_bytes(), name=name)
     got = [(e.text, e.date.isoformat(), e.end_date.isoformat() if e.end_date else None, e.precision, e.kind,

@@ -32,14 +32,24 @@ class Command(BaseCommand):
                             help="Print the extraction as JSON (one object per document) on standard output.")
         parser.add_argument("--force", action="store_true", help="Reload documents even when unchanged.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar, even on a terminal.")
+        parser.add_argument("--root", type=Path, default=None,
+                            help="Documents are known by their path relative to this folder (default: the current "
+                                 "folder; the project's folder for the samples).")
+        parser.add_argument("--source-url", default="",
+                            help="The canonical URL of the page, for a single document: it becomes its identity.")
 
-    def handle(self, *args, paths, fmt, dry_run, json: bool, force, no_progress, **options):
+    def handle(self, *args, paths, fmt, dry_run, json: bool, force, no_progress, root, source_url, **options):
         # Messages go to stderr when stdout carries JSON.
         out = self.stderr if json else self.stdout
+        if source_url and (len(paths) != 1 or paths[0].is_dir()):
+            raise CommandError("--source-url names one document: give exactly one file.")
+        if not paths:
+            root = root or Path(settings.BASE_DIR)
         progress = _Progress(self.stderr, enabled=not no_progress and sys.stderr.isatty())
         try:
             run = import_paths(paths or [Path(settings.SAMPLE_SOURCES_DIR)],
-                               options=ImportOptions(fmt=fmt, dry_run=dry_run, force=force, records=json),
+                               options=ImportOptions(fmt=fmt, dry_run=dry_run, force=force, records=json,
+                                                     root=root, source_url=source_url),
                                progress=progress)
         except NoDocuments:
             where = ", ".join(str(p) for p in paths or ["fixtures/sources"])
