@@ -1,5 +1,6 @@
 """The reader's queries that join several apps: counts of events and commanders per offensive, the
-offensive with its commanders, offensives at a place, the sources naming a person.
+offensive with its commanders, offensives at a place, the sources naming a person, the sources a user
+may read.
 
 Domain querysets know only their own app and the apps below it (an offensive's queryset knows no
 events or command roles); what a page needs from several apps is composed here.
@@ -56,9 +57,16 @@ def offensives_at(place, limit: int = 50):
                                    ).order_by("start_date", "name")[:limit]
 
 
+def visible_sources(user):
+    """The source documents ``user`` may read: those that loaded (status ``imported``); staff see failed
+    ones too. A failed document's text can be anything the importer was pointed at (issue 15)."""
+    documents = SourceDocument.objects.all()
+    return documents if user.is_staff else documents.filter(status=SourceDocument.Status.IMPORTED)
+
+
 def sources_of(person, limit: int = 50):
-    """Source documents that name ``person``: as a record, in a command role or in an event (bounded)."""
-    return SourceDocument.objects.filter(
+    """Documents that loaded and name ``person``: as a record, in a command role or in an event (bounded)."""
+    return SourceDocument.objects.filter(status=SourceDocument.Status.IMPORTED).filter(
         Q(pk=person.source_id)
         | Exists(CommandRole.objects.filter(person=person, source=OuterRef("pk")))
         | Exists(Event.people.through.objects.filter(person=person, event__source=OuterRef("pk")))

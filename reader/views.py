@@ -5,6 +5,7 @@ narrow it. Every page makes a fixed number of queries (``tests/site/test_site_qu
 """
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
 
@@ -20,7 +21,7 @@ from .export import FORMATS, export_response
 from .filters import EventFilter, OffensiveEventFilter, PersonFilter
 from .highlight import highlight, span_records
 from .infobox import side_boxes
-from .queries import conflict_for_detail, offensives_at, offensives_for_listing, sources_of
+from .queries import conflict_for_detail, offensives_at, offensives_for_listing, sources_of, visible_sources
 from .search import search
 
 EVENTS_PER_PAGE = 50
@@ -140,11 +141,22 @@ class PersonDetailView(DetailView):
 
 
 class SourceDetailView(DetailView):
-    """The document as imported, every extracted span highlighted and linked to its record."""
+    """The document as imported, every extracted span highlighted and linked to its record.
 
-    model = SourceDocument
+    Only documents that loaded are public: a failed one answers 404 except to staff, who see it with
+    its problems (and the page is not cached by shared caches).
+    """
+
+    def get_queryset(self):
+        return visible_sources(self.request.user)
 
     def get_context_data(self, **kwargs):
         records = span_records(self.object)
         return super().get_context_data(highlighted=highlight(self.object.text, records),
                                         record_count=len(records), **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.object.status != SourceDocument.Status.IMPORTED:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
