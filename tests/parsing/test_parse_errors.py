@@ -21,7 +21,7 @@ SEED = HERE.parents[1] / "fixtures" / "sources" / "001_b1d4a69e7f8d3536.txt"
     ("name", "line"),
     [
         ("empty.txt", None),
-        ("binary.bin", None),
+        ("binary.bin", 1),   # where the first NUL byte is
         ("no_title_structured.txt", 1),
         ("no_title_plain.txt", 1),
         ("broken_infobox_line.txt", 5),
