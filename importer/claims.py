@@ -12,7 +12,11 @@ Choosing a record's value when several documents state it (documented in docs/ar
 2. a date with its precision (an offensive's start or end, an event's date and range) comes from the
    claim that states it most precisely (day before month before year), then from the most recently
    imported document;
-3. any other field comes from the most recently imported document that states it.
+3. any other field comes from the most recent document that states it.
+
+"Most recent" is the document first imported last (the highest ``SourceDocument`` id): a rule that
+does not depend on the order in which documents are re-imported, so that re-importing unchanged
+documents, in any order, changes nothing.
 
 A value is *stated* when it is not empty (None, "", [] or {}): a mirror's copy without an infobox
 states no dates, so it never blanks the dates that another document gives.
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import DateField, Model
+from django.utils import timezone
 
 from sources.models import Claim, SourceDocument
 
@@ -118,7 +123,7 @@ class DocumentClaims:
         for ct, pks in by_type.items():
             for start in range(0, len(pks), 2000):
                 rows = (Claim.objects.filter(content_type_id=ct, object_id__in=pks[start:start + 2000])
-                        .exclude(document=self.document).order_by("-updated_at", "-pk"))
+                        .exclude(document=self.document).order_by("-document_id"))
                 for claim in rows:
                     self._others[ct, claim.object_id].append(claim)
 
@@ -126,7 +131,7 @@ class DocumentClaims:
         return self.content_type(type(obj)).pk, obj.pk
 
     def others(self, obj: Model) -> list[Claim]:
-        """Other documents' claims on ``obj``, most recent first."""
+        """Other documents' claims on ``obj``, most recent document first."""
         ident = self.ident(obj)
         if ident not in self._others:
             self._prefetch_others([ident])
@@ -143,8 +148,9 @@ class DocumentClaims:
     def chosen(self, obj: Model) -> dict:
         """``obj``'s field values (attnames) from this document's claim and every other one."""
         model = type(obj)
-        mine = self.new[self.ident(obj)].values
-        return from_json(model, choose(model, [mine, *(c.values for c in self.others(obj))]))
+        mine = (self.document.pk, self.new[self.ident(obj)].values)
+        ranked = sorted([mine, *((c.document_id, c.values) for c in self.others(obj))], key=lambda c: -c[0])
+        return from_json(model, choose(model, [values for _, values in ranked]))
 
     def withdrawn(self) -> list[tuple[int, int]]:
         """Records this document stated before and states no more."""
@@ -161,6 +167,7 @@ class DocumentClaims:
                                     values=s.values, span_start=s.start, span_end=s.end))
             elif (claim.key, claim.values, claim.span_start, claim.span_end) != (s.key, s.values, s.start, s.end):
                 claim.key, claim.values, claim.span_start, claim.span_end = s.key, s.values, s.start, s.end
+                claim.updated_at = timezone.now()
                 update.append(claim)
         gone = [self.old[ident].pk for ident in self.withdrawn()]
         Claim.objects.bulk_create(create, batch_size=1000)

@@ -196,6 +196,8 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
     if (existing and not force and existing.sha256 == digest and existing.parser_version == PARSER_VERSION
             and existing.status == SourceDocument.Status.IMPORTED):
         report.status, report.title = "unchanged", existing.title
+        if existing.identity != identity and not dry_run:   # the same document, moved: known by its new place
+            SourceDocument.objects.filter(pk=existing.pk).update(identity=identity, path=str(path), name=path.name)
         return report
     try:
         text, encoding, record = _parse(path, data, fmt,

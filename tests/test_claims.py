@@ -1,0 +1,193 @@
+"""Many documents, one truth (issue 11): every loss it listed, reproduced and shown gone.
+
+Documents are known by identity, every record is a claim of the documents that state it, and a
+re-import changes only its own document's claims.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import re
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from conflicts.models import Conflict, Participation, Side
+from events.models import Event
+from people.models import CommandRole
+from sources.models import Claim, DeletedRecord, SourceDocument
+from sources.parsing import parse
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.django_db
+
+ALEPPO = SAMPLES / "001_b1d4a69e7f8d3536.txt"
+PALMYRA = SAMPLES / "000_062e724f942c86c7.txt"
+
+
+def run(*args, root=None) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    extra = ["--root", str(root)] if root else []
+    call_command("import_sources", *map(str, args), *extra, "--no-progress", stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue()
+
+
+def checksum() -> str:
+    """Every row of the records and their claims (not import times): equal means nothing changed."""
+    rows = []
+    for model in (Conflict, Side, Participation, CommandRole, Event, Claim):
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("updated_at",)]
+        rows.append(repr(sorted(model.objects.values_list(*fields))))
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+
+
+def without_infobox(text: str) -> str:
+    """A mirror's copy: the same title and prose, no infobox."""
+    return re.sub(r"\nInfobox\n(- [^\n]*\n)+", "\n", text)
+
+
+def test_same_file_name_in_two_folders_are_two_documents(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(ALEPPO, tmp_path / "a" / "doc.txt")
+    shutil.copy(PALMYRA, tmp_path / "b" / "doc.txt")
+    output = run(tmp_path, root=tmp_path)
+    assert "Documents: 2 created" in output
+    assert set(SourceDocument.objects.values_list("identity", flat=True)) == {"a/doc.txt", "b/doc.txt"}
+    assert Conflict.objects.filter(sides__isnull=False).distinct().count() == 2
+    aleppo = Conflict.objects.get(slug="aleppo-offensive-october-december-2015")
+    assert aleppo.events.count() == 71
+
+
+def test_identity_is_the_path_under_the_root_however_the_path_is_given(tmp_path):
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    shutil.copy(ALEPPO, tmp_path / "docs" / "sub" / "x.txt")
+    run(tmp_path / "docs", root=tmp_path)
+    output = run(tmp_path / "docs" / "sub" / "x.txt", root=tmp_path)
+    assert "1 unchanged" in output
+    assert list(SourceDocument.objects.values_list("identity", flat=True)) == ["docs/sub/x.txt"]
+
+
+def test_a_moved_file_is_recognised_by_its_bytes(tmp_path):
+    (tmp_path / "old").mkdir()
+    shutil.copy(ALEPPO, tmp_path / "old" / "aleppo.txt")
+    run(tmp_path / "old", root=tmp_path)
+    events = set(Event.objects.values_list("pk", flat=True))
+    (tmp_path / "old").rename(tmp_path / "new")
+    run(tmp_path / "new", root=tmp_path)
+    assert list(SourceDocument.objects.values_list("identity", flat=True)) == ["new/aleppo.txt"]
+    assert set(Event.objects.values_list("pk", flat=True)) == events
+
+
+def test_two_documents_with_the_same_title_both_keep_their_events(tmp_path):
+    """A different document with the same title used to take the offensive and all its events over."""
+    shutil.copy(ALEPPO, tmp_path / "first.txt")
+    other = tmp_path / "second.txt"
+    other.write_text("= Aleppo offensive (October–December 2015) =\n\n"
+                     "On 3 November 2015, a convoy reached the Kuweires airbase.\n", encoding="utf-8")
+    run(tmp_path / "first.txt", root=tmp_path)
+    run(other, root=tmp_path)
+    conflict = Conflict.objects.get(slug="aleppo-offensive-october-december-2015")
+    assert conflict.events.count() == 72
+    first, second = SourceDocument.objects.order_by("pk")
+    assert Claim.objects.filter(document=first, object_id=conflict.pk, key="conflict:main").exists()
+    assert Claim.objects.filter(document=second, object_id=conflict.pk, key="conflict:main").exists()
+    assert conflict.events.filter(source=second).count() == 1
+    # re-importing the first (forced) loses nothing of the second, and the reverse
+    run(tmp_path / "first.txt", "--force", root=tmp_path)
+    run(other, "--force", root=tmp_path)
+    assert conflict.events.count() == 72
+    assert conflict.sides.count() == 3
+
+
+def test_a_mirror_copy_without_infobox_keeps_the_first_documents_claims(tmp_path):
+    shutil.copy(ALEPPO, tmp_path / "wiki.txt")
+    (tmp_path / "mirror.txt").write_text(without_infobox(ALEPPO.read_text(encoding="utf-8")), encoding="utf-8")
+    run(tmp_path / "wiki.txt", root=tmp_path)
+    conflict = Conflict.objects.get(slug="aleppo-offensive-october-december-2015")
+    roles = CommandRole.objects.filter(conflict=conflict).count()
+    run(tmp_path / "mirror.txt", root=tmp_path)
+    conflict.refresh_from_db()
+    assert (conflict.start_date, conflict.end_date) == (datetime.date(2015, 10, 16), datetime.date(2015, 12, 21))
+    assert conflict.status == "Syrian government victory"
+    assert conflict.sides.count() == 3
+    assert CommandRole.objects.filter(conflict=conflict).count() == roles
+    # the same sentences told by two documents: one event each, with two sources
+    mirror = SourceDocument.objects.get(identity="mirror.txt")
+    told_again = len(parse(mirror.text).events)
+    assert told_again >= 65
+    assert conflict.events.count() == 71
+    assert Claim.objects.filter(content_type__model="event", document=mirror).count() == told_again
+
+
+def test_a_reworded_deleted_sentence_stays_deleted(tmp_path):
+    doc = tmp_path / "aleppo.txt"
+    shutil.copy(ALEPPO, doc)
+    run(doc, root=tmp_path)
+    event = Event.objects.get(text__startswith="On 28 October, Russian airstrikes")
+    DeletedRecord.remember(event)
+    event.delete()
+    doc.write_text(doc.read_text(encoding="utf-8").replace(
+        "On 28 October, Russian airstrikes bombed", "On 28 October, Russian jets bombed"), encoding="utf-8")
+    output = run(doc, root=tmp_path)
+    assert not Event.objects.filter(text__contains="Russian jets bombed").exists()
+    assert "not re-created (deleted by an editor)" in output
+
+
+def test_a_locked_event_whose_sentence_is_gone_is_kept_and_not_highlighted(tmp_path):
+    doc = tmp_path / "aleppo.txt"
+    shutil.copy(ALEPPO, doc)
+    run(doc, root=tmp_path)
+    event = Event.objects.get(text__startswith="On 28 October, Russian airstrikes")
+    event.kind, event.locked_fields = "other", ["kind"]
+    event.save()
+    text = doc.read_text(encoding="utf-8")
+    sentence = next(s for s in text.split("\n") if "On 28 October, Russian airstrikes" in s)
+    doc.write_text(text.replace(sentence, ""), encoding="utf-8")
+    run(doc, root=tmp_path)
+    event.refresh_from_db()
+    assert not event.in_source
+    assert event.source_url() is None
+    assert not Claim.objects.filter(object_id=event.pk, content_type__model="event").exists()
+
+
+def test_forced_reimport_of_an_unchanged_corpus_changes_no_row(tmp_path):
+    shutil.copy(ALEPPO, tmp_path / "a.txt")
+    (tmp_path / "b.txt").write_text(without_infobox(ALEPPO.read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copy(PALMYRA, tmp_path / "c.txt")
+    run(tmp_path, root=tmp_path)
+    before = checksum()
+    output = run(tmp_path, "--force", root=tmp_path)
+    assert "Records: 0 created, 0 updated" in output
+    assert checksum() == before
+    run(tmp_path, root=tmp_path)
+    assert checksum() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrations_carry_documents_records_and_locks_over_as_claims():
+    executor = MigrationExecutor(connection)
+    before = [("sources", "0002_deleted_records"), ("conflicts", "0002_trigram"), ("people", "0001_initial"),
+              ("events", "0001_initial")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    OldDoc, OldConflict = old.get_model("sources", "SourceDocument"), old.get_model("conflicts", "Conflict")
+    OldEvent = old.get_model("events", "Event")
+    doc = OldDoc.objects.create(name="a.txt", path="docs/a.txt", sha256="0" * 64, text="= A =\nOn 1 May 2016, X.\n")
+    conflict = OldConflict.objects.create(name="A", slug="a", source=doc, span_start=2, span_end=3)
+    OldEvent.objects.create(source_key="a-1", conflict=conflict, date=datetime.date(2016, 5, 1),
+                            text="On 1 May 2016, X.", source=doc, span_start=6, span_end=23, locked_fields=["date"])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    document = SourceDocument.objects.get()
+    assert document.identity == "docs/a.txt"
+    event = Event.objects.get()
+    assert event.locked_fields == ["date"] and event.in_source
+    claim = Claim.objects.get(content_type__model="event")
+    assert (claim.document_id, claim.object_id, claim.span_start, claim.span_end) == (document.pk, event.pk, 6, 23)
+    assert claim.values["date"] == "2016-05-01"
+    assert Claim.objects.filter(content_type__model="conflict", object_id=conflict.pk).count() == 1
