@@ -33,7 +33,8 @@ LEFT, RIGHT, TOP, BOTTOM = 36, 8, 10, 34
 class Series:
     key: str
     label: str
-    colour: str
+    colour: str     # the SVG's fill attribute (a presentation attribute, which the CSP allows)
+    css_class: str  # the legend's swatch: the same colour from static/css/site.css (no inline style)
 
 
 @dataclass
@@ -65,10 +66,11 @@ class EventsChart:
 
 
 def _series(sides) -> list[Series]:
-    series = [Series(f"side-{side.number}", side.display_name, SIDE_COLOURS[i % len(SIDE_COLOURS)])
+    n = len(SIDE_COLOURS)
+    series = [Series(f"side-{side.number}", side.display_name, SIDE_COLOURS[i % n], f"series-{i % n + 1}")
               for i, side in enumerate(sides)]
-    series.append(Series("several", "several sides", SEVERAL_COLOUR))
-    series.append(Series("none", "no side named", NEUTRAL_COLOUR))
+    series.append(Series("several", "several sides", SEVERAL_COLOUR, "series-several"))
+    series.append(Series("none", "no side named", NEUTRAL_COLOUR, "series-none"))
     return series
 
 

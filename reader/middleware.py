@@ -1,8 +1,9 @@
 """Site-wide request hardening (issue 15, point 6), wired in ``config.settings.base.MIDDLEWARE``.
 
 - :class:`CleanQueryMiddleware`: control characters never reach a view, a form or the database.
+- :class:`ContentSecurityPolicyMiddleware`: django-csp's middleware, with the admin's own policy.
 
-It lives with the reader because the reader's pages are what it protects; it applies to every URL,
+They live with the reader because the reader's pages are what they protect; both apply to every URL,
 the admin's included.
 """
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.http import QueryDict
 
 # C0 controls but tab, line feed and carriage return (which are only whitespace), DEL and the C1 controls.
@@ -45,3 +48,16 @@ class CleanQueryMiddleware:
             request.META["QUERY_STRING"] = cleaned
             request.GET = QueryDict(cleaned, encoding=request.encoding)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """``CONTENT_SECURITY_POLICY`` everywhere, except under ``ADMIN_CONTENT_SECURITY_POLICY["URL_PREFIX"]``
+    where that policy's directives apply instead (a view's own ``@csp``/``@csp_update`` still wins)."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        admin = getattr(settings, "ADMIN_CONTENT_SECURITY_POLICY", None)
+        if (admin and not report_only and parts.config is None
+                and request.path_info.startswith(admin["URL_PREFIX"])):
+            parts.config = admin["DIRECTIVES"]
+        return parts
