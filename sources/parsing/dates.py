@@ -10,6 +10,13 @@ or a default year) and applying relative offsets ("the next day", "three days la
 before the offensive").
 
 ``parse_date(text, ref=..., start=...)`` does both for the first expression of a string.
+
+Impossible expressions are never turned into another date (issue 15): "31 February 2016", "0 October",
+"32 December", "13/45/2015", a year outside ``YEAR_MIN``..``YEAR_MAX`` ("3 May 9999", "500 BC") are
+``Mention``s with an ``error`` that take their place in the text (so that "February 2016" inside
+"31 February 2016" is not read as a month) and resolve to nothing; ``resolve_checked`` also reports
+a range whose end comes before its start ("Between 30 and 2 October": end dropped) and a day that
+does not exist in the year inferred for it.
 """
 from __future__ import annotations
 
@@ -33,8 +40,24 @@ NUMBER_WORDS = {
 # Month names are matched capitalised only ("may have been" is not a date).
 _MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
         r"|Sept\.?|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])")
-_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?(?![\d])"
-_YEAR = r"(?:1[5-9]\d\d|20\d\d)(?!\d)"
+# years a date may plausibly have; outside them a stated year is an error, not a date
+YEAR_MIN = 1000
+YEAR_MAX = datetime.date.today().year + 1
+MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")
+
+# day before the month: any one or two digits not glued to other digits ("45 March" is a bad date,
+# not "5 March"); after the month: 0-39, as a larger number there is a count ("May 50 soldiers")
+_DAY = r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)"
+_MDAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?(?![\d])"
+_ERA = r"\s*(?:B\.\s?C\.(?:\s?E\.)?|BCE|BC|A\.\s?D\.|AD|CE)(?![\w.])"
+# a year after a month: four or more digits (any value: "9999" and "0000" are reported, not skipped), a
+# number with an era ("500 BC"), a signed number ("-500"), or a short number closing a clause ("3 May
+# 0,"); a short number followed by a word is a count ("12 October 300 rebels") and no year
+_YEAR = (rf"(?:[-\u2212]?\d{{4,}}(?!\d)(?:{_ERA})?|\d{{1,4}}{_ERA}|[-\u2212]\d{{1,3}}(?!\d)"
+         rf"|\d{{1,3}}(?=\s*(?:[.,;)]|$)))")
+# a year on its own ("in 2016"): the years this engine always read, or a number with an era
+_LONE_YEAR = rf"(?:(?:1[5-9]\d\d|20\d\d)(?!\d)(?!{_ERA})|\d{{1,4}}{_ERA})"
 _DASH = r"\s*(?:[-\u2013\u2014]|to|and|until|till|through)\s*"
 _WEEKDAY = (r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
             r"|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?\s+(?:the\s+)?)?")
@@ -50,6 +73,9 @@ def _g(name: str, pattern: str) -> str:
 # Each pattern is tried at every position; the longest match at the earliest position wins.
 _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
+    # 15/03/2016, 3/15/2016, 2016/03/15 (only when one reading is possible), 31/31/31 (an error)
+    ("num", re.compile(r"(?<![\d/.])(?:(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d{2})"
+                       r"|(?P<y0>\d{4})/(?P<b0>\d{1,2})/(?P<a0>\d{1,2}))(?![\d/])")),
     # 16 October – 21 December 2015 / between 5 May and 2 June / from 31 October to 2 November
     ("dm_dm", re.compile(
         rf"(?:(?i:between|from)\s+)?{_WEEKDAY}{_g('d', _DAY)}(?:\s+of)?\s+{_g('m', _MON)}"
@@ -61,16 +87,16 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:,?\s+{_g('y', _YEAR)})?")),
     # March 3 – April 5, 2016
     ("md_md", re.compile(
-        rf"(?:(?i:between|from)\s+)?{_g('m', _MON)}\s+{_g('d', _DAY)}(?:,?\s+{_g('y', _YEAR)})?"
-        rf"{_DASH}{_g('m2', _MON)}\s+{_g('d2', _DAY)}(?:,?\s+{_g('y2', _YEAR)})?")),
+        rf"(?:(?i:between|from)\s+)?{_g('m', _MON)}\s+{_g('d', _MDAY)}(?:,?\s+{_g('y', _YEAR)})?"
+        rf"{_DASH}{_g('m2', _MON)}\s+{_g('d2', _MDAY)}(?:,?\s+{_g('y2', _YEAR)})?")),
     # March 3–5, 2016
     ("m_dd", re.compile(
-        rf"(?:(?i:between|from)\s+)?{_g('m', _MON)}\s+{_g('d', _DAY)}{_DASH}{_g('d2', _DAY)}"
+        rf"(?:(?i:between|from)\s+)?{_g('m', _MON)}\s+{_g('d', _MDAY)}{_DASH}{_g('d2', _MDAY)}"
         rf"(?:,?\s+{_g('y', _YEAR)})?")),
     # 15 March 2016 / 15th of March / 15 Oct.
     ("dm", re.compile(rf"{_WEEKDAY}{_g('d', _DAY)}(?:\s+of)?\s+{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?")),
     # March 15, 2016 / Sept. 3 / March 3rd
-    ("md", re.compile(rf"{_WEEKDAY}{_g('m', _MON)}\s+{_g('d', _DAY)}(?!\s*(?:km|mi|m)\b)"
+    ("md", re.compile(rf"{_WEEKDAY}{_g('m', _MON)}\s+{_g('d', _MDAY)}(?!\s*(?:km|mi|m)\b)"
                       rf"(?:,?\s+{_g('y', _YEAR)})?")),
     # October–December 2015
     ("mm_y", re.compile(rf"(?:(?i:between|from)\s+)?{_g('m', _MON)}{_DASH}{_g('m2', _MON)}"
@@ -82,7 +108,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:(?P<q>\b(?i:{_QUAL}))[-\s]+)?{_g('m', _MON)}(?:,?\s+(?:of\s+)?{_g('y', _YEAR)})?")),
     # In 2016 / in early 2016 / by late 1944
     ("y", re.compile(
-        rf"(?P<pre>\b(?i:in|during|by|throughout|until|of)\s+)(?:(?P<q>(?i:{_QUAL}))[-\s]+)?{_g('y', _YEAR)}"
+        rf"(?P<pre>\b(?i:in|during|by|throughout|until|of)\s+)(?:(?P<q>(?i:{_QUAL}))[-\s]+)?{_g('y', _LONE_YEAR)}"
         rf"(?![-\u2013]\d)")),
     # one month before the offensive / two days after the operation
     ("rel_start", re.compile(
@@ -136,6 +162,8 @@ class Mention:
     qualifier: str | None = None  # early / mid / late (month or year precision)
     offset: int = 0              # relative: signed amount of ``unit``
     unit: str = "day"            # relative: day / week / month / year
+    error: str | None = None     # why this expression is not a date ("31 February 2016"); then it
+                                 # resolves to nothing
 
     @property
     def relative(self) -> bool:
@@ -170,38 +198,129 @@ def _number(token: str | None) -> int | None:
         return 1
     token = token.lower()
     if token.isdigit():
-        return int(token)
+        return int(token) if len(token) <= 7 else _HUGE
     return NUMBER_WORDS.get(token)
+
+
+_HUGE = 10 ** 7          # a relative amount too large for any calendar ("99999999999 days later")
+
+
+def _q(text: str) -> str:
+    """An expression quoted in a message, cut short if it is long."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def check_year(token: str | None) -> tuple[int | None, str | None]:
+    """(year, None) for a plausible year; (None, why) for a stated year that is out of range."""
+    if not token:
+        return None, None
+    era = re.search(_ERA + "$", token)
+    digits = re.search(r"\d+", token).group()
+    bc = bool(era) and era.group().strip().upper().startswith("B")
+    negative = token.lstrip()[:1] in "-\u2212"
+    if len(digits) > 6:
+        return None, f"the year {digits[:12]}... ({len(digits)} digits) is out of range"
+    value = int(digits)
+    value = -value if negative else (1 - value if bc else value)
+    if not YEAR_MIN <= value <= YEAR_MAX:
+        return None, f"the year {token.strip()} is outside {YEAR_MIN}-{YEAR_MAX}"
+    return value, None
+
+
+def _day_error(day: int | None, month: int | None, year: int | None) -> str | None:
+    """Why ``day month year`` is not a calendar day (the year may be unknown), or None."""
+    if day is None or month is None:
+        return None
+    if day < 1:
+        return "days start at 1"
+    top = calendar.monthrange(year if year is not None else 2000, month)[1]
+    if day > top:
+        when = f"{MONTH_NAMES[month]} {year}" if year is not None else MONTH_NAMES[month]
+        return f"{when} has {top} days"
+    return None
+
+
+def _numeric(g: dict, common: dict) -> Mention | None:
+    """15/03/2016 or 3/15/2016 (whichever reading is a date), 2016/03/15; 13/45/2015 is an error,
+    and so is 3/4/2015 (ambiguous: either reading is a date); a two-digit year is only read to say
+    that "31/31/31" is no date ("3/4/15" is left alone: its century is not stated)."""
+    if g.get("y0"):
+        a, b, ytext = int(g["a0"]), int(g["b0"]), g["y0"]
+        readings = [(a, b)]
+    else:
+        a, b, ytext = int(g["a"]), int(g["b"]), g["y"]
+        readings = [(a, b), (b, a)]              # (day, month): day first, then month first
+    text = common["text"]
+    if len(ytext) == 2:
+        if any(1 <= mo <= 12 and _day_error(d, mo, None) is None for d, mo in readings):
+            return None
+        return Mention(**common, error=f"{_q(text)} is not a date")
+    year, why = check_year(ytext)
+    valid = sorted({(d, mo) for d, mo in readings if 1 <= mo <= 12 and _day_error(d, mo, year or 2000) is None})
+    if not valid:
+        return Mention(**common, error=f"{_q(text)} is not a date (no such day and month)")
+    if why:
+        return Mention(**common, error=f"{_q(text)}: {why}")
+    if len(valid) > 1:
+        (d1, m1), (d2, m2) = valid
+        return Mention(**common, error=f"{_q(text)} is ambiguous ({d1} {MONTH_NAMES[m1]} or "
+                                       f"{d2} {MONTH_NAMES[m2]}): not read as a date")
+    ((day, month),) = valid
+    return Mention(**common, day=day, month=month, year=year)
+
+
+def _checked(mention: Mention, *years: str | None) -> Mention | None:
+    """``mention`` with its ``error`` set when a stated year is out of range or a day is not in its
+    month; None for a number after a month that is a count, not a day ("in May 35 soldiers")."""
+    for token in years:
+        _, why = check_year(token)
+        if why:
+            return replace(mention, error=f"{_q(mention.text)}: {why}")
+    second_year = mention.year2 if mention.year2 is not None else mention.year
+    for day, month, year in ((mention.day, mention.month, mention.year),
+                             (mention.day2, mention.month2, second_year)):
+        why = _day_error(day, month, year)
+        if why:
+            if mention.kind in ("md", "md_md", "m_dd") and not any(years) and (day or 0) > 31:
+                return None
+            return replace(mention, error=f"{_q(mention.text)} is not a date ({why})")
+    return mention
 
 
 def _build(kind: str, m: re.Match) -> Mention | None:
     g = m.groupdict()
     common = {"start": m.start(), "end": m.end(), "text": m.group(), "kind": kind}
     if kind == "iso":
-        y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
-        if not (1 <= mo <= 12 and 1 <= d <= calendar.monthrange(y, mo)[1]):
-            return None
-        return Mention(**common, day=d, month=mo, year=y)
+        month = int(g["m"])
+        if not 1 <= month <= 12:
+            return Mention(**common, error=f"{_q(m.group())} is not a date (there is no month {month})")
+        return _checked(Mention(**common, day=int(g["d"]), month=month, year=check_year(g["y"])[0]), g["y"])
+    if kind == "num":
+        return _numeric(g, common)
     if kind in ("dm_dm", "md_md"):
-        return Mention(**common, day=_day(g["d"]), month=_month(g["m"]), year=_int(g.get("y")),
-                       day2=_day(g["d2"]), month2=_month(g["m2"]), year2=_int(g.get("y2")))
+        return _checked(Mention(**common, day=_day(g["d"]), month=_month(g["m"]), year=check_year(g.get("y"))[0],
+                                day2=_day(g["d2"]), month2=_month(g["m2"]), year2=check_year(g.get("y2"))[0]),
+                        g.get("y"), g.get("y2"))
     if kind in ("dd_m", "m_dd"):
-        return Mention(**common, day=_day(g["d"]), month=_month(g["m"]), day2=_day(g["d2"]),
-                       month2=_month(g["m"]), year=_int(g.get("y")))
+        return _checked(Mention(**common, day=_day(g["d"]), month=_month(g["m"]), day2=_day(g["d2"]),
+                                month2=_month(g["m"]), year=check_year(g.get("y"))[0]), g.get("y"))
     if kind in ("dm", "md"):
-        return Mention(**common, day=_day(g["d"]), month=_month(g["m"]), year=_int(g.get("y")))
+        return _checked(Mention(**common, day=_day(g["d"]), month=_month(g["m"]), year=check_year(g.get("y"))[0]),
+                        g.get("y"))
     if kind == "mm_y":
-        return Mention(**common, month=_month(g["m"]), month2=_month(g["m2"]), year=_int(g["y"]))
+        return _checked(Mention(**common, month=_month(g["m"]), month2=_month(g["m2"]), year=check_year(g["y"])[0]),
+                        g["y"])
     if kind == "m":
         if not g.get("y") and not g.get("pre") and not g.get("q"):
             return None          # a bare "March" is too weak (the Long March, ...)
         start = m.start("q") if g.get("q") else m.start("m")
-        return Mention(start=start, end=m.end(), text=m.string[start:m.end()], kind=kind,
-                       month=_month(g["m"]), year=_int(g.get("y")), qualifier=_qual(g.get("q")))
+        return _checked(Mention(start=start, end=m.end(), text=m.string[start:m.end()], kind=kind,
+                                month=_month(g["m"]), year=check_year(g.get("y"))[0], qualifier=_qual(g.get("q"))),
+                        g.get("y"))
     if kind == "y":
         start = m.start("q") if g.get("q") else m.start("y")
-        return Mention(start=start, end=m.end(), text=m.string[start:m.end()], kind=kind,
-                       year=int(g["y"]), qualifier=_qual(g.get("q")))
+        return _checked(Mention(start=start, end=m.end(), text=m.string[start:m.end()], kind=kind,
+                                year=check_year(g["y"])[0], qualifier=_qual(g.get("q"))), g["y"])
     if kind == "rel_start":
         n = _number(g["n"])
         if n is None:
@@ -227,10 +346,6 @@ def _build(kind: str, m: re.Match) -> Mention | None:
     return Mention(**common)     # rel_same, rel_cont
 
 
-def _int(token: str | None) -> int | None:
-    return int(token) if token else None
-
-
 def _qual(token: str | None) -> str | None:
     if not token:
         return None
@@ -242,24 +357,17 @@ def _qual(token: str | None) -> str | None:
     return "late"
 
 
-def _valid(m: Mention) -> bool:
-    for day, month in ((m.day, m.month), (m.day2, m.month2)):
-        if month is None and day is not None:
-            return False
-        if day is not None and not 1 <= day <= 31:
-            return False
-        if day is not None and month is not None and day > calendar.monthrange(2000, month)[1]:
-            return False
-    return True
+def find_mentions(text: str, *, errors: bool = False) -> list[Mention]:
+    """All date expressions in ``text``, in order, not overlapping (longest at each position).
 
-
-def find_mentions(text: str) -> list[Mention]:
-    """All date expressions in ``text``, in order, not overlapping (longest at each position)."""
+    An impossible expression ("31 February 2016", ``Mention.error`` set) keeps its place, so that no
+    shorter reading of it ("February 2016") is returned; it is itself returned only if ``errors``.
+    """
     found: list[Mention] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             mention = _build(kind, match)
-            if mention is not None and _valid(mention):
+            if mention is not None:
                 found.append(mention)
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[Mention] = []
@@ -267,7 +375,7 @@ def find_mentions(text: str) -> list[Mention]:
         if out and mention.start < out[-1].end:
             continue
         out.append(mention)
-    return out
+    return out if errors else [m for m in out if m.error is None]
 
 
 def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
@@ -282,6 +390,8 @@ def infer_year(month: int, day: int, ref: datetime.date) -> int:
     best, best_gap = ref.year, None
     for year in (ref.year - 1, ref.year, ref.year + 1):
         candidate = _safe_date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        if candidate is None:
+            continue             # beyond the calendar (year 0 or 10000)
         gap = abs((candidate - ref).days)
         if best_gap is None or gap < best_gap or (gap == best_gap and year > best):
             best, best_gap = year, gap
@@ -311,38 +421,63 @@ def resolve(mention: Mention, *, ref: datetime.date | None = None, ref_end: date
     ``ref`` is the narrative's latest date (for relative expressions and missing years;
     ``ref_end`` its range end, used by "the next day" after a range); ``start`` the
     offensive's start (for "one month before the offensive"). None when it cannot be resolved.
+    ``resolve_checked`` also says why a mention gave no date or lost its end.
     """
+    return resolve_checked(mention, ref=ref, ref_end=ref_end, ref_precision=ref_precision, start=start)[0]
+
+
+def resolve_checked(mention: Mention, *, ref: datetime.date | None = None, ref_end: datetime.date | None = None,
+                    ref_precision: str = "day", start: datetime.date | None = None
+                    ) -> tuple[Resolved | None, str | None]:
+    """``(resolve(...), warning)``: the warning says why an expression that reads as a date gave
+    none (``Mention.error``, a day missing from the inferred year, a result beyond the calendar or
+    outside ``YEAR_MIN``..``YEAR_MAX``) or why a range lost its end (it ends before it starts).
+    A mention that merely lacks a reference (no year known yet) gives (None, None)."""
+    if mention.error:
+        return None, mention.error
+    try:
+        resolved, why = _resolve(mention, ref, ref_end, ref_precision, start)
+    except (OverflowError, ValueError):
+        return None, f"{_q(mention.text)} gives a date beyond the calendar"
+    if resolved is not None and not YEAR_MIN <= resolved.date.year <= YEAR_MAX:
+        return None, (f"{_q(mention.text)} gives {resolved.date.isoformat()}, out of range "
+                      f"({YEAR_MIN}-{YEAR_MAX})")
+    return resolved, why
+
+
+def _resolve(mention: Mention, ref: datetime.date | None, ref_end: datetime.date | None, ref_precision: str,
+             start: datetime.date | None) -> tuple[Resolved | None, str | None]:
     kind = mention.kind
     if kind == "rel_start":
         if start is None:
-            return None
+            return None, None
         date, precision = _shift(start, mention.offset, mention.unit)
-        return Resolved(date, precision)
+        return Resolved(date, precision), None
     if kind in ("rel_same", "rel_cont"):
         if ref is None:
-            return None
-        return Resolved(ref, ref_precision, ref_end)
+            return None, None
+        return Resolved(ref, ref_precision, ref_end), None
     if kind in ("rel_next", "rel_later"):
         if ref is None:
-            return None
+            return None, None
         base = ref_end or ref
         date, precision = _shift(base, mention.offset, mention.unit)
         if mention.unit == "day" or mention.unit == "week":
             precision = "day" if ref_precision == "day" else ref_precision
-        return Resolved(date, precision)
+        return Resolved(date, precision), None
     if kind == "rel_prev":
         if ref is None:
-            return None
+            return None, None
         date, precision = _shift(ref, mention.offset, mention.unit)
-        return Resolved(date, precision)
+        return Resolved(date, precision), None
 
     year = mention.year if mention.year is not None else mention.year2
     if kind == "y":
-        return Resolved(datetime.date(mention.year, 1, 1), "year")
+        return Resolved(datetime.date(mention.year, 1, 1), "year"), None
     if mention.day is None:                       # month precision (m, mm_y)
         if year is None:
             if ref is None:
-                return None
+                return None, None
             year = infer_year(mention.month, 1, ref)
         first = datetime.date(year, mention.month, 1)
         end = None
@@ -350,36 +485,46 @@ def resolve(mention: Mention, *, ref: datetime.date | None = None, ref_end: date
             y2 = year if mention.month2 >= mention.month else year + 1
             end = datetime.date(y2, mention.month2, 1)
             if mention.month > mention.month2 and mention.year is not None:
+                # "December 1943 – January 1944" written "December–January 1944"
                 first = datetime.date(year - 1, mention.month, 1)
                 end = datetime.date(year, mention.month2, 1)
-        return Resolved(first, "month", end)
+        return Resolved(first, "month", end), None
 
     # day precision, maybe a range
     if mention.day2 is not None:
         m2 = mention.month2 or mention.month
         y2 = mention.year2 if mention.year2 is not None else mention.year
         y1 = mention.year
+        # a missing year may put the two ends in consecutive years ("29 December – 4 January"), but
+        # only across months: "Between 30 and 2 October" is a reversed range, not a year long
+        wraps = m2 < mention.month
         if y1 is None and y2 is not None:
-            y1 = y2 if (mention.month, mention.day) <= (m2, mention.day2) else y2 - 1
+            y1 = y2 - 1 if wraps else y2
         if y1 is None:
             if ref is None:
-                return None
+                return None, None
             y1 = infer_year(mention.month, mention.day, ref)
         if y2 is None:
-            y2 = y1 if (m2, mention.day2) >= (mention.month, mention.day) else y1 + 1
+            y2 = y1 + 1 if wraps else y1
         first = _safe_date(y1, mention.month, mention.day)
         end = _safe_date(y2, m2, mention.day2)
         if first is None or end is None:
-            return None
-        return Resolved(first, "day", end if end != first else None)
+            bad = f"{mention.day} {MONTH_NAMES[mention.month]} {y1}" if first is None else \
+                f"{mention.day2} {MONTH_NAMES[m2]} {y2}"
+            return None, f"{_q(mention.text)} is not a date ({bad} does not exist)"
+        if end < first:
+            return Resolved(first, "day", None), (f"the range {_q(mention.text)} ends before it starts: "
+                                                  f"its end is dropped")
+        return Resolved(first, "day", end if end != first else None), None
     if year is None:
         if ref is None:
-            return None
+            return None, None
         year = infer_year(mention.month, mention.day, ref)
     date = _safe_date(year, mention.month, mention.day)
     if date is None:
-        return None
-    return Resolved(date, "day")
+        return None, (f"{_q(mention.text)} is not a date in {year} "
+                      f"({_day_error(mention.day, mention.month, year)})")
+    return Resolved(date, "day"), None
 
 
 def parse_date(text: str, *, ref: datetime.date | None = None, start: datetime.date | None = None,

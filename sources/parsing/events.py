@@ -3,6 +3,10 @@
 ``extract_events(blocks, start=..., end=..., year=...)`` returns one ``EventRecord`` per dated
 sentence, or per undated sentence that clearly continues the narrative of the latest dated one
 (rules: gold README, "Which sentences are events, and their dates").
+
+A date expression that is no date ("31 February 2016", "3 May 9999", a range ending before it
+starts) is a ``Problem`` on the document, and the sentence keeps no false date: it is not dated by
+that expression (it may still continue the narrative), and a reversed range loses its end.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from dataclasses import dataclass
 from . import dates as D
 from .kinds import classify_kind
 from .places import find_places
-from .records import Block, EventRecord, PartialDate, Span
+from .records import Block, EventRecord, PartialDate, Problem, Span
 from .text import CITATION_RUN, collapse, strip_citations
 
 # ---------------------------------------------------------------- sentence splitting
@@ -253,25 +257,31 @@ def _first_explicit_year(sentences: list[Sentence]) -> int | None:
 
 
 def _date_of(sentence: str, mentions: list[D.Mention], state: _State, year_ref: datetime.date | None,
-             start: datetime.date | None) -> tuple[D.Resolved | None, D.Mention | None]:
+             start: datetime.date | None, warn) -> tuple[D.Resolved | None, D.Mention | None]:
     """The sentence's own date: its first resolvable mention (plus the 'stated on X that ... the
-    previous day' rule)."""
+    previous day' rule). ``mentions`` include the impossible ones (``Mention.error``): the first
+    of those, or a mention that resolves to an impossible day, ends the search (the sentence is not
+    dated by a later, lesser expression); ``warn(message)`` hears why, and of a dropped range end."""
     for i, m in enumerate(mentions):
         if _paren_only(sentence, m, mentions):
             continue
         if m.relative:
-            resolved = D.resolve(m, ref=state.date, ref_end=state.end, ref_precision=state.precision,
-                                 start=start)
+            resolved, why = D.resolve_checked(m, ref=state.date, ref_end=state.end, ref_precision=state.precision,
+                                              start=start)
         else:
-            resolved = D.resolve(m, ref=year_ref, start=start)
+            resolved, why = D.resolve_checked(m, ref=year_ref, start=start)
+        if why and not m.error:   # errors of the mention itself are reported for every sentence
+            warn(why if resolved is not None else f"{why}: not read as a date")
         if resolved is None:
+            if why:
+                return None, None
             continue
         if not m.relative:
             # "X stated on 16 December that ... on the previous day" = 15 December
             report = _REPORTING.search(sentence)
             if report and re.search(r"\bthat\b", sentence[report.end():]):
                 for later in mentions[i + 1:]:
-                    if later.kind == "rel_prev" and later.start > report.start():
+                    if later.kind == "rel_prev" and later.start > report.start() and not later.error:
                         shifted = D.resolve(later, ref=resolved.date, ref_precision=resolved.precision)
                         if shifted is not None:
                             resolved = shifted
@@ -309,12 +319,18 @@ def _is_continuation(s: Sentence, prev_block: Block | None, block: Block, state:
 
 
 def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
-                   end: PartialDate | None = None, year: int | None = None) -> list[EventRecord]:
+                   end: PartialDate | None = None, year: int | None = None,
+                   problems: list[Problem] | None = None) -> list[EventRecord]:
     """Events of the prose ``blocks`` (paragraphs or lines, document order, citation markers in).
 
     ``start``/``end``: the offensive's period when known; ``year``: a default year when no period
     is known (else the nearest explicit year of the text is used for dates without a year).
+    ``problems``: where date warnings go (with their line); by default the ``problems`` list that
+    the format parsers attach to the blocks they return (``records.Blocks``), else nowhere.
     """
+    if problems is None:
+        problems = getattr(blocks, "problems", None)
+    sink: list[Problem] = problems if problems is not None else []
     blocks = [b for b in blocks if b.text.strip() and not _SEE_ALSO.match(b.text)]
     sentences = sentences_of(blocks)
     start_date = start.date if start else None
@@ -338,8 +354,17 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
         if (state.date is not None and start_date is not None and state.block != s.block
                 and state.date < start_date - datetime.timedelta(days=60)):
             year_ref = start_date
-        mentions = D.find_mentions(s.text)
-        resolved, mention = _date_of(s.text, mentions, state, year_ref, start_date)
+        every = D.find_mentions(s.text, errors=True)
+        mentions = [m for m in every if m.error is None]
+        line = block.line + block.text.count("\n", 0, s.start - block.start)
+
+        def warn(message: str, line: int = line) -> None:
+            sink.append(Problem(line, message))
+
+        for m in every:
+            if m.error:
+                warn(f"{m.error}: not read as a date")
+        resolved, mention = _date_of(s.text, every, state, year_ref, start_date, warn)
         if resolved is not None and mention.kind in ("rel_same", "rel_cont") and state.date is None:
             resolved = None
         if resolved is not None:

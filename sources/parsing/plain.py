@@ -20,6 +20,7 @@ from .infodate import is_end_sentence, is_launch_sentence, last_year, prose_date
 from .records import (
     Belligerent,
     Block,
+    Blocks,
     Commander,
     DocumentRecord,
     ParseError,
@@ -184,7 +185,7 @@ class PlainParser:
         doc.lead_span = Span(blocks[0].start, blocks[0].start + len(blocks[0].text))
         self._period(doc, blocks, title)
         doc.problems.extend(self.problems)
-        return doc, blocks
+        return doc, Blocks(blocks, doc.problems)
 
     @staticmethod
     def _find_lead(s: str):

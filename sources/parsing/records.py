@@ -60,6 +60,16 @@ class Block:
     line: int = 1
 
 
+class Blocks(list):
+    """The prose ``Block``s a format parser hands to the event extractor, with the document's
+    ``problems`` list, so that ``events.extract_events`` reports date warnings on the document
+    without its caller passing the list along."""
+
+    def __init__(self, blocks=(), problems: list[Problem] | None = None):
+        super().__init__(blocks)
+        self.problems = problems if problems is not None else []
+
+
 @dataclass(frozen=True)
 class Belligerent:
     name: str

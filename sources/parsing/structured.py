@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 
 from . import infobox
-from .infodate import is_approximate, parse_period
-from .records import Block, DocumentRecord, Field, ParseError, Problem, SideRecord, Span
+from .infodate import is_approximate, parse_period_report
+from .records import Block, Blocks, DocumentRecord, Field, ParseError, Problem, SideRecord, Span
 from .text import collapse, strip_citations
 
 TITLE = re.compile(r"^=(?!=)\s*(.*?)\s*=\s*$")
@@ -82,7 +82,7 @@ def parse_structured(text: str) -> tuple[DocumentRecord, list[Block]]:
         first, last = lead[0], lead[-1]
         doc.lead_span = Span(first[1], last[1] + len(last[0]))
     doc.problems.extend(problems)
-    return doc, blocks
+    return doc, Blocks(blocks, doc.problems)
 
 
 def _side(doc: DocumentRecord, number: int) -> SideRecord:
@@ -123,8 +123,9 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
         elif key == "partof":
             doc.part_of = [v for v, _ in infobox.part_of(clean)]
         elif key == "date":
-            start, end, ok = parse_period(value)
-            if not ok:
+            start, end, ok, warnings = parse_period_report(value)
+            problems.extend(Problem(f.line, w) for w in warnings)
+            if not ok and not warnings:
                 problems.append(Problem(f.line, f"the Date {value!r} could not be read"))
             elif is_approximate(value):
                 problems.append(Problem(f.line, f"the Date {value!r} is approximate"))

@@ -5,7 +5,8 @@ import datetime
 
 import pytest
 
-from sources.parsing.dates import find_mentions, infer_year, parse_date
+from sources.parsing.dates import find_mentions, infer_year, parse_date, resolve_checked
+from sources.parsing.infodate import parse_period_report
 
 
 def d(text: str | None) -> datetime.date | None:
@@ -115,3 +116,105 @@ def test_unresolvable_without_reference():
     assert parse_date("On 5 May, the town fell.") is None
     assert parse_date("The next day, the town fell.") is None
     assert parse_date("One month before the offensive, the army massed.") is None
+
+
+# ---------------------------------------------------------------- impossible dates (issue 15)
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("On 31 February 2016, the army attacked.", "February 2016 has 29 days"),
+    ("On 29 February 2015, the army attacked.", "February 2015 has 28 days"),
+    ("On 0 October, rebels attacked.", "days start at 1"),
+    ("On 0 October 2015, rebels attacked.", "days start at 1"),
+    ("On 32 December, the town fell.", "December has 31 days"),
+    ("On 45 March, the town fell.", "March has 31 days"),
+    ("On March 35, 2016, the town fell.", "March 2016 has 31 days"),
+    ("On 13/45/2015 the town fell.", "no such day and month"),
+    ("On 31/31/31 the town fell.", "is not a date"),
+    ("On 3/4/2015 the town fell.", "ambiguous"),
+    ("Logged as 2015-13-45 by the brigade.", "no month 13"),
+    ("On 3 May 9999 the army attacked.", "the year 9999 is outside"),
+    ("On 3 May 0, the army attacked.", "the year 0 is outside"),
+    ("On 3 May -500 the army attacked.", "the year -500 is outside"),
+    ("On 3 May 500 BC the army attacked.", "the year 500 BC is outside"),
+    ("In 500 BC, the army attacked.", "the year 500 BC is outside"),
+    ("In March 2100, the army attacked.", "the year 2100 is outside"),
+])
+def test_impossible_expressions_are_errors_that_hide_lesser_readings(text, why):
+    assert find_mentions(text) == []            # no "February 2016" left over from "31 February 2016"
+    (mention,) = find_mentions(text, errors=True)
+    assert why in mention.error
+    assert parse_date(text, ref=datetime.date(2015, 10, 1)) is None
+    assert resolve_checked(mention, ref=datetime.date(2015, 10, 1)) == (None, mention.error)
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("On 12 October 300 rebels attacked.", "2015-10-12"),     # a count after the date, not a year
+    ("in May 35 soldiers were killed", "2015-05-01"),         # a count after the month, not a day
+    ("On 15/3/2016 the town fell.", "2016-03-15"),            # only one reading is a date
+    ("On the night of 5/6 June 1944, commandos landed.", "1944-06-06"),
+])
+def test_numbers_next_to_dates_that_are_not_errors(text, date):
+    assert parse_date(text, ref=datetime.date(2015, 10, 1)).date.isoformat() == date
+
+
+def test_29_february_in_an_inferred_year():
+    (mention,) = find_mentions("On 29 February, the army attacked.")
+    resolved, why = resolve_checked(mention, ref=datetime.date(2015, 3, 10))
+    assert resolved is None and "not a date in 2015" in why
+    resolved, why = resolve_checked(mention, ref=datetime.date(2016, 3, 10))
+    assert resolved.date == datetime.date(2016, 2, 29) and why is None
+
+
+@pytest.mark.parametrize("text", [
+    "Between 30 and 2 October, the army shelled the town.",
+    "From 30 October to 2 October 2015, the army shelled the town.",
+    "Between 5 May 2016 and 2 June 2015, the army shelled the town.",
+])
+def test_reversed_ranges_keep_the_start_and_lose_the_end(text):
+    (mention,) = find_mentions(text)
+    resolved, why = resolve_checked(mention, ref=datetime.date(2015, 10, 1))
+    assert resolved.end_date is None and resolved.date.day in (30, 5)
+    assert "ends before it starts" in why
+
+
+def test_a_range_over_new_year_is_not_reversed():
+    (mention,) = find_mentions("Between 29 December and 4 January, the army shelled the town.")
+    resolved, why = resolve_checked(mention, ref=datetime.date(2016, 12, 20))
+    assert (resolved.date, resolved.end_date, why) == (d("2016-12-29"), d("2017-01-04"), None)
+
+
+def test_relative_offsets_beyond_the_calendar():
+    (mention,) = find_mentions("99999999999 days later, the town fell.")
+    assert resolve_checked(mention, ref=datetime.date(2015, 10, 1)) == (
+        None, "'99999999999 days later' gives a date beyond the calendar")
+    (mention,) = find_mentions("Fifteen years later, the town fell.")
+    resolved, why = resolve_checked(mention, ref=datetime.date(2020, 10, 1))
+    assert resolved is None and "out of range" in why
+
+
+@pytest.mark.parametrize(("value", "start", "end", "warning"), [
+    ("30 – 2 October 2015", "2015-10-30", None, "ends before it starts"),
+    ("Between 30 and 2 October 2015", "2015-10-30", None, "ends before it starts"),
+    ("5 May 2016 – 2 June 2015", "2016-05-05", None, "ends before it starts"),
+    ("30 December 2015 – 2 January 2015", "2015-12-30", None, "ends before it starts"),
+    ("1943 – 1942", "1943-01-01", None, "ends before it starts"),
+    ("16 October 2015 – 3 May 9999", "2015-10-16", None, "the year 9999 is outside"),
+    ("31 February 2016", None, None, "February 2016 has no day 31"),
+    ("0 October 2015", None, None, "October 2015 has no day 0"),
+    ("3 May 9999", None, None, "the year 9999 is outside"),
+    ("500 BC", None, None, "the year 500 BC is outside"),
+    ("-500", None, None, "the year -500 is outside"),
+    ("Between 30 and 2 October", None, None, "states no year, and ends before it starts"),
+    # a year change the months show is not a reversal
+    ("28 December – 3 January 1944", "1943-12-28", "1944-01-03", None),
+    ("December 1943 – January", "1943-12-01", "1944-01-01", None),
+    ("December – January 1944", "1943-12-01", "1944-01-01", None),
+])
+def test_infobox_periods_report_what_they_drop(value, start, end, warning):
+    s, e, _ok, warnings = parse_period_report(value)
+    assert (s.date.isoformat() if s else None, e.date.isoformat() if e else None) == (start, end)
+    if warning is None:
+        assert warnings == []
+    else:
+        (message,) = warnings
+        assert warning in message and repr(value) in message
