@@ -178,11 +178,14 @@ def commanders(clean: Clean, problems: list[str] | None = None) -> list[Commande
     return out
 
 
-def units(clean: Clean) -> list[Unit]:
-    """``Syrian Armed Forces, * Syrian Army, ** 4th Mechanized Division, ...`` with parents by depth."""
+def units(clean: Clean, latest: dict[int, str] | None = None) -> list[Unit]:
+    """``Syrian Armed Forces, * Syrian Army, ** 4th Mechanized Division, ...`` with parents by depth.
+
+    ``latest`` (the nearest unit at each depth) carries the hierarchy on from an earlier line of the
+    same side's units, and is updated."""
     text = clean.text
     out: list[Unit] = []
-    latest: dict[int, str] = {}
+    latest = {} if latest is None else latest
     for p in split_list(text):
         s = p.start
         depth = 0

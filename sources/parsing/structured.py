@@ -13,6 +13,7 @@ HEADING = re.compile(r"^(={2,})\s*(.*?)\s*\1\s*$")
 FIELD = re.compile(r"^-\s*(?P<key>[A-Za-z][\w ]*?)\s*:\s*(?P<value>.*?)\s*$")
 SIDE_KEY = re.compile(r"^(combatant|commander|units|strength|casualties)\s*(\d+)$", re.I)
 KNOWN = {"conflict", "partof", "date", "place", "status", "territory"}
+MAX_SIDES = 20           # a larger side number is a typo or a hostile file, not a side
 
 
 def _lines(text: str):
@@ -85,6 +86,10 @@ def parse_structured(text: str) -> tuple[DocumentRecord, list[Block]]:
     return doc, Blocks(blocks, doc.problems)
 
 
+def _short(text: str, n: int = 60) -> str:
+    return repr(text if len(text) <= n else text[:n - 3] + "...")
+
+
 def _side(doc: DocumentRecord, number: int) -> SideRecord:
     while len(doc.sides) < number:
         doc.sides.append(SideRecord(number=len(doc.sides) + 1))
@@ -92,16 +97,35 @@ def _side(doc: DocumentRecord, number: int) -> SideRecord:
 
 
 def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
+    """Infobox fields -> the record. A key given twice is merged when it holds a list (combatants,
+    commanders, units, strength, casualties: the second line's items follow the first's) and
+    otherwise keeps its first value, the second being reported with its line (issue 15)."""
+    seen: dict[str, Field] = {}
+    unit_depths: dict[int, dict[int, str]] = {}    # per side: the nearest unit at each depth
     for f in doc.fields:
         key = re.sub(r"[\s_]+", "", f.key).lower()
+        key = "status" if key == "result" else key
+        m = SIDE_KEY.match(key)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = f
+        else:
+            again = f"{_short(f.key)} is given again (first on line {first.line}" + (
+                f" as {_short(first.key)})" if first.key != f.key else ")")
+            if not m:
+                problems.append(Problem(f.line, f"{again}: the first value is kept, this one is not read: "
+                                                f"{_short(f.value)}"))
+                continue
+            problems.append(Problem(f.line, f"{again}: its items are added to the first's"))
         clean = strip_citations(f.value, f.span.start)
         value = collapse(clean.text)
-        m = SIDE_KEY.match(key)
         if m:
-            kind, number = m.group(1), int(m.group(2))
-            if number < 1:
-                problems.append(Problem(f.line, f"side number {number} in {f.key!r} is not valid"))
-                doc.extra[f.key] = value
+            kind, digits = m.group(1), m.group(2)
+            number = int(digits) if len(digits) <= 3 else MAX_SIDES + 1
+            if not 1 <= number <= MAX_SIDES:
+                problems.append(Problem(f.line, f"side number {_short(digits, 12)} in {_short(f.key)} is not "
+                                                f"valid (sides are numbered 1 to {MAX_SIDES})"))
+                doc.extra.setdefault(f.key, value)
                 continue
             side = _side(doc, number)
             if kind == "combatant":
@@ -111,9 +135,11 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
                 side.commanders.extend(infobox.commanders(clean, notes))
                 problems.extend(Problem(f.line, note) for note in notes)
             elif kind == "units":
-                side.units.extend(infobox.units(clean))
+                side.units.extend(infobox.units(clean, unit_depths.setdefault(number, {})))
             elif kind == "strength":
                 side.strength.extend(infobox.strength(clean))
+            elif first is not None:    # casualties given twice
+                doc.extra[first.key] = f"{doc.extra[first.key]}; {value}" if doc.extra.get(first.key) else value
             else:
                 doc.extra[f.key] = value
             continue

@@ -156,3 +156,58 @@ def test_own_structured_documents_spans(path):
         assert side.belligerents
         for item in side.belligerents + side.commanders + side.units:
             assert item.name in text[item.span.start : item.span.end]
+
+
+# ---------------------------------------------------------------- repeated keys (issue 15)
+
+REPEATED = """= Test offensive =
+
+Infobox
+- Date: 16 October – 21 December 2015
+- Place: Aleppo
+- Combatant1: Syria
+- Commander1: Qasem Soleimani
+- Units1: Syrian Armed Forces
+- Strength1: 3,000
+- Casualties1: 50 killed
+- Date: 1 January 2016
+- Place: Homs
+- Status: Ongoing
+- Result: Victory
+- Combatant1: Russia
+- Commander1: Aleksandr Dvornikov
+- Units1: * Syrian Army, ** 4th Division
+- Strength1: 5,000
+- Casualties1: 20 wounded
+
+On 20 October 2015, the army captured Hadher.
+"""
+
+
+def test_repeated_list_keys_are_merged_and_single_keys_keep_the_first_value():
+    doc = parse(REPEATED)
+    (side,) = doc.sides
+    assert [b.name for b in side.belligerents] == ["Syria", "Russia"]
+    assert [c.name for c in side.commanders] == ["Qasem Soleimani", "Aleksandr Dvornikov"]
+    # the second Units1 line goes on from the first: its '*' unit hangs under the first's unit
+    assert [(u.name, u.parent) for u in side.units] == [
+        ("Syrian Armed Forces", None), ("Syrian Army", "Syrian Armed Forces"), ("4th Division", "Syrian Army")]
+    assert [s.number for s in side.strength] == [3000, 5000]
+    assert doc.extra["Casualties1"] == "50 killed; 20 wounded"
+    assert (doc.start.date.isoformat(), doc.end.date.isoformat()) == ("2015-10-16", "2015-12-21")
+    assert (doc.place, doc.status) == ("Aleppo", "Ongoing")
+    said = {p.line: p.message for p in doc.problems}
+    assert "the first value is kept" in said[11] and "'1 January 2016'" in said[11]
+    assert "the first value is kept" in said[12] and "'Homs'" in said[12]
+    assert "as 'Status'" in said[14]
+    for line in (15, 16, 17, 18, 19):
+        assert "added to the first's" in said[line]
+
+
+def test_side_numbers_out_of_range_are_reported_not_created():
+    doc = parse("= T =\n\nInfobox\n- Combatant1: Syria\n- Combatant" + "9" * 5000 + ": X\n- Commander0: Y\n\n"
+                "On 20 October 2015, the army captured Hadher.\n")
+    assert len(doc.sides) == 1
+    said = {p.line: p.message for p in doc.problems}
+    assert "is not valid (sides are numbered 1 to 20)" in said[5] and len(said[5]) < 200
+    assert "is not valid" in said[6]
