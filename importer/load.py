@@ -88,11 +88,31 @@ class DocumentReport:
     counts: Counts = field(default_factory=Counts)
     kept: list[str] = field(default_factory=list)      # editor corrections the import kept
     problems: list[str] = field(default_factory=list)  # non-fatal: "file:line: message"
+    changes: list[dict] = field(default_factory=list)  # {action, model, record, fields: {name: [old, new]}}
+    identity: str = ""
     record: DocumentRecord | None = None               # the parse, for --json
+
+    def change(self, action: str, obj: Model, fields: dict | None = None) -> None:
+        """What the import did to one record: ``added``, ``changed`` (field: old → new) or ``withdrawn``."""
+        entry = {"action": action, "model": obj._meta.label_lower, "id": obj.pk, "record": str(obj)[:200]}
+        if fields:
+            entry["fields"] = {name: [_plain(old), _plain(new)] for name, (old, new) in fields.items()}
+        self.changes.append(entry)
 
     @property
     def ok(self) -> bool:
         return self.status != "failed"
+
+
+def _plain(value):
+    """A value as JSON can hold it, short enough to read in a report."""
+    if isinstance(value, Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) > 120:
+        return value[:117] + "..."
+    return value
 
 
 class _Rollback(Exception):
@@ -185,7 +205,7 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
     not reuse it.
     """
     identity = identity or str(path)
-    report = DocumentReport(path=str(path), name=path.name)
+    report = DocumentReport(path=str(path), name=path.name, identity=identity or str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -223,6 +243,7 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
         report.error = f"{path}: could not be loaded: {exc}"
         report.counts.clear()  # rolled back: nothing of it was written
         report.kept.clear()
+        report.changes.clear()
     return report
 
 
@@ -347,6 +368,7 @@ class _Loader:
             obj = model.objects.create(**lookup, **fields, **provenance)
             self.claims.state(obj, key, fields, span)
             self.report.counts.add(model, Action.CREATED)
+            self.report.change("added", obj)
             return obj
         self.claims.state(obj, key, fields, span)
         wanted = self.claims.chosen(obj) if fields else {}
@@ -378,11 +400,15 @@ class _Loader:
                 changes = {}
             changes = {k: v for k, v in changes.items() if getattr(obj, k) != v}
         if changes:
+            before = {attname: getattr(obj, attname) for attname in changes}
             for attname, value in changes.items():
                 setattr(obj, attname, value)
             obj.save(update_fields=list(changes))
             provenance_only = set(changes) <= {"source_id", "span_start", "span_end", "in_source"}
             self.report.counts.add(model, Action.UNCHANGED if provenance_only else Action.UPDATED)
+            if not provenance_only:
+                self.report.change("changed", obj, {k: (before[k], v) for k, v in changes.items()
+                                                    if k not in ("span_start", "span_end")})
         else:
             self.report.counts.add(model, Action.UNCHANGED)
 
@@ -413,6 +439,7 @@ class _Loader:
                         self.report.kept.append(f"{model._meta.verbose_name} {obj}: kept (edited by an editor), "
                                                 "though no source states it any more")
                 else:
+                    self.report.change("withdrawn", obj)
                     obj.delete()
                     self.report.counts.add(model, Action.DELETED)
 
@@ -455,6 +482,7 @@ class _Loader:
             return None
         self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
         self.report.counts.add(model, Action.CREATED)
+        self.report.change("added", obj)
         if model is Force:
             self.new_forces.append(obj)
         self.resolver.add((kind, obj.pk), kind, [name], context)

@@ -23,12 +23,14 @@ from pathlib import Path
 
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from sources.parsing import ParseError, detect_format
 from sources.parsing.text import decode
 
 from . import load
 from .load import Counts, DocumentReport
+from .runlog import record_run
 
 #: ``progress(count, total, path)``, called before each document is read (``count`` from 1).
 Progress = Callable[[int, int, Path], None]
@@ -126,6 +128,7 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
     Raises ``NoDocuments`` when ``paths`` hold no file and ``NotMigrated`` for a real import into an
     unmigrated database; a bad document is never raised, it fails in its own report.
     """
+    started_at = timezone.now()
     paths = [Path(p) for p in paths]
     files = collect(paths)
     if not files:
@@ -157,4 +160,7 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
         for r in documents:
             if r.record is None and r.ok:  # unchanged: not re-parsed for loading, parse it for the caller
                 r.record = load.parse_file(Path(r.path), fmt=options.fmt, known_forces=load.known_force_names()).record
-    return RunReport(documents, dry_run=options.dry_run, parse_only=not migrated)
+    report = RunReport(documents, dry_run=options.dry_run, parse_only=not migrated)
+    if migrated and not options.dry_run:
+        record_run(report, paths, options, started_at)
+    return report

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -27,7 +28,7 @@ from import_export.formats import base_formats
 from sources.entities import entities, entity, entity_of
 from sources.locking import lock_changed_fields, lockable_fields, unlock_all
 from sources.merge import merge_records, split_alias
-from sources.models import DeletedRecord, ResolutionDecision, SourceDocument
+from sources.models import Claim, DeletedRecord, ResolutionDecision, SourceDocument
 
 IMPORT_METADATA = ("Import metadata", {
     "classes": ["collapse"],
@@ -95,12 +96,34 @@ def excerpt_html(record) -> str:
         "…" if after_to < line_end else "", record.source_url(), record.source)
 
 
+class ClaimInline(GenericTabularInline):
+    """Which documents state the record, with what values: where each value came from."""
+
+    model = Claim
+    fields = ("document", "values", "span_start", "span_end", "updated_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = "claim of a source document"
+    verbose_name_plural = "claims of source documents (what each document states)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class SourcedAdminMixin:
-    """Provenance display, editor locks and the unlock action for a ``Sourced`` model admin."""
+    """Provenance display, editor locks, the documents' claims and the unlock action for a ``Sourced`` model
+    admin."""
 
     form = SourcedForm
     actions = ["unlock_all_fields"]
     list_per_page = 50
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), ClaimInline]
 
     def get_readonly_fields(self, request, obj=None):
         return tuple(dict.fromkeys([*super().get_readonly_fields(request, obj), *PROVENANCE_READONLY]))

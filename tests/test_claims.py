@@ -18,6 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from conflicts.models import Conflict, Participation, Side
 from events.models import Event
+from importer.models import ImportRun
 from people.models import CommandRole
 from sources.models import Claim, DeletedRecord, SourceDocument
 from sources.parsing import parse
@@ -191,3 +192,31 @@ def test_migrations_carry_documents_records_and_locks_over_as_claims():
     assert (claim.document_id, claim.object_id, claim.span_start, claim.span_end) == (document.pk, event.pk, 6, 23)
     assert claim.values["date"] == "2016-05-01"
     assert Claim.objects.filter(content_type__model="conflict", object_id=conflict.pk).count() == 1
+
+
+def test_each_run_is_logged_with_what_changed_per_document(tmp_path):
+    doc = tmp_path / "aleppo.txt"
+    shutil.copy(ALEPPO, doc)
+    run(doc, root=tmp_path)
+    doc.write_text(doc.read_text(encoding="utf-8").replace("On 28 October, Russian airstrikes bombed",
+                                                          "On 27 October, Russian airstrikes bombed"), encoding="utf-8")
+    run(doc, root=tmp_path)
+    first, second = ImportRun.objects.order_by("started_at", "pk")
+    assert first.imports.get().status == "created"
+    assert any(c["action"] == "added" and c["model"] == "events.event" for c in first.imports.get().changes)
+    logged = second.imports.get()
+    assert (logged.identity, logged.status) == ("aleppo.txt", "updated")
+    changed = [c for c in logged.changes if c["action"] == "changed" and c["model"] == "events.event"]
+    assert len(changed) == 1
+    assert changed[0]["fields"]["date"] == ["2015-10-28", "2015-10-27"]
+    assert changed[0]["fields"]["text"][1].startswith("On 27 October")
+
+
+def test_an_editor_sees_which_documents_state_a_record(tmp_path, admin_client):
+    shutil.copy(ALEPPO, tmp_path / "wiki.txt")
+    (tmp_path / "mirror.txt").write_text(without_infobox(ALEPPO.read_text(encoding="utf-8")), encoding="utf-8")
+    run(tmp_path, root=tmp_path)
+    event = Event.objects.get(text__startswith="On 28 October, Russian airstrikes")
+    page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert "Claims of source documents" in page
+    assert page.count("2015-10-28&quot;") == 2   # each document's claim with its date (escaped JSON)

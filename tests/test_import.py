@@ -223,7 +223,9 @@ def test_json_output_is_one_object_per_document_in_the_gold_schema():
     docs = json.loads(out.getvalue())
     assert [d["document"] for d in docs] == [str(PALMYRA), str(ALEPPO)]
     assert list(docs[1]) == ["document", "title", "start", "end", "status", "place", "part_of", "territory",
-                             "sides", "events"]
+                             "sides", "events", "import"]
+    assert docs[1]["import"]["status"] == "created"
+    assert {"action": "added", "model": "conflicts.conflict"}.items() <= docs[1]["import"]["changes"][0].items()
     assert all(e["text"] for d in docs for e in d["events"])
     assert SourceDocument.objects.count() == 0
 

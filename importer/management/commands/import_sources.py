@@ -61,7 +61,8 @@ class Command(BaseCommand):
         if run.parse_only:
             out.write(self.style.WARNING("The database is not migrated: documents are parsed only, not loaded."))
         if json:
-            payload = [to_json(r.record, r.path) for r in run.documents if r.record is not None]
+            payload = [{**to_json(r.record, r.path), "import": _import_report(r)}
+                       for r in run.documents if r.record is not None]
             self.stdout.write(_json_dumps(payload))
         self.print_summary(run, out)
         if run.failed:
@@ -99,6 +100,12 @@ class Command(BaseCommand):
             out.write(style.ERROR(f"\nErrors ({len(errors)}):"))
             for line in errors:
                 out.write(style.ERROR(f"  {line}"))
+
+
+def _import_report(report) -> dict:
+    """What the import did with one document, beside its extraction in ``--json``."""
+    return {"identity": report.identity, "status": report.status, "changes": report.changes,
+            "kept": report.kept, "warnings": report.problems}
 
 
 def _json_dumps(payload) -> str:

@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
                   "strength": ALL},
     "people": {"person": ALL, "personalias": ALL, "commandrole": ALL},
     "events": {"event": ALL, "eventplace": ALL, "place": ALL, "placealias": ALL},
+    "importer": {"importrun": ("view",), "documentimport": ("view",)},
 }
 
 
