@@ -24,6 +24,13 @@ def test_postgres_url():
     assert db["OPTIONS"] == {"sslmode": "require"}
 
 
+def test_postgres_connections_are_kept_and_checked_before_reuse():
+    """A kept connection that died (a PostgreSQL restart) is replaced before a request uses it, not after
+    it failed one (bench/pg_restart.py measures it; issue 15)."""
+    db = parse_database_url("postgres://postgres@127.0.0.1:5432/conflicts", ROOT)
+    assert db["CONN_MAX_AGE"] > 0 and db["CONN_HEALTH_CHECKS"] is True
+
+
 def test_unknown_scheme_is_an_error():
     with pytest.raises(ValueError, match="unsupported scheme"):
         parse_database_url("mysql://x/y", ROOT)
