@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch
 
+from sources.models import Claim
 from sources.querysets import AliasedQuerySet
 
 
@@ -28,6 +29,7 @@ class ConflictQuerySet(models.QuerySet):
             Prefetch("sides__participations",
                      queryset=participation.objects.select_related("force__parent").order_by("role", "order", "pk")),
             "sides__strengths",
+            Prefetch("claims", queryset=Claim.objects.select_related("document").order_by("document_id")),
         )
 
 

@@ -12,6 +12,7 @@ from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from conflicts.models import Participation
+from sources.models import Claim
 from sources.querysets import AliasedQuerySet
 
 
@@ -33,7 +34,9 @@ class EventQuerySet(models.QuerySet):
         event_place = self._event_place()
         return (self.select_related("conflict", "source")
                 .prefetch_related(Prefetch("place_links", queryset=event_place.objects.select_related("place")),
-                                  "forces", "people")
+                                  "forces", "people",
+                                  Prefetch("claims", queryset=Claim.objects.select_related("document")
+                                           .order_by("document_id")))
                 .order_by(*self.TIMELINE_ORDER))
 
     def between(self, after=None, before=None):

@@ -3,6 +3,7 @@ libraries are thin wrappers over these (and over ``sources.precision``); Python 
 module, never a tag module."""
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.utils.html import format_html
@@ -70,3 +71,48 @@ def time_range(start, end=None, precision=DAY, end_precision=None):
     if start is None:
         return label
     return format_html('<time datetime="{}">{}</time>', iso_at_precision(start, precision), label)
+
+
+@dataclass(frozen=True)
+class OtherValue:
+    """What another source document states where it differs from the value shown."""
+
+    label: str        # "period", "status", "place", "date"
+    value: str        # as a reader reads it ("27 October 2015")
+    document: object  # the SourceDocument
+
+
+def _claimed_date(values: dict, date: str, precision: str, end: str | None = None, end_precision: str | None = None):
+    start = datetime.date.fromisoformat(values[date]) if values.get(date) else None
+    stop = datetime.date.fromisoformat(values[end]) if end and values.get(end) else None
+    return format_range(start, stop, values.get(precision) or DAY, values.get(end_precision or precision) or DAY)
+
+
+def other_values(record) -> list[OtherValue]:
+    """Values other source documents give for an offensive's period, status and place, or an event's
+    date, where they differ from the one shown (``claims`` prefetched, as the detail and timeline
+    querysets do). The shown value is chosen by ``importer.claims``; these are the others, side by side."""
+    if hasattr(record, "start_precision"):
+        shown = {"period": format_range(record.start_date, record.end_date, record.start_precision,
+                                        record.end_precision), "status": record.status, "place": record.place}
+
+        def given(values):
+            period = (_claimed_date(values, "start_date", "start_precision", "end_date", "end_precision")
+                      if values.get("start_date") else "")
+            return {"period": period, "status": values.get("status") or "", "place": values.get("place") or ""}
+    else:
+        shown = {"date": format_range(record.date, record.end_date, record.precision)}
+
+        def given(values):
+            return {"date": _claimed_date(values, "date", "precision", "end_date") if values.get("date") else ""}
+    out = []
+    for claim in record.claims.all():
+        for label, value in given(claim.values).items():
+            if value and value != shown[label]:
+                out.append(OtherValue(label, value, claim.document))
+    return out
+
+
+def other_sources(record) -> list:
+    """The other documents that state ``record`` (besides the one it is shown from)."""
+    return [claim.document for claim in record.claims.all() if claim.document_id != record.source_id]

@@ -220,3 +220,19 @@ def test_an_editor_sees_which_documents_state_a_record(tmp_path, admin_client):
     page = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
     assert "Claims of source documents" in page
     assert page.count("2015-10-28&quot;") == 2   # each document's claim with its date (escaped JSON)
+
+
+def test_pages_show_the_other_sources_values_side_by_side(tmp_path, client):
+    shutil.copy(ALEPPO, tmp_path / "wiki.txt")
+    mirror = without_infobox(ALEPPO.read_text(encoding="utf-8")).replace(
+        "On 28 October, Russian airstrikes", "On 29 October, Russian airstrikes")
+    (tmp_path / "mirror.txt").write_text(mirror, encoding="utf-8")
+    run(tmp_path / "wiki.txt", root=tmp_path)
+    run(tmp_path / "mirror.txt", root=tmp_path)
+    event = Event.objects.get(text__contains="Russian airstrikes bombed")
+    assert event.date == datetime.date(2015, 10, 29)   # the most recent document's, both at day precision
+    page = client.get(f"{event.conflict.get_absolute_url()}?after=2015-10-28&before=2015-10-29").content.decode()
+    row = page[page.index(f'id="event-{event.pk}"'):]
+    row = row[:row.index("</li>")]
+    assert "Other sources say:" in row and "date 28 October 2015" in row
+    assert "Also told by:" in row
