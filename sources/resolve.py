@@ -37,13 +37,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
 __all__ = [
-    "CONTEXT_BONUS", "KINDS", "THRESHOLD", "Decisions", "Match", "Resolver", "find_mentions",
+    "CONTEXT_BONUS", "KINDS", "THRESHOLD", "Decisions", "Match", "MentionIndex", "Resolver", "find_mentions",
     "is_plausible_person", "normalise", "similarity",
 ]
 
@@ -718,25 +719,307 @@ def _mention_tokens(text: str) -> list[tuple[_Tok, int]]:
     return out
 
 
-def _tok_equal(text_skel: str, alias: _Word, *, strict: bool, anchored: bool) -> bool:
-    """Does a text token (skeleton) spell an alias word?
+# A text token spells an alias word (``_Word``) when, in order of the rules:
+#
+# * the word is a number and the token is that number;
+# * their skeletons are equal;
+# * (not for a lone surname, which needs equal skeletons) the word's skeleton has 6+ letters and
+#   ``fuzz.ratio`` of the two skeletons is at least ``_MENTION_RATIO``;
+# * (only for an *anchored* word, one of an alias with other words, which makes a looser test safe)
+#   the word has 3+ consonants, the token's consonant skeleton equals the word's and the ratio is at
+#   least ``_MENTION_CONS_RATIO`` (Fadl / Fadhal).
+#
+# The first word of an alias must also share its skeleton's first letter with the token.
+_MENTION_RATIO = 88.0
+_MENTION_CONS_RATIO = 80.0
+_MENTION_LONG = 6        # letters of a word skeleton the ratio rule needs
+_MENTION_CONS = 3        # consonants of a word skeleton the consonant rule needs
+_MENTION_SURNAME = 4     # letters of a surname matched alone
+# The scorer handed to rapidfuzz's C-level batch calls (bound once: always the C function).
+_RATIO = fuzz.ratio
 
-    ``strict``: skeleton equality only (lone surnames). ``anchored``: the alias has other words,
-    which makes a looser test safe: equal consonants and a ratio of 80 (Fadl / Fadhal).
+
+def _scored(query: str, choices: list[str], cutoff: float) -> list[tuple[str, float]]:
+    """``(choice, fuzz.ratio(query, choice))`` for every choice scoring ``cutoff`` or more: one C call."""
+    return [(c, r) for c, r, _ in process.extract(query, choices, scorer=_RATIO, score_cutoff=cutoff, limit=None)]
+
+
+def _could_reach(l1: int, l2: int) -> bool:
+    """Could strings of lengths ``l1`` and ``l2`` score ``_MENTION_RATIO``? (Their ratio is at most
+    100 * (1 - |l1 - l2| / (l1 + l2)); one length of slack.)"""
+    return 100 * (abs(l1 - l2) - 1) <= (100 - _MENTION_RATIO) * (l1 + l2)
+
+
+class _Pool:
+    """Skeletons the ratio rule can reach (6+ letters, not numbers): append-only, also by length."""
+
+    __slots__ = ("by_len", "items")
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.by_len: dict[int, list[str]] = {}
+
+    def append(self, skel: str) -> None:
+        self.items.append(skel)
+        self.by_len.setdefault(len(skel), []).append(skel)
+
+    def candidates(self, s: str, seen: int) -> list[str]:
+        """The items after the first ``seen`` that token ``s`` could spell by the ratio rule (all
+        items added since, or, the first time, those of a length that can score enough)."""
+        if seen:
+            return self.items[seen:]
+        out: list[str] = []
+        for length, items in self.by_len.items():
+            if _could_reach(len(s), length):
+                out += items
+        return out
+
+
+class _Node:
+    """A trie node of alias words: the aliases of two words or more sharing a prefix of word skeletons.
+
+    Most nodes are leaves: a node's tables are made when it gets its first child."""
+
+    __slots__ = ("children", "cons", "ends", "hits", "long")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] | None = None   # next word skeleton -> node
+        self.ends: list[int] | None = None              # aliases whose last word is this node
+        self.long: _Pool | None = None                  # children the ratio rule can reach
+        self.cons: dict[str, list[str]] | None = None   # children the consonant rule can reach, by consonants
+        # token skeleton -> [long children scored, consonant group scored, children it spells (not itself)]
+        self.hits: dict[str, list] | None = None
+
+    def child(self, w: _Word) -> _Node:
+        """The child for word ``w``, made if new."""
+        if self.children is None:
+            self.children, self.long, self.cons, self.hits = {}, _Pool(), {}, {}
+        node = self.children.get(w.skel)
+        if node is None:
+            node = self.children[w.skel] = _Node()
+            if not w.number and len(w.skel) >= _MENTION_LONG:
+                self.long.append(w.skel)
+            if not w.number and len(w.cons) >= _MENTION_CONS:
+                self.cons.setdefault(w.cons, []).append(w.skel)
+        return node
+
+
+class MentionIndex:
+    """Where known names occur in texts: ``find_mentions`` compiled once, reusable across documents.
+
+    ``MentionIndex(entries)`` with ``entries`` of ``(key, kind, names)``; ``add(key, kind, names)``
+    extends it (as an importer creates records); ``find(text)`` returns what
+    ``find_mentions(text, entries)`` returns for all the entries added so far, in the order added.
+
+    Compiled once: each name's features; one-word aliases in a dict by skeleton, short ones (SAA,
+    NDF) by exact text; longer aliases in a trie of word skeletons; the first-word skeletons that
+    the fuzzy rules can reach, grouped by first letter and length (ratio rule) and by first letter
+    and consonant skeleton (consonant rule), and the same per trie node for its next words; the
+    surname table (a person's surname alone is a mention while a single person entry has it:
+    decided from the table at each look-up, so an ``add`` of a second person with that surname
+    withdraws it).
+
+    ``find`` scores each distinct token skeleton once, with one C-level ``rapidfuzz`` call over the
+    first-word skeletons it could spell (same first letter, a length that can reach the ratio, or
+    the same consonants), then walks the trie: at a node, one C-level call per distinct next token
+    over the node's children it could spell. The results are cached in the index (token ->
+    skeletons it spells) and extended, not recomputed, when ``add`` brings new skeletons: the work
+    per text is bounded by its distinct tokens, never tokens x aliases.
     """
-    if alias.number:
-        return text_skel == alias.norm
-    if text_skel == alias.skel:
-        return True
-    if strict:
-        return False
-    r = fuzz.ratio(text_skel, alias.skel)
-    if len(alias.skel) >= 6 and r >= 88:
-        return True
-    return anchored and len(alias.cons) >= 3 and _VOWELS.sub("", text_skel) == alias.cons and r >= 80
+
+    #: Cached token results per table (a table is cleared when it grows past this).
+    CACHE_LIMIT = 200_000
+
+    def __init__(self, entries: Iterable[tuple[Hashable, str, Iterable[str]]] = ()) -> None:
+        self._keys: list[Hashable] = []               # the key of each alias (name), in order added
+        # a short one-word alias, by its text exactly: (alias, its skeleton's first letter)
+        self._exact: dict[str, list[tuple[int, str]]] = {}
+        self._single: dict[str, list[int]] = {}       # other one-word aliases, by skeleton
+        self._roots: dict[str, _Node] = {}            # aliases of 2+ words, by first word skeleton
+        # first-word skeletons the ratio rule can reach, by first letter
+        self._long: dict[str, _Pool] = {}
+        self._long_seen: set[str] = set()
+        # first-word skeletons (of aliases of 2+ words) the consonant rule can reach, by (letter, consonants)
+        self._cons: dict[tuple[str, str], list[str]] = {}
+        self._cons_seen: set[str] = set()
+        # token skeleton -> [long scored, consonant group scored, long hits, consonant hits]
+        self._root_hits: dict[str, list] = {}
+        # surname skeleton (of full person names) -> keys; whether its first spelling has enough
+        # letters to match alone; its rank in first-seen order
+        self._surname_keys: dict[str, set[Hashable]] = {}
+        self._surname_long: dict[str, bool] = {}
+        self._surname_rank: dict[str, int] = {}
+        self._skels: dict[str, str] = {}              # folded token -> skeleton
+        for key, kind, names in entries:
+            self.add(key, kind, names)
+
+    def __len__(self) -> int:
+        """Number of aliases (names with at least one word)."""
+        return len(self._keys)
+
+    def add(self, key: Hashable, kind: str, names: Iterable[str]) -> None:
+        """Add the names of one entry (the same key again adds names, as a repeated entry would)."""
+        for raw in names:
+            n = _features(raw, kind)
+            if not n.words:
+                continue
+            a = len(self._keys)
+            self._keys.append(key)
+            first = n.words[0]
+            if len(n.words) == 1 and len(n.joined) < 4:
+                self._exact.setdefault(raw.strip(), []).append((a, first.skel[:1]))
+            elif len(n.words) == 1:
+                self._single.setdefault(first.skel, []).append(a)
+                self._add_long(first)
+            else:
+                self._add_long(first)
+                if not first.number and len(first.cons) >= _MENTION_CONS and first.skel not in self._cons_seen:
+                    self._cons_seen.add(first.skel)
+                    self._cons.setdefault((first.skel[:1], first.cons), []).append(first.skel)
+                node = self._roots.get(first.skel)
+                if node is None:
+                    node = self._roots[first.skel] = _Node()
+                for w in n.words[1:]:
+                    node = node.child(w)
+                if node.ends is None:
+                    node.ends = []
+                node.ends.append(a)
+            if kind == "person" and len(n.words) > 1:
+                skel = n.surname.skel
+                if skel not in self._surname_keys:
+                    self._surname_keys[skel] = set()
+                    self._surname_long[skel] = len(n.surname.norm) >= _MENTION_SURNAME
+                    self._surname_rank[skel] = len(self._surname_rank)
+                self._surname_keys[skel].add(key)
+
+    def _add_long(self, w: _Word) -> None:
+        if not w.number and len(w.skel) >= _MENTION_LONG and w.skel not in self._long_seen:
+            self._long_seen.add(w.skel)
+            pool = self._long.get(w.skel[:1])
+            if pool is None:
+                pool = self._long[w.skel[:1]] = _Pool()
+            pool.append(w.skel)
+
+    # -- look-ups (cached per token skeleton)
+    def _skeleton(self, folded: str) -> str:
+        skel = self._skels.get(folded)
+        if skel is None:
+            if len(self._skels) >= self.CACHE_LIMIT:
+                self._skels.clear()
+            skel = self._skels[folded] = folded if folded.isdigit() else _skeleton_token(folded)
+        return skel
+
+    def _first_hits(self, s: str) -> tuple[list[str], list[str]]:
+        """First-word skeletons other than ``s`` that token ``s`` spells: (by the ratio rule, by the
+        consonant rule). Both share ``s``'s first letter."""
+        entry = self._root_hits.get(s)
+        if entry is None:
+            if len(self._root_hits) >= self.CACHE_LIMIT:
+                self._root_hits.clear()
+            entry = self._root_hits[s] = [0, 0, [], []]
+        pool = self._long.get(s[:1])
+        cons = _VOWELS.sub("", s)
+        group = self._cons.get((s[:1], cons)) if len(cons) >= _MENTION_CONS else None
+        if (pool is None or entry[0] == len(pool.items)) and (group is None or entry[1] == len(group)):
+            return entry[2], entry[3]
+        longs = pool.candidates(s, entry[0]) if pool is not None else []
+        same_cons = group[entry[1]:] if group is not None else []
+        # every candidate is a first-word skeleton (not a number) with s's first letter: the rules
+        # read off the pair alone (a skeleton in both lists is scored twice, kept once)
+        for c, r in _scored(s, longs + same_cons, _MENTION_CONS_RATIO) if longs or same_cons else ():
+            if c == s:
+                continue
+            if len(c) >= _MENTION_LONG and r >= _MENTION_RATIO and c not in entry[2]:
+                entry[2].append(c)
+            if (r >= _MENTION_CONS_RATIO and len(cons) >= _MENTION_CONS and c not in entry[3]
+                    and _VOWELS.sub("", c) == cons):
+                entry[3].append(c)
+        entry[0] = len(pool.items) if pool is not None else 0
+        entry[1] = len(group) if group is not None else 0
+        return entry[2], entry[3]
+
+    def _next_hits(self, node: _Node, s: str) -> list[str]:
+        """Child skeletons of ``node`` other than ``s`` that token ``s`` spells (an anchored word:
+        the ratio rule or the consonant rule)."""
+        entry = node.hits.get(s)
+        if entry is None:
+            if len(node.hits) >= self.CACHE_LIMIT:
+                node.hits.clear()
+            entry = node.hits[s] = [0, 0, []]
+        cons = _VOWELS.sub("", s)
+        group = node.cons.get(cons) if len(cons) >= _MENTION_CONS else None
+        if entry[0] == len(node.long.items) and (group is None or entry[1] == len(group)):
+            return entry[2]
+        longs = node.long.candidates(s, entry[0])
+        same_cons = group[entry[1]:] if group is not None else []
+        # every candidate is a child skeleton (not a number): the rules read off the pair alone
+        for c, r in _scored(s, longs + same_cons, _MENTION_CONS_RATIO) if longs or same_cons else ():
+            if c == s or c in entry[2]:
+                continue
+            if ((len(c) >= _MENTION_LONG and r >= _MENTION_RATIO)
+                    or (r >= _MENTION_CONS_RATIO and len(cons) >= _MENTION_CONS and _VOWELS.sub("", c) == cons)):
+                entry[2].append(c)
+        entry[0] = len(node.long.items)
+        entry[1] = len(group) if group is not None else 0
+        return entry[2]
+
+    def find(self, text: str) -> list[tuple[Hashable, int, int]]:
+        """``find_mentions(text, entries)`` for the entries of this index."""
+        toks = _mention_tokens(text)
+        skels = [self._skeleton(t.text) for t, _ in toks]
+        n = len(toks)
+        keys_of = self._keys
+        found: list[tuple[int, int, int, int, Hashable]] = []   # (-length, start, order, end, key)
+        for i, (tok, start) in enumerate(toks):
+            s = skels[i]
+            for a, initial in self._exact.get(text[tok.start:tok.end], ()):
+                if initial == s[:1]:
+                    found.append((tok.start - tok.end, tok.start, a, tok.end, keys_of[a]))
+            long_hits, cons_hits = self._first_hits(s)
+            for skel in (s, *long_hits):
+                for a in self._single.get(skel, ()):
+                    found.append((start - tok.end, start, a, tok.end, keys_of[a]))
+            keys = self._surname_keys.get(s)
+            if keys is not None and len(keys) == 1 and self._surname_long[s]:
+                (key,) = keys
+                found.append((start - tok.end, start, len(keys_of) + self._surname_rank[s], tok.end, key))
+            if i + 1 >= n:
+                continue
+            stack = [node for skel in dict.fromkeys((s, *long_hits, *cons_hits))
+                     if (node := self._roots.get(skel)) is not None]
+            depth = [1] * len(stack)
+            while stack:
+                node, d = stack.pop(), depth.pop()      # node: words 0..d-1 spelt by tokens i..i+d-1
+                if node.ends is not None:
+                    end = toks[i + d - 1][0].end
+                    found.extend((start - end, start, a, end, keys_of[a]) for a in node.ends)
+                if i + d >= n or node.children is None:
+                    continue
+                nxt = skels[i + d]
+                for skel in (nxt, *self._next_hits(node, nxt)):
+                    child = node.children.get(skel)
+                    if child is not None:
+                        stack.append(child)
+                        depth.append(d + 1)
+        # the longest match wins, then the earliest, then the alias added first (surnames last)
+        found.sort(key=lambda f: (f[0], f[1], f[2]))
+        starts: list[int] = []
+        ends: list[int] = []
+        result: list[tuple[Hashable, int, int]] = []
+        for _neg, start, _order, end, key in found:
+            # taken spans are disjoint, so sorted by start they are sorted by end too: only the last
+            # one starting before ``end`` can overlap
+            p = bisect_left(starts, end)
+            if p and ends[p - 1] > start:
+                continue
+            starts.insert(p, start)
+            ends.insert(p, end)
+            result.append((key, start, end))
+        result.sort(key=lambda r: (r[1], r[2]))
+        return result
 
 
-def find_mentions(text: str, entries: list[tuple[Hashable, str, list[str]]]
+def find_mentions(text: str, entries: Iterable[tuple[Hashable, str, Iterable[str]]]
                   ) -> list[tuple[Hashable, int, int]]:
     """Where the names in ``entries`` (key, kind, names) occur in ``text``.
 
@@ -747,59 +1030,7 @@ def find_mentions(text: str, entries: list[tuple[Hashable, str, list[str]]]
     surname alone when no other person entry shares that surname and it has 4+ letters; ranks
     are not part of the span. A one-word alias shorter than 4 letters (SAA, NDF) only matches
     the same text exactly (case-sensitive).
+
+    Compiles the entries for this one text: to search many texts, build a ``MentionIndex`` once.
     """
-    aliases: list[tuple[Hashable, tuple[_Word, ...], str | None, bool]] = []
-    surname_keys: dict[str, set[Hashable]] = {}
-    person_full: dict[Hashable, list[_Name]] = {}
-    for key, kind, names in entries:
-        for raw in names:
-            n = _features(raw, kind)
-            if not n.words:
-                continue
-            exact = raw.strip() if len(n.words) == 1 and len(n.joined) < 4 else None
-            aliases.append((key, n.words, exact, False))
-            if kind == "person" and len(n.words) > 1:
-                person_full.setdefault(key, []).append(n)
-                surname_keys.setdefault(n.surname.skel, set()).add(key)
-    for skel, keys in surname_keys.items():
-        if len(keys) != 1:
-            continue
-        (key,) = keys
-        word = next(n.surname for n in person_full[key] if n.surname.skel == skel)
-        if len(word.norm) >= 4:
-            aliases.append((key, (word,), None, True))
-
-    # aliases by the first letter of their first word's skeleton: every accepted token match
-    # (equal skeletons, ratio >= 88 on 6+ letters, equal consonants) shares it in practice
-    by_initial: dict[str, list[tuple[Hashable, tuple[_Word, ...], str | None, bool]]] = {}
-    for alias in aliases:
-        by_initial.setdefault(alias[1][0].skel[:1], []).append(alias)
-
-    toks = _mention_tokens(text)
-    skels = [t.text if t.text.isdigit() else _skeleton_token(t.text) for t, _ in toks]
-    found: list[tuple[int, int, int, Hashable]] = []   # (-length, start, end, key)
-    for i in range(len(toks)):
-        for key, words, exact, strict in by_initial.get(skels[i][:1], ()):
-            if i + len(words) > len(toks):
-                continue
-            if exact is not None:
-                t = toks[i][0]
-                if text[t.start:t.end] == exact:
-                    found.append((-(t.end - t.start), t.start, t.end, key))
-                continue
-            anchored = len(words) > 1
-            if all(_tok_equal(skels[i + k], w, strict=strict, anchored=anchored)
-                   for k, w in enumerate(words)):
-                start = toks[i][1]
-                end = toks[i + len(words) - 1][0].end
-                found.append((-(end - start), start, end, key))
-    found.sort(key=lambda f: (f[0], f[1]))
-    taken: list[tuple[int, int]] = []
-    result: list[tuple[Hashable, int, int]] = []
-    for _neg, start, end, key in found:
-        if any(start < e and s < end for s, e in taken):
-            continue
-        taken.append((start, end))
-        result.append((key, start, end))
-    result.sort(key=lambda r: (r[1], r[2]))
-    return result
+    return MentionIndex(entries).find(text)

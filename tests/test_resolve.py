@@ -5,15 +5,18 @@ and from other wars (Ukraine, Iraq). No database: ``sources.resolve`` is pure Py
 """
 from __future__ import annotations
 
+import functools
 import random
 
 import pytest
+from rapidfuzz import fuzz
 
 from sources import resolve
 from sources.resolve import (
     CONTEXT_BONUS,
     THRESHOLD,
     Match,
+    MentionIndex,
     Resolver,
     find_mentions,
     is_plausible_person,
@@ -497,3 +500,361 @@ def test_find_mentions_scales_to_many_entries():
             "Khanaser–Ethria highway, and the SAA also conducted an operation near Khan Touman. ") * 3
     found = find_mentions(text, entries)
     assert ("kt", "Khan Touman") in [(k, text[s:e]) for k, s, e in found]
+
+
+# --------------------------------------------------------------------------- MentionIndex
+
+# the reference below computes every name's features at each call: memoised here (a pure function)
+_reference_features = functools.lru_cache(maxsize=None)(resolve._features)
+
+
+def _reference_tok_equal(text_skel, alias, *, strict, anchored, stats):
+    """``_tok_equal`` as it was before ``MentionIndex`` (counting which rule accepted)."""
+    if alias.number:
+        return text_skel == alias.norm
+    if text_skel == alias.skel:
+        return True
+    if strict:
+        return False
+    r = fuzz.ratio(text_skel, alias.skel)
+    if len(alias.skel) >= 6 and r >= 88:
+        stats["ratio"] += 1
+        return True
+    ok = anchored and len(alias.cons) >= 3 and resolve._VOWELS.sub("", text_skel) == alias.cons and r >= 80
+    stats["consonants"] += ok
+    return ok
+
+
+def _reference_find_mentions(text, entries, stats=None):
+    """``find_mentions`` as it was before ``MentionIndex`` (every alias of the token's first letter
+    tested with ``fuzz.ratio`` at every token): the reference the index must reproduce exactly."""
+    stats = stats if stats is not None else {"ratio": 0, "consonants": 0}
+    aliases = []
+    surname_keys = {}
+    person_full = {}
+    for key, kind, names in entries:
+        for raw in names:
+            n = _reference_features(raw, kind)
+            if not n.words:
+                continue
+            exact = raw.strip() if len(n.words) == 1 and len(n.joined) < 4 else None
+            aliases.append((key, n.words, exact, False))
+            if kind == "person" and len(n.words) > 1:
+                person_full.setdefault(key, []).append(n)
+                surname_keys.setdefault(n.surname.skel, set()).add(key)
+    for skel, keys in surname_keys.items():
+        if len(keys) != 1:
+            continue
+        (key,) = keys
+        word = next(n.surname for n in person_full[key] if n.surname.skel == skel)
+        if len(word.norm) >= 4:
+            aliases.append((key, (word,), None, True))
+
+    by_initial = {}
+    for alias in aliases:
+        by_initial.setdefault(alias[1][0].skel[:1], []).append(alias)
+
+    toks = resolve._mention_tokens(text)
+    skels = [t.text if t.text.isdigit() else resolve._skeleton_token(t.text) for t, _ in toks]
+    found = []
+    for i in range(len(toks)):
+        for key, words, exact, strict in by_initial.get(skels[i][:1], ()):
+            if i + len(words) > len(toks):
+                continue
+            if exact is not None:
+                t = toks[i][0]
+                if text[t.start:t.end] == exact:
+                    found.append((-(t.end - t.start), t.start, t.end, key))
+                continue
+            anchored = len(words) > 1
+            if all(_reference_tok_equal(skels[i + k], w, strict=strict, anchored=anchored, stats=stats)
+                   for k, w in enumerate(words)):
+                start = toks[i][1]
+                end = toks[i + len(words) - 1][0].end
+                found.append((-(end - start), start, end, key))
+    found.sort(key=lambda f: (f[0], f[1]))
+    taken = []
+    result = []
+    for _neg, start, end, key in found:
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        result.append((key, start, end))
+    result.sort(key=lambda r: (r[1], r[2]))
+    return result
+
+
+_SYLLABLES = ("ba ka ta ma na ra sa da ha fa la za qa ja wa bi ki ti mi ni ri si di hu fu lu zu "
+              "kha sha dha tha gha ou ee ay iya ah").split()
+_FILLER = ("On the near and as an at al of in by took fighters seized 30 4th 13 Fourth second "
+           "Army Brigade Forces Division Tal Abu Liwa Jaish Kafr village town").split()
+
+
+def _syllable_word(rng):
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+
+
+def _random_entries(rng, count):
+    """Labelled names, the fixture entries and ``count`` random ones of every shape the matcher
+    treats differently: one word, short exact aliases, numbers, shared first words, shared
+    surnames, articles, ranks, one name under two keys."""
+    entries = list(ENTRIES)
+    for j, (kind, a, b) in enumerate(JOIN + APART):
+        entries.append((f"pair{j}", kind, [a] if j % 3 else [a, b]))
+    surnames = [_syllable_word(rng) for _ in range(count // 10 + 1)]
+    for i in range(count):
+        kind = ("force", "person", "place")[i % 3]
+        w1, w2, w3 = _syllable_word(rng), _syllable_word(rng), _syllable_word(rng)
+        shape = rng.randrange(6)
+        if kind == "force":
+            names = [(f"{w1} Brigade", f"Liwa {w1} {w2}", f"Jaish al-{w1}", f"{rng.randint(1, 99)}th {w1} Division",
+                      w1, f"Harakat {w1} ash-Sham")[shape]]
+            if rng.random() < 0.2:
+                names.append("".join(rng.choice("ABDFHKNQRSTZ") for _ in range(rng.randint(2, 3))))
+        elif kind == "person":
+            last = rng.choice(surnames) if rng.random() < 0.4 else w2
+            names = [(f"{w1} {last}", f"Abu {w1} al-{last}", f"Gen. {w1} {last}", f"{w1} {w3} {last}",
+                      last, f"Maj. Gen. {w1} al-{last}")[shape]]
+        else:
+            names = [(w1, f"Tal {w1}", f"Kafr {w1}", f"Al-{w1}", f"{w1} {w2}", f"Khan {w1}")[shape]]
+        if rng.random() < 0.1:
+            names.append(f"{w2} {w3}")
+        entries.append((f"r{i}", kind, names))
+        if rng.random() < 0.03:                       # the same name under another key
+            entries.append((f"r{i}-twin", kind, list(names)))
+    return entries
+
+
+def _respell(rng, name):
+    """A spelling variant of ``name``: vowels, doubled and dropped letters, digraphs, the article,
+    case, a possessive."""
+    words = name.split()
+    out = []
+    for w in words:
+        r = rng.random()
+        if r < 0.12:
+            w = w.replace("ou", "u").replace("ee", "i")
+        elif r < 0.24:
+            k = rng.randrange(len(w))
+            w = w[:k] + w[k] + w[k:]                    # a doubled letter
+        elif r < 0.34 and len(w) > 3:
+            k = rng.randrange(1, len(w))
+            w = w[:k] + w[k + 1:]                       # a dropped letter
+        elif r < 0.44:
+            k = rng.randrange(1, len(w) + 1)
+            w = w[:k] + rng.choice("aeiouhylnrst") + w[k:]   # an added vowel, h or consonant
+        elif r < 0.5:
+            w = w.replace("a", "e", 1).replace("kh", "k")
+        elif r < 0.53 and w[:1] in "AEIOU":
+            w = rng.choice("AEIOU") + w[1:]             # another first vowel
+        elif r < 0.55:
+            w = "al-" + w
+        elif r < 0.58:
+            w = w.upper()
+        out.append(w)
+    text = " ".join(out)
+    return text + "'s" if rng.random() < 0.08 else text
+
+
+def _random_text(rng, entries, length):
+    parts = []
+    for _ in range(length):
+        r = rng.random()
+        if r < 0.45:
+            _key, _kind, names = rng.choice(entries)
+            if names:
+                name = rng.choice(names)
+                parts.append(name if rng.random() < 0.3 else _respell(rng, name))
+        elif r < 0.5:
+            parts.append(_syllable_word(rng))
+        else:
+            parts.append(rng.choice(_FILLER))
+        parts.append(rng.choice([" ", " ", " ", ", ", ". ", " – ", "-", " (", ") "]))
+    return "".join(parts)
+
+
+FIXTURE_TEXTS = [
+    "On 30 October, Syrian government forces recaptured the Tal Ithriya hill near the Khanaser–Ethria highway, "
+    "and the SAA also conducted an operation near Khan Touman.",
+    "Major General Suleimani's convoy reached Al-Hadher, then As-Safira and the al-Safeera area; "
+    "Gen. Qasem Soleimani stayed.",
+    "Hezbollah, Kata'ib Hezbollah (Iraqi) and Liwaa Abu Fadl Al-Abbas joined the 4th Mechanized Division.",
+    "The son of Abdullah Azzam, Huthaifa Azzam, demanded mobilization; Azzam spoke twice.",
+    "Abu Suleiman led; the saa word and the Army moved.",
+    "Abu Suleiman al-Masri was killed.",
+    "The offensive was carried out by the Syrian Army's 4th Mechanized Division, Hezbollah, "
+    "Harakat Al-Nujaba (Iraqi), Kata'ib Hezbollah (Iraqi), Liwaa Abu Fadl Al-Abbas (Iraqi).",
+]
+
+
+def test_index_finds_exactly_what_the_reference_finds():
+    rng = random.Random(12)
+    entries = _random_entries(rng, 450)
+    index = MentionIndex(entries)                    # one index for every text: caches carry over
+    stats = {"ratio": 0, "consonants": 0}
+    texts = FIXTURE_TEXTS + [_random_text(rng, entries, rng.randint(5, 400)) for _ in range(45)]
+    texts += [" ".join(f"{a} {b}" for _k, a, b in JOIN + APART)]
+    total = 0
+    for j, text in enumerate(texts):
+        expected = _reference_find_mentions(text, entries, stats)
+        assert index.find(text) == expected, text
+        if j < 12:
+            assert find_mentions(text, entries) == expected, text
+        total += len(expected)
+    assert MentionIndex(ENTRIES).find(FIXTURE_TEXTS[0]) == _reference_find_mentions(FIXTURE_TEXTS[0], ENTRIES)
+    # the texts exercise the fuzzy rules, not only equal skeletons
+    assert total > 1000 and stats["ratio"] > 100 and stats["consonants"] > 20, (total, stats)
+
+
+def test_index_add_equals_building_at_once():
+    rng = random.Random(5)
+    entries = _random_entries(rng, 300)
+    texts = [_random_text(rng, entries, 60) for _ in range(40)]
+    whole = MentionIndex(entries)
+    grown = MentionIndex(entries[:20])
+    for text in texts:                                # cache token results before the additions
+        grown.find(text)
+    for j, (key, kind, names) in enumerate(entries[20:], start=21):
+        grown.add(key, kind, names)
+        if j % 40 == 0:
+            text = texts[j % len(texts)]
+            assert grown.find(text) == _reference_find_mentions(text, entries[:j])
+    for text in texts:
+        assert grown.find(text) == whole.find(text) == _reference_find_mentions(text, entries)
+    assert len(grown) == len(whole)
+
+
+def test_index_add_withdraws_a_lone_surname_shared_by_a_new_person():
+    text = "Azzam spoke; later Huthaifa Azzam's men and Abdullah Azzam arrived."
+    index = MentionIndex([("azzam-a", "person", ["Abdullah Azzam"])])
+    assert [(k, text[s:e]) for k, s, e in index.find(text)] == [
+        ("azzam-a", "Azzam"), ("azzam-a", "Azzam"), ("azzam-a", "Abdullah Azzam")]
+    index.add("azzam-a", "person", ["Abdallah Azzam"])    # another name of the same person: still alone
+    assert [k for k, _, _ in index.find(text)] == ["azzam-a", "azzam-a", "azzam-a"]
+    index.add("azzam-h", "person", ["Huthaifa Azzam"])    # a second person: "Azzam" alone is ambiguous
+    entries = [("azzam-a", "person", ["Abdullah Azzam", "Abdallah Azzam"]), ("azzam-h", "person", ["Huthaifa Azzam"])]
+    assert [(k, text[s:e]) for k, s, e in index.find(text)] == [
+        ("azzam-h", "Huthaifa Azzam"), ("azzam-a", "Abdullah Azzam")]
+    assert index.find(text) == MentionIndex(entries).find(text) == _reference_find_mentions(text, entries)
+
+
+def test_index_add_reaches_tokens_already_scored():
+    """Token results are cached in the index; names added later are still found (every rule)."""
+    text = ("Khanaser fell; Khan Sheikhoun and Khan Touman too; Liwaa Abu Fadl Al-Abbas moved; Liwa Abu Fadl "
+            "and Fadl Brigade met; Nasrallah spoke.")
+    entries = [("kt", "place", ["Khan Tuman"]), ("hassan", "person", ["Hassan Nasrallah"]),
+               ("abbas", "force", ["Liwa Abu al-Fadhal al-Abbas"]), ("fd", "force", ["Fadeel Division"])]
+    index = MentionIndex(entries)
+    assert [k for k, _, _ in index.find(text)] == ["kt", "abbas", "hassan"]
+    more = [
+        ("khanaser", "place", ["Khanasser"]),                   # ratio rule, first word
+        ("ks", "place", ["Khan Shaykhoun"]),                    # a new child of a known first word
+        ("fadil", "force", ["Liwa Abu Fadhil"]),                # consonant rule, a new child of a known node
+        ("fb", "force", ["Fadhal Brigade"]),                    # consonant rule, a first word of a known group
+        ("hadi", "person", ["Hadi Nasrallah"]),                 # the lone surname is now shared
+    ]
+    for key, kind, names in more:
+        index.add(key, kind, names)
+    assert [(k, text[s:e]) for k, s, e in index.find(text)] == [
+        ("khanaser", "Khanaser"), ("ks", "Khan Sheikhoun"), ("kt", "Khan Touman"),
+        ("abbas", "Liwaa Abu Fadl Al-Abbas"), ("fadil", "Liwa Abu Fadl"), ("fb", "Fadl Brigade")]
+    assert index.find(text) == _reference_find_mentions(text, entries + more)
+
+
+def test_index_ties_go_to_the_name_added_first():
+    entries = [("a", "place", ["Khan Tuman"]), ("b", "place", ["Khan Touman"]), ("c", "person", ["Ali Tuman"]),
+               ("d", "place", ["Tuman"])]
+    text = "Khan Tumaan and Tuman"
+    assert [(k, text[s:e]) for k, s, e in MentionIndex(entries).find(text)] == [("a", "Khan Tumaan"), ("d", "Tuman")]
+    entries.reverse()
+    assert [(k, text[s:e]) for k, s, e in MentionIndex(entries).find(text)] == [("b", "Khan Tumaan"), ("d", "Tuman")]
+    assert MentionIndex(entries).find(text) == _reference_find_mentions(text, entries)
+
+
+def test_index_overlaps_on_a_one_letter_word():
+    entries = [("b4", "force", ["Brigade 4"]), ("4mc", "force", ["4 Mechanized Corps"])]
+    text = "Brigade 4 Mechanized Corps, Brigade 4."
+    assert [(k, text[s:e]) for k, s, e in MentionIndex(entries).find(text)] == [
+        ("4mc", "4 Mechanized Corps"), ("b4", "Brigade 4")]
+    assert MentionIndex(entries).find(text) == _reference_find_mentions(text, entries)
+
+
+def test_index_keeps_the_first_letter_rule():
+    """A first word must share its skeleton's first letter with the token, even with equal consonants."""
+    entries = [("aa", "person", ["Abdullah Azzam"]), ("ob", "place", ["Obeidat Kabir"])]
+    text = "Ebdullah Azzam, Abdallah Azzam, Ebeidat Kabir, Ubaidat Kabir"
+    index = MentionIndex(entries)
+    assert [(k, text[s:e]) for k, s, e in index.find(text)] == [
+        ("aa", "Azzam"), ("aa", "Abdallah Azzam"), ("ob", "Ubaidat Kabir")]
+    assert index.find(text) == _reference_find_mentions(text, entries)
+
+
+def test_index_word_rules_at_their_limits():
+    entries = [("fadl", "force", ["Liwa Abu Fadl"]), ("fadal", "place", ["Fadhal"]),
+               ("fb", "force", ["Fadhal Brigade"]), ("jb", "force", ["Jaish Baghdadi"]),
+               ("am", "force", ["Amiriya Brigade"])]
+    cases = {
+        "Liwa Abu Fadlh": [],                                # ratio 88.9, but a 4-letter word and other consonants
+        "Liwa Abu Fadhal": [("fadl", "Liwa Abu Fadhal")],    # same consonants, ratio 88.9: anchored
+        "Fadl": [],                                          # same consonants, ratio 88.9, but one word of 5 letters
+        "Fadl Brigade": [("fb", "Fadl Brigade")],            # ... which is anchored here
+        "Jaish Bagdadiz": [("jb", "Jaish Bagdadiz")],        # ratio 93 on 6+ letters
+        "Amaria Brigade": [],                                # same consonants, ratio 83, but only two of them
+        "Amiriyah Brigade": [("am", "Amiriyah Brigade")],
+    }
+    index = MentionIndex(entries)
+    for text, expected in cases.items():
+        assert [(k, text[s:e]) for k, s, e in index.find(text)] == expected, text
+        assert index.find(text) == _reference_find_mentions(text, entries)
+
+
+class _Counting:
+    """A module proxy counting calls to its functions."""
+
+    def __init__(self, module):
+        self._module = module
+        self.calls = 0
+
+    def __getattr__(self, name):
+        attr = getattr(self._module, name)
+        if not callable(attr):
+            return attr
+
+        def counted(*args, **kwargs):
+            self.calls += 1
+            return attr(*args, **kwargs)
+        return counted
+
+
+def _bench_entries(rng, count):
+    def word():
+        return "".join(rng.choice(_SYLLABLES[:29]) for _ in range(rng.randint(2, 4))).capitalize()
+    entries = []
+    for i in range(count):
+        kind = ("force", "person", "place")[i % 3]
+        name = {"force": f"{word()} Brigade", "person": f"{word()} {word()}", "place": f"Tal {word()}"}[kind]
+        entries.append((i, kind, [name]))
+    return entries
+
+
+@pytest.mark.parametrize("count", [500, 5000])
+def test_index_scoring_is_bounded_by_distinct_tokens(monkeypatch, count):
+    """No per-alias scoring in Python: one C-level batch call per distinct token (and per distinct
+    token after a shared first word), whatever the number of entries; none when the text comes again."""
+    rng = random.Random(9)
+    entries = _bench_entries(rng, count)
+    text = " ".join(f"On {d} May, fighters took {_respell(rng, rng.choice(entries)[2][0])} near "
+                    f"{rng.choice(entries)[2][0]}." for d in range(1, 200))
+    index = MentionIndex(entries)
+    ratio_calls = _Counting(resolve.fuzz)
+    batch_calls = _Counting(resolve.process)
+    monkeypatch.setattr(resolve, "fuzz", ratio_calls)
+    monkeypatch.setattr(resolve, "process", batch_calls)
+    found = index.find(text)
+    distinct = len({resolve._skeleton_token(t.text) for t, _ in resolve._mention_tokens(text)})
+    assert ratio_calls.calls == 0
+    assert 0 < batch_calls.calls <= 3 * distinct, (batch_calls.calls, distinct)
+    assert len(found) >= 300
+    batch_calls.calls = 0
+    assert index.find(text) == found
+    assert batch_calls.calls == 0
