@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass, replace
 
@@ -40,6 +41,7 @@ NUMBER_WORDS = {
 # Month names are matched capitalised only ("may have been" is not a date).
 _MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
         r"|Sept\.?|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])")
+_DIGITS = re.compile(r"\d+")
 # years a date may plausibly have; outside them a stated year is an error, not a date
 YEAR_MIN = 1000
 YEAR_MAX = datetime.date.today().year + 1
@@ -51,6 +53,7 @@ MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July
 _DAY = r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)"
 _MDAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?(?![\d])"
 _ERA = r"\s*(?:B\.\s?C\.(?:\s?E\.)?|BCE|BC|A\.\s?D\.|AD|CE)(?![\w.])"
+_ERA_END = re.compile(_ERA + "$")
 # a year after a month: four or more digits (any value: "9999" and "0000" are reported, not skipped), a
 # number with an era ("500 BC"), a signed number ("-500"), or a short number closing a clause ("3 May
 # 0,"); a short number followed by a word is a count ("12 October 300 rebels") and no year
@@ -190,7 +193,7 @@ def _month(token: str | None) -> int | None:
 def _day(token: str | None) -> int | None:
     if not token:
         return None
-    return int(re.match(r"\d+", token).group())
+    return int(_DIGITS.match(token).group())
 
 
 def _number(token: str | None) -> int | None:
@@ -210,12 +213,13 @@ def _q(text: str) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
+@functools.lru_cache(maxsize=4096)
 def check_year(token: str | None) -> tuple[int | None, str | None]:
     """(year, None) for a plausible year; (None, why) for a stated year that is out of range."""
     if not token:
         return None, None
-    era = re.search(_ERA + "$", token)
-    digits = re.search(r"\d+", token).group()
+    era = _ERA_END.search(token)
+    digits = _DIGITS.search(token).group()
     bc = bool(era) and era.group().strip().upper().startswith("B")
     negative = token.lstrip()[:1] in "-\u2212"
     if len(digits) > 6:

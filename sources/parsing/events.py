@@ -10,6 +10,7 @@ that expression (it may still continue the narrative), and a reversed range lose
 """
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass
@@ -39,7 +40,12 @@ _STARTERS = {
     "he", "she", "this", "these", "those", "later", "between", "from", "subsequently", "following",
     "government", "rebels", "as", "when", "while", "early", "that", "there", "we", "its", "their",
 }
-_BOUNDARY = re.compile(r"""[.!?]+(?P<close>["'\u201d\u2019)\]]*)(?P<cite>(?:\[\d+\])*)\s+""")
+# a boundary starts at the first of a run of stops: a run that is not followed by a space is then
+# tried once, not once per stop (a line of 100,000 dots was quadratic)
+_BOUNDARY = re.compile(r"""(?<![.!?])[.!?]+(?P<close>["'\u201d\u2019)\]]*)(?P<cite>(?:\[\d+\])*)\s+""")
+_LEADING_QUOTES = re.compile("[\"'\u201c\u2018(\\[]*")
+_WORD = re.compile(r"[\w']+")
+_QUOTE_CHARS = re.compile('["\u201c\u201d]')
 _OPEN_QUOTES = "\u201c"
 _CLOSE_QUOTES = "\u201d"
 
@@ -61,14 +67,30 @@ class Sentence:
 
 def _quote_depth(text: str) -> int:
     """Open double quotes in ``text`` (straight quotes alternate, curly ones nest)."""
-    depth = 0
-    straight = text.count('"') % 2
-    for ch in text:
-        if ch in _OPEN_QUOTES:
-            depth += 1
-        elif ch in _CLOSE_QUOTES and depth:
-            depth -= 1
-    return depth + straight
+    return _Quotes(text).depth(len(text))
+
+
+class _Quotes:
+    """``_quote_depth(text[:end])`` for increasing ``end`` in one pass over ``text`` (a paragraph
+    of n sentences was read n times over)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = self.curly = self.straight = 0
+
+    def depth(self, end: int) -> int:
+        if end < self.pos:
+            self.pos = self.curly = self.straight = 0
+        for m in _QUOTE_CHARS.finditer(self.text, self.pos, end):
+            ch = m.group()
+            if ch == '"':
+                self.straight ^= 1
+            elif ch in _OPEN_QUOTES:
+                self.curly += 1
+            elif self.curly:
+                self.curly -= 1
+        self.pos = end
+        return self.curly + self.straight
 
 
 def _word_before(text: str, pos: int) -> str:
@@ -79,21 +101,24 @@ def _word_before(text: str, pos: int) -> str:
     return text[i:pos]
 
 
-def _is_boundary(text: str, stop: int, nxt: int) -> bool:
-    """Whether the stop at ``text[stop]`` ends a sentence whose successor starts at ``nxt``."""
+def _is_boundary(text: str, stop: int, nxt: int, quotes: _Quotes | None = None) -> bool:
+    """Whether the stop at ``text[stop]`` ends a sentence whose successor starts at ``nxt``.
+
+    ``quotes``: the quote counter of ``text`` when boundaries are tried in text order."""
     if nxt >= len(text):
         return True
-    following = text[nxt:]
-    first = following.lstrip("\"'\u201c\u2018([")[:1]
-    if not first or not (first.isupper() or first.isdigit() or following.startswith("[")):
+    quotes = quotes or _Quotes(text)
+    after = _LEADING_QUOTES.match(text, nxt).end()      # what follows, past opening quotes and brackets
+    first = text[after:after + 1]
+    if not first or not (first.isupper() or first.isdigit() or text.startswith("[", nxt)):
         return False
     if text[stop] != ".":
-        return _quote_depth(text[:stop]) == 0
+        return quotes.depth(stop) == 0
     if text[stop + 1: stop + 2] == "." or (stop and text[stop - 1] == "."):
         return False   # ellipsis
     word = _word_before(text, stop)
     low = word.lower()
-    next_word = re.match(r"[\w']+", following.lstrip("\"'\u201c\u2018(["))
+    next_word = _WORD.match(text, after)
     next_low = next_word.group().lower() if next_word else ""
     if low in _STRONG_ABBREV:
         return False
@@ -102,7 +127,7 @@ def _is_boundary(text: str, stop: int, nxt: int) -> bool:
     weak = low in _WEAK_ABBREV or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word)
     if weak and next_low not in _STARTERS:
         return False
-    return _quote_depth(text[:stop + 1]) == 0
+    return quotes.depth(stop + 1) == 0
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -114,11 +139,12 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     while pos < n and text[pos].isspace():
         pos += 1
     start = pos
+    quotes = _Quotes(text)
     for m in _BOUNDARY.finditer(text):
         if m.start() < start:
             continue
         stop = m.start() + len(m.group().rstrip()) - len(m.group("cite")) - len(m.group("close")) - 1
-        if not _is_boundary(text, stop, m.end()):
+        if not _is_boundary(text, stop, m.end(), quotes):
             continue
         end = m.end()
         while end > m.start() and text[end - 1].isspace():
@@ -169,6 +195,10 @@ _TIMES: list[tuple[str, re.Pattern]] = [
 ]
 
 
+_COUNTED = re.compile(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+"
+                      r"(?:days?|weeks?|months?|years?|hours?|minutes?)$", re.I)
+
+
 def time_of_day(sentence: str) -> str | None:
     """early / morning / later / end-of-day / night, from the sentence's own words (first wins)."""
     best: tuple[int, int, str] | None = None
@@ -176,9 +206,12 @@ def time_of_day(sentence: str) -> str | None:
         for m in pattern.finditer(sentence):
             text = m.group().lower()
             if label == "later" and re.match(r"later\b", text):
-                before = sentence[:m.start()].rstrip().lower()
-                if re.search(r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few)\s+"
-                             r"(?:days?|weeks?|months?|years?|hours?|minutes?)$", before):
+                # "three days later" is not "later that day"; only the words just before count (a
+                # sentence of 10,000 "days later" read its whole beginning for each)
+                at = m.start()
+                while at and sentence[at - 1].isspace():
+                    at -= 1
+                if _COUNTED.search(sentence, max(0, at - 200), at):
                     continue
             capital = sentence[m.start():m.start() + 1].isupper()
             if label == "night" and re.match(r"(?i)night\b", text) and capital and m.start() > 0:
@@ -220,17 +253,53 @@ _DESCRIPTION = re.compile(r"^(?:It|This|That|These|They|He|She|The\s+\w+)\s+(?:w
 _SEE_ALSO = re.compile(r"^\s*[-*\u2022]\s")
 
 
+_SEPARATORS = re.compile(r"(?i)[\s\u2013\u2014,-]|\b(?:to|and|until)\b")
+
+
 def _paren_only(text: str, mention: D.Mention, mentions: list[D.Mention]) -> bool:
     """A date that is the whole of a bracket, like a title's "(October 2016 – July 2017)"."""
-    open_at = text.rfind("(", 0, mention.start)
-    close_at = text.find(")", mention.end)
-    if open_at < 0 or close_at < 0 or ")" in text[open_at:mention.start]:
-        return False
-    inside = text[open_at + 1:close_at]
-    for m in mentions:
-        if open_at < m.start and m.end <= close_at:
-            inside = inside.replace(m.text, " ")
-    return not re.sub(r"(?i)[\s\u2013\u2014,-]|\b(?:to|and|until)\b", "", inside)
+    return _Brackets(text, mentions).only(mention)
+
+
+class _Brackets:
+    """``_paren_only`` for the mentions of one sentence, each bracket read once (a sentence of
+    10,000 bracketed dates read the sentence once per date)."""
+
+    def __init__(self, text: str, mentions: list[D.Mention]):
+        self.text = text
+        self.mentions = mentions
+        self.opens: list[int] | None = None
+
+    def only(self, mention: D.Mention) -> bool:
+        if "(" not in self.text:
+            return False
+        if self.opens is None:
+            self.opens = [m.start() for m in re.finditer(r"\(", self.text)]
+            self.closes = [m.start() for m in re.finditer(r"\)", self.text)]
+            self.mentions = sorted(self.mentions, key=lambda m: m.start)
+            self.starts = [m.start for m in self.mentions]
+            self.known: dict[tuple[int, int], bool] = {}
+        k = bisect.bisect_left(self.opens, mention.start) - 1           # the last '(' before it
+        c = bisect.bisect_left(self.closes, mention.end)                # the first ')' after it
+        if k < 0 or c == len(self.closes):
+            return False
+        open_at, close_at = self.opens[k], self.closes[c]
+        between = bisect.bisect_left(self.closes, open_at)
+        if between < len(self.closes) and self.closes[between] < mention.start:
+            return False                                                # "(...) ... date)"
+        if (open_at, close_at) not in self.known:
+            # the bracket without the dates in it: only separators left?
+            parts, at = [], open_at + 1
+            for m in self.mentions[bisect.bisect_right(self.starts, open_at):]:
+                if m.start >= close_at:
+                    break
+                if m.end <= close_at and m.start >= at:
+                    parts.append(self.text[at:m.start])
+                    parts.append(" ")
+                    at = m.end
+            parts.append(self.text[at:close_at])
+            self.known[open_at, close_at] = not _SEPARATORS.sub("", "".join(parts))
+        return self.known[open_at, close_at]
 
 
 def _soft_gap(prev: Block, block: Block) -> bool:
@@ -262,8 +331,9 @@ def _date_of(sentence: str, mentions: list[D.Mention], state: _State, year_ref: 
     previous day' rule). ``mentions`` include the impossible ones (``Mention.error``): the first
     of those, or a mention that resolves to an impossible day, ends the search (the sentence is not
     dated by a later, lesser expression); ``warn(message)`` hears why, and of a dropped range end."""
+    brackets = _Brackets(sentence, mentions)
     for i, m in enumerate(mentions):
-        if _paren_only(sentence, m, mentions):
+        if brackets.only(m):
             continue
         if m.relative:
             resolved, why = D.resolve_checked(m, ref=state.date, ref_end=state.end, ref_precision=state.precision,
@@ -344,6 +414,7 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
 
     state = _State()
     events: list[EventRecord] = []
+    lines = _LineCounter(blocks)
     for gi, s in enumerate(sentences):
         block = blocks[s.block]
         prev_block = blocks[s.block - 1] if s.block else None
@@ -356,7 +427,7 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
             year_ref = start_date
         every = D.find_mentions(s.text, errors=True)
         mentions = [m for m in every if m.error is None]
-        line = block.line + block.text.count("\n", 0, s.start - block.start)
+        line = lines.line(s.block, s.start - block.start)
 
         def warn(message: str, line: int = line) -> None:
             sink.append(Problem(line, message))
@@ -394,6 +465,21 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
             background=bool(start_date and date < start_date),
         ))
     return events
+
+
+class _LineCounter:
+    """Line of an offset in a block, for offsets in document order (one pass over each block)."""
+
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+        self.block, self.offset, self.count = -1, 0, 0
+
+    def line(self, block: int, offset: int) -> int:
+        if block != self.block or offset < self.offset:
+            self.block, self.offset, self.count = block, 0, 0
+        self.count += self.blocks[block].text.count("\n", self.offset, offset)
+        self.offset = offset
+        return self.blocks[block].line + self.count
 
 
 def _span(s: Sentence) -> Span:

@@ -9,12 +9,17 @@ import re
 from dataclasses import dataclass
 
 from .records import Belligerent, Commander, Span, Strength, Unit
-from .text import Clean
+from .text import Clean, quote
 
+_LAST_BRACKET = re.compile(r"\(([^()]*)\)\s*$")
 IMAGE_TOKEN = re.compile(r"(?<![\w-])\d+px\b\s*")
 SEPARATOR = re.compile(r"-{3,}")
 # fates written after a commander's name, spaced or run on ("HamdounKIA", "Ali KIA")
-FATE = re.compile(r"(?:(?<=[a-z\u00e0-\u024f'’\".)])|\s+)(?P<fate>KIA|DOW|WIA|POW|MIA)\b")
+FATE = re.compile(r"(?:(?<=[a-z\u00e0-\u024f'’\".)])|(?<!\s)\s+)(?P<fate>KIA|DOW|WIA|POW|MIA)\b")
+# the same, starting exactly where a removed fate was (``_without_fates``)
+_FATE_HERE = re.compile(r"(?P<fate>KIA|DOW|WIA|POW|MIA)\b")
+_FATE_SPACED = re.compile(r"\s+(?P<fate>KIA|DOW|WIA|POW|MIA)\b")
+_AFTER_NAME = re.compile(r"[a-z\u00e0-\u024f'’\".)]")
 RANKS = sorted("""
 Field Marshal|Col. Gen.|Col.Gen.|Lt. Col.|
 Marshal of the Soviet Union|Marshal|General of the Army|Army General|Colonel General|
@@ -94,8 +99,9 @@ def name_and_note(clean: Clean, start: int, end: int) -> tuple[str, str | None, 
     start, end = trim(text, start, end, " \t\n,;:")
     raw = text[start:end]
     note = None
-    m = re.search(r"\s*\(([^()]*)\)\s*$", raw)
-    if m and m.start() > 0:
+    # "\s*\(([^()]*)\)\s*$", less the leading spaces, which made it quadratic on a run of spaces
+    m = _LAST_BRACKET.search(raw)
+    if m and raw[:m.start()].strip():
         note = m.group(1).strip() or None
         name = raw[:m.start()].strip()
     else:
@@ -120,16 +126,9 @@ def parse_commander(raw: str) -> tuple[str, str | None, str | None, str | None, 
     if m:
         role = m.group(1).strip() or None
         s = s[:m.start()].rstrip(" ,")
-    fate = None
-    kia = False
-    m = FATE.search(s)
-    while m:
-        if m.group("fate") == "KIA":
-            kia = True
-        else:
-            fate = m.group("fate")
-        s = (s[:m.start()] + s[m.end():]).strip()
-        m = FATE.search(s)
+    s, fates = _without_fates(s)
+    kia = "KIA" in fates
+    fate = next((f for f in reversed(fates) if f != "KIA"), None)
     alias = None
     m = re.search(r"[\"“”]([^\"“”]+)[\"“”]", s)
     if m:
@@ -142,6 +141,41 @@ def parse_commander(raw: str) -> tuple[str, str | None, str | None, str | None, 
         s = s[m.end():].strip()
     name = re.sub(r"\s+", " ", s).strip(" ,;")
     return name, alias, rank, role, kia, fate
+
+
+def _without_fates(s: str) -> tuple[str, list[str]]:
+    """``s`` without its fate markers, and the markers in order.
+
+    Reads as: remove the first ``FATE`` match, strip, and again until none is left; but in one
+    pass (that loop copied the entry once per marker: a name followed by 100,000 "KIA" took
+    minutes). A marker's removal can only make a match where it was, so each is looked for there
+    first, then after it."""
+    out: list[str] = []
+    fates: list[str] = []
+    last = ""             # the last character kept (what a marker glued to a name follows)
+    r = 0
+    while r < len(s):
+        m = None
+        if last and _AFTER_NAME.match(last):
+            m = _FATE_HERE.match(s, r)
+        if m is None and s[r].isspace():
+            if fates and not last:
+                r += len(s[r:]) - len(s[r:].lstrip())    # the text was stripped after a removal
+                continue
+            m = _FATE_SPACED.match(s, r)
+        if m is None:
+            m = FATE.search(s, r + 1) if fates or r else FATE.search(s, r)
+            if m is None:
+                out.append(s[r:])
+                break
+            kept = s[r:m.start()]
+            if kept:
+                out.append(kept)
+                last = kept[-1]
+        fates.append(m.group("fate"))
+        r = m.end()
+    text = "".join(out)
+    return (text.strip() if fates else text), fates
 
 
 def commanders(clean: Clean, problems: list[str] | None = None) -> list[Commander]:
@@ -173,7 +207,7 @@ def commanders(clean: Clean, problems: list[str] | None = None) -> list[Commande
         if not meaningful(name):
             continue
         if fate and problems is not None:
-            problems.append(f"commander {name!r} is marked {fate}")
+            problems.append(f"commander {quote(name)} is marked {fate}")
         out.append(Commander(name=name, alias=alias, rank=rank, role=role, kia=kia, span=clean.span(s, e)))
     return out
 
@@ -207,16 +241,19 @@ def units(clean: Clean, latest: dict[int, str] | None = None) -> list[Unit]:
 
 
 NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand)?", re.I)
+MAX_DIGITS = 100         # a figure is read exactly up to 100 digits; a longer one is no figure (issue 15)
 
 
 def strength_entry(text: str, span: Span) -> Strength:
     number = None
     m = NUMBER.search(text)
     if m:
-        value = float(m.group(1).replace(",", ""))
-        if m.group(2):
-            value *= 1_000_000 if m.group(2).lower() == "million" else 1000
-        number = int(value)
+        # exact: a float turned 10^30 into 1000000000000000019884624838656 and 10^400 into an error
+        whole, _, fraction = m.group(1).replace(",", "").partition(".")
+        if len(whole.lstrip("0")) <= MAX_DIGITS:
+            scale = {"million": 6, "thousand": 3}.get((m.group(2) or "").lower(), 0)
+            fraction = fraction[:scale].ljust(scale, "0")
+            number = int(whole + fraction) if whole + fraction else 0
     q = re.search(r"\(([^()]*)\)", text)
     return Strength(text=text, span=span, number=number, qualifier=q.group(1).strip() if q else None)
 
@@ -237,7 +274,7 @@ def part_of(clean: Clean) -> list[tuple[str, Span]]:
     if pieces:
         last = pieces[-1]
         chunk = text[last.start:last.end]
-        found = list(re.finditer(r"\s+and\s+(?=(?:the\s+)?[A-Z0-9])", chunk))
+        found = list(re.finditer(r"(?<!\s)\s+and\s+(?=(?:the\s+)?[A-Z0-9])", chunk))
         if found:
             m = found[-1]
             pieces[-1:] = [Piece(last.start, last.start + m.start()), Piece(last.start + m.end(), last.end)]

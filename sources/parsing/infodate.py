@@ -14,6 +14,7 @@ import re
 
 from .dates import MONTH_NAMES, YEAR_MAX, YEAR_MIN, check_year
 from .records import PartialDate
+from .text import quote
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -133,7 +134,7 @@ def parse_period_report(value: str) -> tuple[PartialDate | None, PartialDate | N
         if one is None:
             return None, None, False, []
         p, why = one.checked()
-        return p, p, p is not None, [f"the Date {value!r} is not a date ({why})"] if why else []
+        return p, p, p is not None, [f"the Date {quote(value)} is not a date ({why})"] if why else []
     left_text, right_text = pieces
     left = _part(left_text)
     if left is None:
@@ -149,7 +150,7 @@ def parse_period_report(value: str) -> tuple[PartialDate | None, PartialDate | N
         right.month = left.month
     if left.year is None and right.year is None and not (left.error or right.error) and right.month and (
             left.month in (None, right.month) and (left.day or 1) > (right.day or 1)):
-        return None, None, False, [f"the Date {value!r} states no year, and ends before it starts"]
+        return None, None, False, [f"the Date {quote(value)} states no year, and ends before it starts"]
     left_year_stated, right_year_stated = left.year is not None or left.error, right.year is not None or right.error
     if left.year is None and not left.error:
         left.year, left.error = right.year, right.error
@@ -176,12 +177,12 @@ def parse_period_report(value: str) -> tuple[PartialDate | None, PartialDate | N
             with contextlib.suppress(ValueError):
                 end = PartialDate(end.date.replace(year=end.date.year + 1), end.precision)
         if end.date < start.date:
-            return start, None, True, [f"the Date {value!r} ends before it starts: the end is dropped"]
+            return start, None, True, [f"the Date {quote(value)} ends before it starts: the end is dropped"]
     return start, end, True, []
 
 
 def _said(value: str, part: DateParts, why: str) -> str:
-    return f"the Date {value!r}: {part.text!r} is not a date ({why})"
+    return f"the Date {quote(value)}: {quote(part.text, 60)} is not a date ({why})"
 
 
 # ---- dates in prose (plain documents) ------------------------------------------------------
@@ -189,9 +190,11 @@ _PROSE_DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>\d{{4}}))?"
     rf"|(?P<m2>{_MONTH})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,\s*(?P<y2>\d{{4}}))?)"
 )
+# "launched ... the offensive" within a sentence, and within 1,000 characters: unbounded, a sentence
+# of 10,000 "launched" without a stop was read to its end from each of them
 _LAUNCH = re.compile(
     r"\b(?:launch(?:ed|es)?|beg[au]n|began|start(?:ed|s)?|open(?:ed|s)?|commenc(?:ed|es)|initiat(?:ed|es)|"
-    r"kick(?:ed)? off)\b[^.]*?\b(?:the|its|their|a|an)\s+(?:\w+[\s-]+){0,3}?"
+    r"kick(?:ed)? off)\b[^.]{0,1000}?\b(?:the|its|their|a|an)\s+(?:\w+[\s-]+){0,3}?"
     r"(?:offensive|operation|attack|assault|counteroffensive|counter-offensive|invasion|campaign|"
     r"landings?|battle|siege)\b"
     r"|\b(?:offensive|operation|counteroffensive|invasion|campaign|battle|siege|attack|assault)\s+"

@@ -82,17 +82,25 @@ def _main_clauses(text: str) -> str:
     return text
 
 
+_EQUIPMENT_AFTER = re.compile(_EQUIPMENT, re.I)
+_GROUND_AFTER = re.compile(r"(?i)\s*(?:the\s+)?(?:village|town|city|hill|base)")
+_EQUIPMENT_BEFORE = re.compile(r"(?i)\b(?:weapon\w*|equipment|vehicles?|tanks?|ammunition|arms)\s+"
+                               r"(?:\w+\s+){0,2}$")
+
+
 def _first(patterns: list[tuple[str, re.Pattern]], text: str) -> tuple[int, str] | None:
     best: tuple[int, str] | None = None
     for label, pattern in patterns:
         for m in pattern.finditer(text):
             if label in ("capture", "recapture") and re.match(r"(?i)(?:re-?)?(?:captur|seiz)", m.group()):
-                if re.match(_EQUIPMENT, text[m.end():].lstrip(), re.I) and not re.match(
-                        r"(?i)\s*(?:the\s+)?(?:village|town|city|hill|base)", text[m.end():]):
+                # what is seized is read where it is, not from a copy of the rest of the sentence (a
+                # sentence of 10,000 "seized weapons" copied itself for each)
+                after = m.end()
+                while after < len(text) and text[after].isspace():
+                    after += 1
+                if _EQUIPMENT_AFTER.match(text, after) and not _GROUND_AFTER.match(text, m.end()):
                     continue   # seized equipment is not ground
-                if re.search(r"(?i)\b(?:weapon\w*|equipment|vehicles?|tanks?|ammunition|arms)\s+"
-                             r"(?:\w+\s+){0,2}$",
-                             text[:m.start()]):
+                if _EQUIPMENT_BEFORE.search(text, max(0, m.start() - 300), m.start()):
                     continue   # "the heavy weaponry it seized"
             if best is None or m.start() < best[0]:
                 best = (m.start(), label)

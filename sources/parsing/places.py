@@ -135,6 +135,9 @@ _MID_PARTICLES = {
     "das", "bin", "ibn", "bint", "on", "upon", "am", "an", "sur", "sous", "y"
 }
 _POSSESSIVE = re.compile(r"(?:'s|\u2019s)$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?")
+_OPEN_BRACKET_BEFORE = re.compile(r"[(]\s*$")
+_ALT_NAME = re.compile(r"\s*\([^()]{1,60}\)")
 
 
 _ALTERNATIVE = re.compile(r"(?:(?:also\s+)?(?:known|called|spelled|spelt|referred\s+to)\s+as\s+"
@@ -159,13 +162,14 @@ def _tokens(text: str) -> list[_Tok]:
     out = []
     for m in _TOKEN.finditer(text):
         word = m.group()
-        end = m.end()
-        while word and word[-1] in ".!?'\u2019" and not _POSSESSIVE.search(word):
-            if word[-1] == "." and (re.fullmatch(r"(?:[A-Z]\.)+[A-Z]?", word) or len(word) <= 3):
+        end = len(word)
+        # trailing stops and quotes come off one by one (a token of 100,000 dots is not copied each time)
+        while end and word[end - 1] in ".!?'\u2019" and not word.endswith(("'s", "\u2019s"), 0, end):
+            if word[end - 1] == "." and (end <= 3 or _INITIALS.fullmatch(word, 0, end)):
                 break
-            word, end = word[:-1], end - 1
-        if word:
-            out.append(_Tok(word, m.start(), end))
+            end -= 1
+        if end:
+            out.append(_Tok(word[:end], m.start(), m.start() + end))
     return out
 
 
@@ -223,9 +227,11 @@ def _prev_words(text: str, start: int, n: int = 4) -> list[str]:
 
 
 def _cued(text: str, start: int) -> bool:
-    before = text[:start]
-    if re.search(r"[(]\s*$", before):
-        return False
+    at = start
+    while at and text[at - 1].isspace():
+        at -= 1
+    if at and text[at - 1] == "(":
+        return False               # "(... X": a name in brackets is not cued by what precedes it
     words = _prev_words(text, start, 6)
     if not words:
         return False
@@ -249,7 +255,12 @@ def _cued(text: str, start: int) -> bool:
     return False
 
 
-def _excluded(name_toks: list[str], after: str, feature: bool) -> bool:
+_REGION_AFTER = re.compile(r"\s*(?:(?:[a-z-]+)\s+){0,2}?([A-Za-z-]+)")
+_NEXT_WORD = re.compile(r"\s*([A-Za-z-]+)")
+
+
+def _excluded(name_toks: list[str], text: str, after: int | None, feature: bool) -> bool:
+    """``after``: where the text after the name starts (None: nothing after it counts)."""
     low = [_low(w) for w in name_toks]
     name = " ".join(low)
     if any(w in _MONTHS for w in low) or name in COUNTRIES:
@@ -266,8 +277,8 @@ def _excluded(name_toks: list[str], after: str, feature: bool) -> bool:
         if low[0] in _DEMONYMS:
             return True
         # "southern Aleppo countryside", "Aleppo Governorate's", "Aleppo province", "Aleppo offensive"
-        m = re.match(r"\s*(?:(?:[a-z-]+)\s+){0,2}?([A-Za-z-]+)", after)
-        nxt = re.match(r"\s*([A-Za-z-]+)", after)
+        m = _REGION_AFTER.match(text, after) if after is not None else None
+        nxt = _NEXT_WORD.match(text, after) if after is not None else None
         if nxt and nxt.group(1).lower() in _EXCLUDE_AFTER:
             return True
         if m and m.group(1).lower() in _REGION_NOUNS:
@@ -327,19 +338,18 @@ def find_places(raw: str, offset: int = 0) -> list[PlaceMention]:
         # a settlement classifier after the name is dropped ("al-Hamra village", "Aleppo city")
         after_tok = toks[j].text.lower() if j < len(toks) and not extra else ""
         classified = after_tok in CLASSIFIERS and text[toks[j - 1].end:toks[j].start].isspace()
-        after_text = text[end_char:]
         coordinated = False
         if prev_place_end is not None:
             between = text[prev_place_end:start_char]
             coordinated = bool(re.fullmatch(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or)\s+)(?:the\s+)?"
                                             r"(?:[a-z]+(?<!ed)\s+)?", between))
         cued = (_cued(text, start_char) or coordinated or prev_possessive or classified
-                or bool(_PASSIVE_SUBJECT.match(text[end_char:])))
+                or bool(_PASSIVE_SUBJECT.match(text, end_char)))
         prev_possessive = False
         if not (feature or cued):
             prev_place_end = None
             continue
-        if _excluded(name_toks, "" if extra else after_text, feature):
+        if _excluded(name_toks, text, None if extra else end_char, feature):
             prev_place_end = None
             continue
         if not feature and len(name_toks) > 1 and name_toks[-1].lower() in CLASSIFIERS:
@@ -351,7 +361,7 @@ def find_places(raw: str, offset: int = 0) -> list[PlaceMention]:
         prev_place_end = end_char if not classified else toks[j].end
         prev_possessive = possessive
         # a bracketed alternative right after the place: "Khalasah (known as Halash)", "(M-5 Highway)"
-        alt = re.match(r"\s*\([^()]{1,60}\)", text[prev_place_end:])
+        alt = _ALT_NAME.match(text, prev_place_end)
         if alt:
             inner = alt.group()
             body = inner.strip()[1:-1].strip()

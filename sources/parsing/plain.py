@@ -31,7 +31,7 @@ from .records import (
     Strength,
     Unit,
 )
-from .text import collapse, norm, strip_citations
+from .text import collapse, norm, quote, strip_citations
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December")
 _LEAD = re.compile(
@@ -45,6 +45,9 @@ _FIGURE_WORDS = {"unknown", "several", "hundreds", "thousands", "dozens", "tens"
                  "approximately", "approx.", "est.", "up", "at", "more", "fewer", "less", "some"}
 _FATE = re.compile(r"^(?P<name>.*?[\w'’\".)])?(?P<fate>KIA|DOW|WIA|POW|MIA)(?P<rest>[^\w].*)?$")
 _RANK_WORDS = [r.split() for r in RANKS]
+_RANKS_BY_FIRST: dict[str, list[list[str]]] = {}    # the ranks by their first word, in RANKS order
+for _words_of_rank in _RANK_WORDS:
+    _RANKS_BY_FIRST.setdefault(_words_of_rank[0], []).append(_words_of_rank)
 _OFFENSIVE = re.compile(r"\b(?:offensive|operation|counteroffensive|counter-offensive|invasion|campaign)\b",
                         re.I)
 _NUMBERED = re.compile(r"\b(?:Division|Brigade|Regiment|Corps|Army)\s+\d+\b")
@@ -81,32 +84,70 @@ class SideDraft:
     phase: int = 1          # 1 belligerents, 2 commanders, 3 units, 4 strength/casualties
     label: str | None = None
     casualties: list[str] = field(default_factory=list)
+    # the belligerents' comparison forms (and their countries'), kept up to date as names are added,
+    # not rebuilt for every name of the run (quadratic in a run of 10,000 names)
+    _folded: list[str] = field(default_factory=list)
+    _listed: set[str] = field(default_factory=set)
+    _forms: set[str] = field(default_factory=set)
+    _form_words: int = 0
+
+    def forms(self) -> tuple[set[str], set[str], int]:
+        """(norms of the belligerents, those and their countries' forms, most words in a form)."""
+        current = self.record.belligerents
+        if len(current) < len(self._folded) or (
+                self._folded and current[len(self._folded) - 1].name != self._folded[-1]):
+            self._folded, self._listed, self._forms, self._form_words = [], set(), set(), 0
+        for b in current[len(self._folded):]:
+            key = norm(b.name)
+            self._listed.add(key)
+            for form in (key, *(norm(f) for f in lx.COUNTRIES.get(b.name, ()))):
+                self._forms.add(form)
+                self._form_words = max(self._form_words, len(form.split(" ")))
+            self._folded.append(b.name)
+        return self._listed, self._forms, self._form_words
 
 
 def _words(s: str) -> list[str]:
     return [norm(w).strip(",;") for w in s.split()]
 
 
+MAX_LEARNED_WORDS = 16    # a longer "name" met in a document is not learned (it would slow every match)
+
+
 class Lexicon:
     def __init__(self, known_forces: Iterable[str]):
         self.names: dict[tuple[str, ...], str] = {}
         self.longest = 1
+        self.lengths: list[int] = []          # the lengths (in words) of the names, longest first
+        self._norms: dict[int, str] = {}      # id(token) -> its comparison form
         for name in list(known_forces) + list(lx.COUNTRIES) + list(lx.PARTIES):
             self.add(name)
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, limit: int | None = None) -> None:
         key = tuple(_words(name))
-        if key and key not in self.names:
+        if key and key not in self.names and (limit is None or len(key) <= limit):
             self.names[key] = name
             self.longest = max(self.longest, len(key))
+            if len(key) not in self.lengths:
+                self.lengths = sorted({*self.lengths, len(key)}, reverse=True)
+
+    def _norm(self, tok: Tok) -> str:
+        key = id(tok)
+        if key not in self._norms:
+            self._norms[key] = norm(tok.text).strip(",;")
+        return self._norms[key]
 
     def match(self, toks: list[Tok], i: int) -> int:
-        """End (exclusive) of the longest known name starting at ``toks[i]``, or 0."""
-        for n in range(min(self.longest, len(toks) - i), 0, -1):
-            seq = toks[i:i + n]
-            if any(t.kind != "word" or (k and t.boundary) for k, t in enumerate(seq)):
-                continue
-            if tuple(norm(t.text).strip(",;") for t in seq) in self.names:
+        """End (exclusive) of the longest known name starting at ``toks[i]``, or 0.
+
+        Only word tokens, with no boundary inside, make a name; only lengths that some known name
+        has are tried, and each token is normalised once (not once per length and position)."""
+        j = i
+        while (j < len(toks) and j - i < self.longest and toks[j].kind == "word"
+               and (j == i or not toks[j].boundary)):
+            j += 1
+        for n in self.lengths:
+            if n <= j - i and tuple(self._norm(t) for t in toks[i:i + n]) in self.names:
                 return i + n
         return 0
 
@@ -302,7 +343,7 @@ class PlainParser:
             residue = collapse(self.box.text[a:b])
             doc.extra["navigation"] = residue
             self.problems.append(Problem(self.line1, "text between the infobox and the lead kept as "
-                                                     f"navigation residue, not read as data: {residue!r}"))
+                                                     f"navigation residue, not read as data: {quote(residue, 1000)}"))
         for s in sides:
             if s.casualties:
                 doc.extra[f"casualties{s.record.number}"] = "; ".join(s.casualties)
@@ -362,7 +403,7 @@ class PlainParser:
         side = SideRecord(number=len(doc.sides) + 1)
         side.belligerents.append(Belligerent(name=name, note=None, span=self._span(a, b)))
         doc.sides.append(side)
-        self.problems.append(Problem(self.line1, f"{name!r}, named by the result {doc.status!r}, is not "
+        self.problems.append(Problem(self.line1, f"{quote(name)}, named by the result {quote(doc.status)}, is not "
                                                  f"among the belligerents: added as side {side.number}"))
 
     # strength and casualties ----------------------------------------------------------------
@@ -399,14 +440,15 @@ class PlainParser:
     def _split(self, run: list[Tok]) -> list[Name]:
         names: list[Name] = []
         cur: list[Tok] = []
+        suffixed = 0          # tokens of ``cur`` that are force suffixes ("Army", "Brigade")
         person = False
         rank = None
 
         def flush():
-            nonlocal cur, person, rank
+            nonlocal cur, person, rank, suffixed
             if cur:
                 names.append(Name(cur, person=person, rank=rank))
-            cur, person, rank = [], False, None
+            cur, person, rank, suffixed = [], False, None, 0
 
         i = 0
         while i < len(run):
@@ -459,13 +501,14 @@ class PlainParser:
             starts = bool(cur) and (_ordinal(w) or low in lx.NAME_STARTERS) and not _is_particle(cur[-1].text)
             if not starts and cur and not person and _capitalised(w) and not _is_particle(w):
                 # "Army Group Centre" + "Third ...": a name that had its suffix and one more word is done
-                lows = [x.text.lower().strip(",;") for x in cur]
-                starts = (any(x in lx.SUFFIXES for x in lows[:-1]) and lows[-1] not in lx.SUFFIXES
-                          and not _is_particle(lows[-1]) and not lows[-1].isdigit() and not low.isdigit()
-                          and lows[-1] not in lx.MODIFIERS)
+                last = cur[-1].text.lower().strip(",;")
+                starts = (suffixed - (last in lx.SUFFIXES) > 0 and last not in lx.SUFFIXES
+                          and not _is_particle(last) and not last.isdigit() and not low.isdigit()
+                          and last not in lx.MODIFIERS)
             if starts or cur and person and (low in lx.SUFFIXES or low in lx.DEMONYMS):
                 flush()
             cur.append(t)
+            suffixed += low in lx.SUFFIXES
             i += 1
             if low in lx.SUFFIXES and not person:
                 nxt = run[i] if i < len(run) else None
@@ -480,7 +523,7 @@ class PlainParser:
 
     @staticmethod
     def _rank_at(run: list[Tok], i: int) -> int:
-        for words in _RANK_WORDS:
+        for words in _RANKS_BY_FIRST.get(run[i].text, ()):
             k = len(words)
             seq = run[i:i + k]
             if (len(seq) == k and all(x.kind == "word" for x in seq) and [x.text for x in seq] == words
@@ -507,7 +550,7 @@ class PlainParser:
                 continue
             words = [w for w in name.split() if not _is_particle(w)]
             if len(words) > 5 and tuple(_words(name)) not in self.lex.names:
-                self.problems.append(Problem(self.line1, f"could not split the run of names {name!r} "
+                self.problems.append(Problem(self.line1, f"could not split the run of names {quote(name)} "
                                                          f"(side {side.record.number}); not imported"))
                 continue
             if side.phase < 3 and side.record.belligerents and self._unitlike(side, name):
@@ -521,7 +564,7 @@ class PlainParser:
                 if side.label:
                     note = side.label if note is None else note
                 side.record.belligerents.append(Belligerent(name=name, note=note, span=span))
-            self.lex.add(name)
+            self.lex.add(name, MAX_LEARNED_WORDS)
 
     def _person_before(self, side: SideDraft) -> None:
         """An unmarked name right before the side's first marked commander, shaped like a person's
@@ -542,20 +585,21 @@ class PlainParser:
         """Units begin where the names repeat a listed party, turn into a listed party's armed
         forces ("Syrian Armed Forces" after "Syria") or into numbered formations."""
         key = norm(name)
-        listed = {norm(b.name) for b in side.record.belligerents}
+        listed, forms, form_words = side.forms()
         if key in listed:
             return True
         words = name.split()
         if any(_ordinal(w) for w in words) or _NUMBERED.search(name):
             return True
         if words[-1].lower() in lx.SUFFIXES:
-            forms = set()
-            for b in side.record.belligerents:
-                forms.add(norm(b.name))
-                forms.update(norm(f) for f in lx.COUNTRIES.get(b.name, ()))
-            text = " " + key + " "
-            if any(f and f" {f} " in text for f in forms):
-                return True
+            # a listed form is a run of the name's words; try the runs (as long as the longest form)
+            # rather than every form against the name, whichever is fewer
+            parts = key.split(" ")
+            if len(forms) * len(key) <= len(parts) * min(len(parts), form_words) ** 2:
+                text = " " + key + " "
+                return any(f and f" {f} " in text for f in forms)
+            return any(" ".join(parts[a:b]) in forms for a in range(len(parts))
+                       for b in range(a + 1, min(len(parts), a + form_words) + 1) if any(parts[a:b]))
         return False
 
     # ---- period ----------------------------------------------------------------------------

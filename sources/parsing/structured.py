@@ -6,14 +6,57 @@ import re
 from . import infobox
 from .infodate import is_approximate, parse_period_report
 from .records import Block, Blocks, DocumentRecord, Field, ParseError, Problem, SideRecord, Span
-from .text import collapse, strip_citations
+from .text import collapse, quote, strip_citations
 
+# What a title, heading and infobox line are. ``title``, ``heading`` and ``field`` below read the
+# same in one pass: these patterns backtrack quadratically (or worse) on hostile lines, a line of
+# 100,000 '=' or a key padded with spaces (issue 15); tests check that both agree.
 TITLE = re.compile(r"^=(?!=)\s*(.*?)\s*=\s*$")
 HEADING = re.compile(r"^(={2,})\s*(.*?)\s*\1\s*$")
 FIELD = re.compile(r"^-\s*(?P<key>[A-Za-z][\w ]*?)\s*:\s*(?P<value>.*?)\s*$")
+_KEY = re.compile(r"[A-Za-z][\w ]*")
 SIDE_KEY = re.compile(r"^(combatant|commander|units|strength|casualties)\s*(\d+)$", re.I)
 KNOWN = {"conflict", "partof", "date", "place", "status", "territory"}
 MAX_SIDES = 20           # a larger side number is a typo or a hostile file, not a side
+
+
+def title(stripped: str) -> str | None:
+    """``TITLE.match(stripped).group(1)`` of a stripped line: ``= Title =`` -> "Title"; else None."""
+    if len(stripped) < 2 or stripped[0] != "=" or stripped[1] == "=" or stripped[-1] != "=":
+        return None
+    return stripped[1:-1].strip()
+
+
+def heading(stripped: str) -> str | None:
+    """``HEADING.match(stripped).group(2)`` of a stripped line: ``==Name==`` -> "Name"; else None.
+
+    The pattern takes the longest run of '=' that both ends have (at least two)."""
+    lead = len(stripped) - len(stripped.lstrip("="))
+    if lead < 2:
+        return None
+    if lead == len(stripped):                   # '=' only: two equal runs and what is between
+        k = lead // 2
+        return stripped[k:lead - k] if k >= 2 else None
+    k = min(lead, len(stripped) - len(stripped.rstrip("=")))
+    if k < 2:
+        return None
+    return stripped[k:len(stripped) - k].strip()
+
+
+def field(line: str) -> tuple[str, str, int, int] | None:
+    """``FIELD.match(line)`` as (key, value, value start, value end); None if not ``- Key: value``."""
+    if not line.startswith("-"):
+        return None
+    colon = line.find(":")
+    if colon < 0:
+        return None
+    key = line[1:colon].strip()
+    if not _KEY.fullmatch(key):
+        return None
+    rest = line[colon + 1:]
+    value = rest.strip()
+    start = colon + 1 + len(rest) - len(rest.lstrip())
+    return key, value, start, start + len(value)
 
 
 def _lines(text: str):
@@ -34,12 +77,11 @@ def parse_structured(text: str) -> tuple[DocumentRecord, list[Block]]:
     if i == len(lines):
         raise ParseError("the document has no text", 1)
     n, pos, line = lines[i]
-    m = TITLE.match(line.strip())
-    if not m or not m.group(1):
+    name = title(line.strip())
+    if not name:
         raise ParseError("a structured document must start with a '= Title =' line", n)
-    title = m.group(1)
-    t0 = pos + line.index(title)
-    doc = DocumentRecord(format="structured", title=title, title_span=Span(t0, t0 + len(title)))
+    t0 = pos + line.index(name)
+    doc = DocumentRecord(format="structured", title=name, title_span=Span(t0, t0 + len(name)))
     i += 1
     # ---- infobox -------------------------------------------------------------------------
     while i < len(lines) and not lines[i][2].strip():
@@ -49,12 +91,11 @@ def parse_structured(text: str) -> tuple[DocumentRecord, list[Block]]:
         i += 1
         while i < len(lines) and lines[i][2].strip():
             n, pos, line = lines[i]
-            m = FIELD.match(line)
+            m = field(line)
             if not m:
                 raise ParseError(f"infobox line is not '- Key: value': {line.strip()[:60]!r}", n)
-            vstart = pos + m.start("value")
-            doc.fields.append(Field(key=m.group("key"), value=m.group("value"),
-                                    span=Span(vstart, pos + m.end("value")), line=n))
+            key, value, vstart, vend = m
+            doc.fields.append(Field(key=key, value=value, span=Span(pos + vstart, pos + vend), line=n))
             i += 1
         if not doc.fields:
             raise ParseError("the Infobox block has no '- Key: value' lines", box_line)
@@ -69,11 +110,11 @@ def parse_structured(text: str) -> tuple[DocumentRecord, list[Block]]:
         stripped = line.strip()
         if not stripped:
             continue
-        m = HEADING.match(stripped)
-        if m:
-            section = m.group(2) or None
+        name = heading(stripped)
+        if name is not None:
+            section = name or None
             continue
-        if TITLE.match(stripped) or stripped.startswith("- ") or stripped == "-":
+        if title(stripped) is not None or stripped.startswith("- ") or stripped == "-":
             continue  # see-also list lines are not prose
         blocks.append(Block(text=line, start=pos, section=section, line=n))
         if section is None:
@@ -84,10 +125,6 @@ def parse_structured(text: str) -> tuple[DocumentRecord, list[Block]]:
         doc.lead_span = Span(first[1], last[1] + len(last[0]))
     doc.problems.extend(problems)
     return doc, Blocks(blocks, doc.problems)
-
-
-def _short(text: str, n: int = 60) -> str:
-    return repr(text if len(text) <= n else text[:n - 3] + "...")
 
 
 def _side(doc: DocumentRecord, number: int) -> SideRecord:
@@ -110,11 +147,11 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
         if first is None:
             seen[key] = f
         else:
-            again = f"{_short(f.key)} is given again (first on line {first.line}" + (
-                f" as {_short(first.key)})" if first.key != f.key else ")")
+            again = f"{quote(f.key)} is given again (first on line {first.line}" + (
+                f" as {quote(first.key)})" if first.key != f.key else ")")
             if not m:
                 problems.append(Problem(f.line, f"{again}: the first value is kept, this one is not read: "
-                                                f"{_short(f.value)}"))
+                                                f"{quote(f.value)}"))
                 continue
             problems.append(Problem(f.line, f"{again}: its items are added to the first's"))
         clean = strip_citations(f.value, f.span.start)
@@ -123,7 +160,7 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
             kind, digits = m.group(1), m.group(2)
             number = int(digits) if len(digits) <= 3 else MAX_SIDES + 1
             if not 1 <= number <= MAX_SIDES:
-                problems.append(Problem(f.line, f"side number {_short(digits, 12)} in {_short(f.key)} is not "
+                problems.append(Problem(f.line, f"side number {quote(digits, 12)} in {quote(f.key)} is not "
                                                 f"valid (sides are numbered 1 to {MAX_SIDES})"))
                 doc.extra.setdefault(f.key, value)
                 continue
@@ -152,9 +189,9 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
             start, end, ok, warnings = parse_period_report(value)
             problems.extend(Problem(f.line, w) for w in warnings)
             if not ok and not warnings:
-                problems.append(Problem(f.line, f"the Date {value!r} could not be read"))
+                problems.append(Problem(f.line, f"the Date {quote(value)} could not be read"))
             elif is_approximate(value):
-                problems.append(Problem(f.line, f"the Date {value!r} is approximate"))
+                problems.append(Problem(f.line, f"the Date {quote(value)} is approximate"))
             doc.start, doc.end = start, end
         elif key == "place":
             doc.place = value or None

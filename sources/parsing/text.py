@@ -298,6 +298,14 @@ def strip_citations(raw: str, offset: int = 0) -> Clean:
     return Clean("".join(out), tuple(citations), tuple(origin))
 
 
+def quote(value: str, limit: int = 200) -> str:
+    """``repr(value)`` for a message, cut after ``limit`` characters (a hostile file's 1 MB value is
+    not copied into every warning about it)."""
+    if len(value) <= limit:
+        return repr(value)
+    return f"{value[:limit]!r}... ({len(value):,} characters)"
+
+
 def norm(text: str | None) -> str:
     """The comparison form used by the gold scorer: NFKC, straight quotes, hyphens, lower case."""
     if not text:

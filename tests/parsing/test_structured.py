@@ -209,5 +209,5 @@ def test_side_numbers_out_of_range_are_reported_not_created():
                 "On 20 October 2015, the army captured Hadher.\n")
     assert len(doc.sides) == 1
     said = {p.line: p.message for p in doc.problems}
-    assert "is not valid (sides are numbered 1 to 20)" in said[5] and len(said[5]) < 200
+    assert "is not valid (sides are numbered 1 to 20)" in said[5] and len(said[5]) < 400
     assert "is not valid" in said[6]
