@@ -41,10 +41,10 @@ from events.models import Event, EventPlace
 from people.models import CommandRole, Person, PersonAlias
 from sources import classify, resolve
 from sources.entities import entities, entity
-from sources.models import DeletedRecord, ResolutionDecision, SourceDocument, natural_key
+from sources.models import DeletedRecord, KnownName, ResolutionDecision, SourceDocument, natural_key
 from sources.parsing import PARSER_VERSION, ParseError, parse
 from sources.parsing.records import DocumentRecord, Span
-from sources.parsing.text import decode, norm
+from sources.parsing.text import decode, decode_report, norm
 from sources.slugs import slugify, unique_slug
 
 from .claims import DocumentClaims, choose, from_json
@@ -123,9 +123,57 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+class KnownNames:
+    """Families of names that are one entity (``sources.KnownName``: shipped, learned, edited)."""
+
+    # "the Islamic State of Iraq and the Levant (ISIL)", "Hay'at Tahrir al-Sham (HTS)"
+    _WORD = r"(?:[A-Z][\w'’-]*|of|the|and|for|al-\w+)"
+    INTRODUCED = re.compile(rf"\b({_WORD}(?:\s+{_WORD}){{1,9}})\s+\(([A-Z]{{2,6}})\)")
+
+    def __init__(self, rows=()):
+        self._family: dict[tuple[str, str], str] = {}       # (kind, normal form of a name) -> family name
+        self._members: dict[tuple[str, str], list[str]] = {}  # (kind, family name) -> its names
+        for kind, name, same_as in rows:
+            self.add(kind, name, same_as)
+
+    @classmethod
+    def load(cls) -> KnownNames:
+        return cls(KnownName.objects.values_list("kind", "name", "same_as"))
+
+    def add(self, kind: str, name: str, same_as: str) -> None:
+        family = self._family.get((kind, norm(same_as)), same_as)
+        self._family[kind, norm(name)] = self._family[kind, norm(same_as)] = family
+        members = self._members.setdefault((kind, family), [family])
+        members.extend(n for n in (same_as, name) if n not in members)
+
+    def names_of(self, kind: str, name: str) -> list[str]:
+        """Every name of ``name``'s family (``name`` alone when it has none)."""
+        family = self._family.get((kind, norm(name)))
+        return list(self._members[kind, family]) if family else [name]
+
+    @staticmethod
+    def initials_match(words: str, acronym: str) -> bool:
+        initials = "".join(w.removeprefix("al-")[:1] for w in words.split() if w not in ("of", "the", "and", "for"))
+        return initials.upper() == acronym
+
+    def introduced_in(self, text: str) -> list[tuple[str, str]]:
+        """(acronym, full name) pairs a text introduces, whose acronym spells the full name's initials."""
+        found = []
+        for m in self.INTRODUCED.finditer(text):
+            words = m.group(1).split()
+            for start in range(len(words) - 1):   # the longest tail of the run that the acronym spells
+                tail = " ".join(words[start:])
+                if words[start][:1].isupper() and self.initials_match(tail, m.group(2)):
+                    found.append((m.group(2), tail))
+                    break
+        return found
+
+
 def build_resolver() -> resolve.Resolver:
-    """A resolver primed with every force, person and place and their aliases, and editors' decisions."""
+    """A resolver primed with every force, person and place and their aliases (and the other names of
+    their known families), and editors' decisions."""
     resolver = resolve.Resolver()
+    known = KnownNames.load()
     for found in entities():
         kind = found.kind
         names: dict[int, list[str]] = {}
@@ -135,7 +183,8 @@ def build_resolver() -> resolve.Resolver:
             names.setdefault(pk, []).append(name)
         contexts = _contexts(kind)
         for pk, all_names in names.items():
-            resolver.add((kind, pk), kind, all_names, contexts.get(pk, ()))
+            family = [n for name in all_names for n in known.names_of(kind, name)]
+            resolver.add((kind, pk), kind, list(dict.fromkeys(all_names + family)), contexts.get(pk, ()))
     for d in ResolutionDecision.objects.all():
         key = (d.kind, d.record_id)
         (resolver.force if d.decision == ResolutionDecision.Decision.JOIN else resolver.forbid)(d.name, key)
@@ -164,8 +213,10 @@ def _parse(path: Path, data: bytes, fmt: str, known_forces: Iterable[str]) -> tu
     """(text, encoding, record) of a file's bytes. Raises ``ParseError`` with a message that names the
     problem; a parser bug on odd input becomes a ``ParseError`` too, so one file never stops the others."""
     try:
-        text, encoding = decode(data)
-        return text, encoding, parse(text, name=path.name, format=fmt, known_forces=known_forces)
+        decoded = decode_report(data)   # its problems (bytes replaced, control characters) are the document's
+        record = parse(decoded.text, name=path.name, format=fmt, known_forces=known_forces)
+        record.problems[:0] = decoded.problems
+        return decoded.text, decoded.encoding, record
     except ParseError:
         raise
     except Exception as exc:
@@ -177,11 +228,13 @@ def _error(path: Path, exc: ParseError) -> str:
     return f"{path}{f':{exc.line}' if exc.line else ''}: {exc.message}"
 
 
-def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = ()) -> DocumentReport:
-    """Read and parse one document without touching the database (status ``parsed`` or ``failed``)."""
+def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (),
+               data: bytes | None = None) -> DocumentReport:
+    """Read (unless ``data``: its bytes, read by the caller) and parse one document without touching
+    the database (status ``parsed`` or ``failed``)."""
     report = DocumentReport(path=str(path), name=path.name)
     try:
-        _, _, report.record = _parse(path, path.read_bytes(), fmt, known_forces)
+        _, _, report.record = _parse(path, path.read_bytes() if data is None else data, fmt, known_forces)
     except OSError as exc:
         report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
     except ParseError as exc:
@@ -194,8 +247,9 @@ def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (
 
 def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: str = "auto",
                 dry_run: bool = False, force: bool = False, resolver: resolve.Resolver | None = None,
-                known_forces: Iterable[str] | None = None) -> DocumentReport:
-    """Read, parse and load one document in its own transaction; errors go into the report.
+                known_forces: Iterable[str] | None = None, data: bytes | None = None) -> DocumentReport:
+    """Read (unless ``data``: its bytes, read by the caller), parse and load one document in its own
+    transaction; errors go into the report.
 
     ``identity``: what makes the document itself (``SourceDocument.identity``): its canonical URL or
     page name, else its path relative to the import root (the pipeline computes it; by default the
@@ -207,7 +261,7 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
     identity = identity or str(path)
     report = DocumentReport(path=str(path), name=path.name, identity=identity or str(path))
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
         return report
@@ -292,8 +346,10 @@ class _Loader:
         self.source: SourceDocument | None = None
         self.claims: DocumentClaims | None = None
         self.conflict: Conflict | None = None
-        self.new_forces: list[Force] = []
+        self.new_names: list[tuple[Force, str]] = []   # forces, and new names of known forces, to link
         self.deleted = set(DeletedRecord.objects.values_list("model", "key"))
+        self.known = KnownNames.load()
+        self._place_countries: dict[int, set[str]] = {}
         self.warnings: list[dict] = []    # {line, message}: stored on the source document with the parser's
         self._line_starts: list[int] | None = None
 
@@ -462,6 +518,8 @@ class _Loader:
         name = self.checked(model, {"name": name}, span)["name"]
         context = {self.conflict.slug} if self.conflict else set()
         match = self.resolver.match(name, kind, context)
+        if match is not None and kind == "place" and not match.forced and not self.same_country(match.key[1]):
+            match = None   # a place of the same name elsewhere (al-Sirt in Iraq is not Sirte in Libya)
         if match is not None:
             obj = model.objects.get(pk=match.key[1])
             if norm(name) != norm(obj.name) and not alias_model.objects.filter(**{fk: obj, "name": name}).exists():
@@ -469,6 +527,8 @@ class _Loader:
                 if self.create(alias_model, span, **{fk: obj}, name=name, origin=origin, source=self.source,
                                score=None if match.exact else match.score) is not None:
                     self.resolver.add(match.key, kind, [name], context)
+                    if kind == "force":
+                        self.new_names.append((obj, name))
             self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
@@ -484,9 +544,22 @@ class _Loader:
         self.report.counts.add(model, Action.CREATED)
         self.report.change("added", obj)
         if model is Force:
-            self.new_forces.append(obj)
-        self.resolver.add((kind, obj.pk), kind, [name], context)
+            self.new_names.append((obj, name))
+        self.resolver.add((kind, obj.pk), kind, self.known.names_of(kind, name), context)
         return obj
+
+    def same_country(self, place_pk: int) -> bool:
+        """Whether a known place may be the one this offensive names: it is in the offensive's country, or
+        either country is unknown (a place line that names none)."""
+        here = classify.country_of(self.conflict.place) if self.conflict else None
+        if here is None:
+            return True
+        if place_pk not in self._place_countries:
+            places = (Conflict.objects.filter(events__place_links__place_id=place_pk).exclude(place="")
+                      .values_list("place", flat=True).distinct()[:20])
+            self._place_countries[place_pk] = {c for c in map(classify.country_of, places) if c}
+        countries = self._place_countries[place_pk]
+        return not countries or here in countries
 
     # -- the document ----------------------------------------------------------------------------
     def run(self, existing: SourceDocument | None) -> None:
@@ -508,12 +581,13 @@ class _Loader:
                 existing.save(update_fields=list(changes))
             self.report.counts.add(SourceDocument, Action.UPDATED if changes else Action.UNCHANGED)
         self.claims = DocumentClaims(self.source)
+        self.learn_acronyms()
         self.load_conflict()
         sides = self.load_sides()
         self.load_events(sides)
         self.withdraw()
         self.claims.save()
-        self.link_new_forces_to_earlier_events()
+        self.link_new_names_to_earlier_events()
         changed = self.report.counts.changed()
         if existing is None:
             self.report.status = "created"
@@ -525,6 +599,18 @@ class _Loader:
         problems = [{"line": p.line, "message": p.message} for p in rec.problems] + self.warnings
         if self.source.problems != problems:
             SourceDocument.objects.filter(pk=self.source.pk).update(problems=problems)
+
+    def learn_acronyms(self) -> None:
+        """Acronyms the document introduces become known names of forces (editors see and correct them)."""
+        for acronym, full in self.known.introduced_in(self.text):
+            if norm(acronym) in {norm(n) for n in self.known.names_of("force", full)}:
+                continue
+            KnownName.objects.get_or_create(kind="force", name=acronym[:300], defaults={
+                "same_as": full[:300], "origin": KnownName.Origin.LEARNED, "source": self.source})
+            self.known.add("force", acronym, full)
+            matched = [self.resolver.match(n, "force") for n in (full, acronym)]
+            for match in filter(None, matched):   # a record known under one of the two names learns the other
+                self.resolver.add(match.key, "force", [full, acronym])
 
     def load_conflict(self) -> None:
         rec = self.rec
@@ -671,22 +757,25 @@ class _Loader:
         return ([(pk, start) for pk, start, _ in resolve.find_mentions(self.text, forces)],
                 [(pk, start) for pk, start, _ in resolve.find_mentions(self.text, people)])
 
-    def link_new_forces_to_earlier_events(self) -> None:
-        """A force this document introduced may be named in documents loaded before it: link those events.
+    def link_new_names_to_earlier_events(self) -> None:
+        """A force this document introduced, or a new name of a known force (an alias, a spelling), may be
+        named in documents loaded before it: link those events, as if they had been loaded after it.
 
-        The database narrows the candidates (the exact name in the text); the resolver confirms the mention.
+        The database narrows the candidates (the name in the text); the resolver confirms the mention.
         """
         everyone = None
-        for force in self.new_forces:
-            candidates = (Event.objects.exclude(source=self.source).filter(text__icontains=force.name)
+        for force, name in self.new_names:
+            match = {"text__icontains": name} if len(name) >= 4 else {"text__contains": name}
+            candidates = (Event.objects.exclude(source=self.source).filter(**match)
                           .exclude(forces=force).only("pk", "text", "locked_fields"))
             for event in candidates:
                 if "forces" in event.locked_fields:
                     continue
                 # all forces compete, so "Hezbollah" inside "Kata'ib Hezbollah" is not a mention of Hezbollah
-                everyone = everyone or [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
-                                        for f in Force.objects.prefetch_related("aliases")]
-                if any(pk == force.pk for pk, _, _ in resolve.find_mentions(event.text, everyone)):
+                everyone = everyone or resolve.MentionIndex(
+                    [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
+                     for f in Force.objects.prefetch_related("aliases")])
+                if any(pk == force.pk for pk, _, _ in everyone.find(event.text)):
                     event.forces.add(force)
                     self.report.counts.add(Event.forces.through, Action.CREATED)
 

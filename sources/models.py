@@ -196,6 +196,34 @@ class Alias(models.Model):
         super().save(*args, **kwargs)
 
 
+class KnownName(models.Model):
+    """A name that is another name of a well-known entity: an acronym (ISIL), a former name (Jabhat
+    al-Nusra), another spelling (Hizbollah). All names with the same ``same_as`` are one record.
+
+    Shipped as data (``sources/data/known_names.json``, loaded by migration), learned from documents
+    that introduce an acronym ("the Islamic State of Iraq and the Levant (ISIL)"), and edited here.
+    """
+
+    class Origin(models.TextChoices):
+        SHIPPED = "shipped", "shipped with the encyclopedia"
+        LEARNED = "learned", "introduced by a source document"
+        EDITOR = "editor", "added by an editor"
+
+    kind = models.CharField(max_length=6, choices=EntityKind)
+    name = models.CharField(max_length=300)
+    same_as = models.CharField(max_length=300, help_text="The name of the family: a new record takes it.")
+    origin = models.CharField(max_length=8, choices=Origin, default=Origin.EDITOR)
+    source = models.ForeignKey(SourceDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               help_text="The document that introduced the name (learned names).")
+
+    class Meta:
+        ordering = ["same_as", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="knownname_unique")]
+
+    def __str__(self):
+        return f"{self.name} = {self.same_as}"
+
+
 class ResolutionDecision(models.Model):
     """An editor's decision the name resolver must respect on later imports.
 

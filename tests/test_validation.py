@@ -114,7 +114,9 @@ def test_a_range_that_ends_before_it_starts_loses_its_end(tmp_path):
     path, report = load(tmp_path, text)
     event = Event.objects.get(text=sentence)
     assert (event.date, event.end_date) == (datetime.date(2016, 10, 30), None)
-    warned(path, report, line_of(text, sentence), "event end_date 2016-10-02", "before", "2016-10-30", "dropped")
+    # the date engine finds it first (issue 15: a reversed range is a warning, its end dropped); the
+    # loader's own check (test_a_new_end_before_an_editors_locked_start_is_dropped) stays behind it
+    warned(path, report, line_of(text, sentence), "ends before it starts", "end is dropped")
     assert Event.objects.get(text=PROSE).date == datetime.date(2016, 10, 5)
     reimport_changes_nothing(path)
 

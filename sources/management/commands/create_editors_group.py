@@ -18,7 +18,8 @@ NO_DELETE = ("view", "add", "change")
 
 #: app label -> model -> actions
 PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "sources": {"sourcedocument": ("view",), "resolutiondecision": ALL, "deletedrecord": ("view", "delete")},
+    "sources": {"sourcedocument": ("view",), "resolutiondecision": ALL, "deletedrecord": ("view", "delete"),
+                "knownname": ALL, "claim": ("view",)},
     "conflicts": {"conflict": NO_DELETE, "side": ALL, "force": ALL, "forcealias": ALL, "participation": ALL,
                   "strength": ALL},
     "people": {"person": ALL, "personalias": ALL, "commandrole": ALL},
