@@ -3,8 +3,18 @@
 ``import_paths(paths, options=ImportOptions(...))`` owns everything between the arguments and the
 report, so that there is one pipeline to test and to measure:
 
-- files: each path is a file or a folder (walked recursively, hidden files skipped, sorted); a missing
-  file is kept and fails in its report;
+- intake (``collect``, ``read_document``): sources are read only from regular files inside the paths
+  given. Folders are walked (sorted, hidden files and folders skipped) without following symbolic
+  links; a link, in a folder or given, is skipped with its reason unless ``follow_symlinks``, and even
+  then never leads outside the paths given. FIFOs, devices and sockets are never opened (refused when
+  given, skipped in folders); every file is opened ``O_NONBLOCK | O_NOFOLLOW`` and checked again on
+  the open descriptor, so that a file swapped for a FIFO or a link meanwhile never blocks or leaks. A
+  document larger than ``max_bytes`` is refused from its size, unread. Files in folders are
+  recognised by the first ``SNIFF_BYTES``: text that decodes and is not JSON or markup is a document;
+  anything else (gold ``.json`` files kept beside the documents, images, archives) is skipped and
+  counted, unless its name says it is a document (``*.txt``): a file named as a document, or given
+  on the command line, is tried, and fails with the reason when it is not one. A missing file fails
+  in its report. The loader gets the bytes read here, never the path to open again;
 - load order: structured documents first, so that plain documents can split runs of names against
   the forces the structured ones taught (the names learned during the run are passed on);
 - the resolver: built once from the database and shared by the documents, rebuilt after a document
@@ -16,6 +26,10 @@ It never raises for a bad document: each failure is in that document's report.
 """
 from __future__ import annotations
 
+import errno
+import os
+import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,8 +50,18 @@ from .runlog import record_run
 Progress = Callable[[int, int, Path], None]
 
 
+#: The size limit of one document (``--max-bytes``): far above any article, well below what a run can
+#: hold in memory (a document is read whole).
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: How much of a file in a folder is read to recognise a document.
+SNIFF_BYTES = 4096
+#: A file in a folder with one of these suffixes is a document by its name: tried even when its content
+#: is not text, so that a broken document fails (and editors see it) instead of disappearing.
+DOCUMENT_SUFFIXES = frozenset({".txt"})
+
+
 class NoDocuments(Exception):
-    """The paths name no file."""
+    """The paths name no file (and no file was skipped)."""
 
 
 class NotMigrated(Exception):
@@ -52,6 +76,37 @@ class ImportOptions:
     records: bool = False    # keep every document's parse in its report, unchanged ones included
     root: Path | None = None  # identities are file paths relative to this folder (default: the current one)
     source_url: str = ""     # the canonical URL of a single document given alone (its identity)
+    max_bytes: int = DEFAULT_MAX_BYTES  # a larger document is refused from its size, unread
+    follow_symlinks: bool = False  # follow symbolic links that stay inside the paths given
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file the intake left alone: not a failure. ``kind`` is what the summary counts (``not a
+    document``, ``symbolic link``, ``not a regular file``); ``detail`` says why, for this file."""
+
+    path: str
+    kind: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: skipped: {self.kind} ({self.detail})"
+
+
+@dataclass
+class Intake:
+    """What ``collect`` found under the paths given, in their order (each folder's files sorted).
+
+    ``documents``: (path, error) pairs; ``error`` is empty for a file to read, else the one-line
+    message (``path: why``) that fails it unread. ``skipped``: files that are not documents."""
+
+    documents: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        """The files to read."""
+        return [path for path, error in self.documents if not error]
 
 
 @dataclass
@@ -59,6 +114,7 @@ class RunReport:
     documents: list[DocumentReport] = field(default_factory=list)  # in the order of the paths given
     dry_run: bool = False
     parse_only: bool = False  # the database is not migrated: documents were parsed, not loaded
+    skipped: list[Skipped] = field(default_factory=list)  # files that are not documents: not failures
 
     @property
     def failed(self) -> list[DocumentReport]:
@@ -83,15 +139,272 @@ def unapplied_migrations() -> list:
     return executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
-def collect(paths: Iterable[Path]) -> list[Path]:
-    """The files of ``paths``: files as given, folders walked (sorted, hidden files skipped), no repeats."""
-    files: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+class Unreadable(Exception):
+    """A file the intake does not read (or stops reading); ``str()`` is the one-line message naming it."""
+
+
+# The open that never blocks (a FIFO swapped in after the check), never follows a final symbolic link
+# (a link swapped in), and never makes a terminal the controlling one. O_NONBLOCK changes nothing for
+# a regular file.
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+_FILE_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+               (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link"))
+
+# Formats that are not documents, known from their first bytes. Some would decode as text (PDF, RTF).
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+    (b"RIFF", "a RIFF file (WebP, WAV or AVI)"), (b"OggS", "an Ogg file"), (b"%PDF-", "a PDF document"),
+    (b"%!PS", "a PostScript document"), (b"{\\rtf", "an RTF document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document (OLE)"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"), (b"PK\x05\x06", "a ZIP archive"),
+    (b"\x1f\x8b", "a gzip archive"), (b"\xfd7zXZ\x00", "an xz archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+    (b"\x28\xb5\x2f\xfd", "a zstd archive"), (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"SQLite format 3\x00", "an SQLite database"), (b"\x7fELF", "an executable (ELF)"),
+    (b"\x00asm", "a WebAssembly module"), (b"\xca\xfe\xba\xbe", "a Java class or Mach-O binary"),
+)
+# Text that is not an article: JSON (the gold files kept beside documents) and markup.
+_JSON = re.compile(r'\A(?:\{\s*(?:"|\}|\Z)|\[\s*(?:[\[{"\]]|\Z))')
+_MARKUP = re.compile(r"\A<(?:\?xml|!doctype|!--|html|head|body|svg|rss|feed|mediawiki)\b", re.IGNORECASE)
+
+
+def _kind(mode: int) -> str:
+    return next((what for test, what in _FILE_KINDS if test(mode)), "not a regular file")
+
+
+def _cannot_read(path: Path, exc: OSError) -> str:
+    return f"{path}: cannot read the file ({exc.strerror or exc})"
+
+
+def _too_large(path: Path, size: int | None, limit: int) -> str:
+    """``size``: None for a file found larger than its ``fstat`` said (it grew while it was read)."""
+    if size is None:
+        return (f"{path}: refused: the file grew past the limit of {limit:,} bytes per document (--max-bytes) "
+                "while it was read")
+    return (f"{path}: refused: the file is {size:,} bytes, more than the limit of {limit:,} bytes per document "
+            "(--max-bytes); it was not read")
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """A descriptor on ``path`` and its ``fstat``, checked on the descriptor: a regular file, reached
+    without a final symbolic link. Raises ``Unreadable``."""
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Unreadable(f"{path}: refused: a symbolic link (it was not one when the folder was read); "
+                             "it was not followed") from None
+        raise Unreadable(_cannot_read(path, exc)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise Unreadable(f"{path}: refused: {_kind(info.st_mode)}, not a regular file; nothing was read")
+    return fd, info
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the document at ``path``: a regular file (checked on the open descriptor, so that
+    nothing swapped in since ``collect`` is read) of at most ``max_bytes`` (refused from its size
+    without reading it; a file that grows meanwhile is not read past the limit). Raises ``Unreadable``."""
+    fd, info = _open_regular(path)
+    with open(fd, "rb") as file:
+        if info.st_size > max_bytes:
+            raise Unreadable(_too_large(path, info.st_size, max_bytes))
+        try:
+            data = file.read(max_bytes + 1)
+        except OSError as exc:
+            raise Unreadable(_cannot_read(path, exc)) from None
+    if len(data) > max_bytes:
+        raise Unreadable(_too_large(path, None, max_bytes))
+    return data
+
+
+def _prefix(path: Path) -> tuple[bytes, os.stat_result]:
+    """The first ``SNIFF_BYTES`` of the regular file at ``path``, and its ``fstat``. Raises ``Unreadable``."""
+    fd, info = _open_regular(path)
+    with open(fd, "rb") as file:
+        try:
+            return file.read(SNIFF_BYTES), info
+        except OSError as exc:
+            raise Unreadable(_cannot_read(path, exc)) from None
+
+
+def _as_text(prefix: bytes, whole: bool) -> str | None:
+    """The prefix decoded as a document would be, or None. A prefix cut inside a character (UTF-16
+    or UTF-32, a surrogate pair) is tried again a few bytes shorter."""
+    for cut in (0,) if whole else (0, 1, 2, 3):
+        try:
+            return decode(prefix[:len(prefix) - cut])[0]
+        except ParseError:
+            continue
+    return None
+
+
+def sniff(prefix: bytes, *, whole: bool = False) -> tuple[str, bool]:
+    """What a file's first bytes say it is: ``("", True)`` for a document (text that decodes, not
+    JSON or markup), else ``(what it is, whether it decodes as text)``. ``whole``: ``prefix`` is the
+    whole file (else it may end inside a character)."""
+    if not prefix.strip():
+        return "an empty file", False
+    text = _as_text(prefix, whole)
+    known = next((what for magic, what in _SIGNATURES if prefix.startswith(magic)), "")
+    if known:
+        return known, text is not None
+    if text is None:
+        return "binary data or text in no known encoding", False
+    body = text.lstrip()
+    if _JSON.match(body):
+        return "JSON data", True
+    if _MARKUP.match(body):
+        return "HTML or XML markup", True
+    return "", True
+
+
+def collect(paths: Iterable[Path], options: ImportOptions = ImportOptions()) -> Intake:
+    """The documents of ``paths`` (files as given, folders walked), each once, and the files skipped.
+
+    Reads nothing but the first ``SNIFF_BYTES`` of regular files; see the module docstring for the
+    rules. A path given that cannot be a document (missing, a FIFO, a device, too large) is in
+    ``documents`` with its error; a symbolic link (given or found) is skipped unless followed.
+    """
+    walk = _Walk([Path(p) for p in paths], options)
+    for path in walk.paths:
+        walk.given(path)
+    return walk.intake
+
+
+class _Walk:
+    """One ``collect``: the paths given, the roots links must stay in, what was seen (by device and
+    inode: a file reached twice is taken once; a folder reached again through a link is a loop)."""
+
+    def __init__(self, paths: list[Path], options: ImportOptions):
+        self.paths, self.options, self.intake = paths, options, Intake()
+        self.files: set[tuple[int, int]] = set()
+        self.folders: set[tuple[int, int]] = set()
+        self.roots = [self.root(p) for p in paths]
+
+    @staticmethod
+    def root(path: Path) -> Path:
+        """A folder given, or the folder of a file given (a link given is not its own root)."""
+        if path.is_dir() and not path.is_symlink():
+            return Path(os.path.realpath(path))
+        return Path(os.path.realpath(Path(os.path.abspath(path)).parent))
+
+    def fail(self, path: Path, error: str) -> None:
+        self.intake.documents.append((path, error))
+
+    def skip(self, path: Path, kind: str, detail: str) -> None:
+        self.intake.skipped.append(Skipped(str(path), kind, detail))
+
+    def given(self, path: Path) -> None:
+        try:
+            info = os.lstat(path)
+        except OSError as exc:
+            self.fail(path, _cannot_read(path, exc))   # a missing file fails in its report
+            return
+        documents, skipped = len(self.intake.documents), len(self.intake.skipped)
+        self.visit(path, info, given=True)
+        # a folder's files in sorted order, as ``sorted(folder.rglob("*"))`` gave them
+        self.intake.documents[documents:] = sorted(self.intake.documents[documents:], key=lambda d: d[0])
+        self.intake.skipped[skipped:] = sorted(self.intake.skipped[skipped:], key=lambda s: Path(s.path))
+
+    def visit(self, path: Path, info: os.stat_result, *, given: bool = False) -> None:
+        if stat.S_ISLNK(info.st_mode):
+            followed = self.follow(path)
+            if followed is None:
+                return
+            path, info = followed
+        if stat.S_ISDIR(info.st_mode):
+            self.walk(path, info)
+        elif stat.S_ISREG(info.st_mode):
+            self.file(path, info, named=given or path.suffix.lower() in DOCUMENT_SUFFIXES)
+        elif given:
+            self.fail(path, f"{path}: refused: {_kind(info.st_mode)}, not a regular file; it was not opened")
         else:
-            files.append(path)   # a missing file is reported as a failure by the loader
-    return list(dict.fromkeys(files))
+            self.skip(path, "not a regular file", f"{_kind(info.st_mode)}; not opened")
+
+    def follow(self, path: Path) -> tuple[Path, os.stat_result] | None:
+        """The target of the link at ``path`` and its ``stat``, when links are followed and it stays
+        inside the paths given; else None (skipped with the reason)."""
+        try:
+            target = os.readlink(path)
+        except OSError as exc:
+            self.skip(path, "symbolic link", f"unreadable: {exc.strerror or exc}")
+            return None
+        if not self.options.follow_symlinks:
+            self.skip(path, "symbolic link", f"to {target}; not followed: --follow-symlinks follows links "
+                                             "that stay inside the paths given")
+            return None
+        real = Path(os.path.realpath(path))
+        if not any(real.is_relative_to(root) for root in self.roots):
+            self.skip(path, "symbolic link", f"to {target}, outside the paths given; never followed")
+            return None
+        try:
+            return real, os.stat(real)
+        except OSError as exc:
+            self.skip(path, "symbolic link", f"to {target}, which cannot be read: {exc.strerror or exc}")
+            return None
+
+    def walk(self, folder: Path, info: os.stat_result) -> None:
+        """Every file under ``folder`` (hidden files and folders left out), without recursion: a deep
+        tree costs no stack."""
+        pending = [(folder, info)]
+        while pending:
+            folder, info = pending.pop()
+            if (info.st_dev, info.st_ino) in self.folders:
+                continue     # reached again through a followed link
+            self.folders.add((info.st_dev, info.st_ino))
+            try:
+                with os.scandir(folder) as found:
+                    entries = sorted(found, key=lambda e: e.name)
+            except OSError as exc:
+                self.fail(folder, f"{folder}: cannot read the folder ({exc.strerror or exc})")
+                continue
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                path = Path(entry.path)
+                try:
+                    entry_info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue   # gone since the folder was listed
+                if stat.S_ISLNK(entry_info.st_mode):
+                    followed = self.follow(path)
+                    if followed is None:
+                        continue
+                    path, entry_info = followed
+                if stat.S_ISDIR(entry_info.st_mode):
+                    pending.append((path, entry_info))
+                else:
+                    self.visit(path, entry_info)
+
+    def file(self, path: Path, info: os.stat_result, *, named: bool) -> None:
+        """A regular file: a document to read, one that fails unread, or one skipped. ``named``: given
+        on the command line, or named as a document (``DOCUMENT_SUFFIXES``)."""
+        if (info.st_dev, info.st_ino) in self.files:
+            return
+        self.files.add((info.st_dev, info.st_ino))
+        limit = self.options.max_bytes
+        if named and info.st_size > limit:
+            self.fail(path, _too_large(path, info.st_size, limit))
+            return
+        try:
+            prefix, info = _prefix(path)
+        except Unreadable as exc:
+            self.fail(path, str(exc))
+            return
+        what, text = sniff(prefix, whole=info.st_size <= len(prefix))
+        if what and not named:
+            self.skip(path, "not a document", what)
+        elif what and text:   # the decoder would take it for text: say what it is
+            self.fail(path, f"{path}: not a document: {what}, not the text of an article")
+        elif info.st_size > limit:
+            self.fail(path, _too_large(path, info.st_size, limit))
+        else:
+            self.intake.documents.append((path, ""))   # a document, or a broken one the loader reports
 
 
 def identity_of(path: Path, options: ImportOptions, *, single: bool = False) -> str:
@@ -108,17 +421,22 @@ def identity_of(path: Path, options: ImportOptions, *, single: bool = False) -> 
         return absolute.as_posix()
 
 
-def load_order(files: list[Path], fmt: str) -> list[Path]:
+def load_order(files: list[Path], fmt: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Path]:
     """Structured documents first: their infoboxes name forces that help split plain documents' runs."""
     if fmt != "auto":
         return files
 
     def rank(path: Path) -> int:
         try:
-            return 0 if detect_format(decode(path.read_bytes())[0]) == "structured" else 1
-        except (OSError, ParseError):
+            return 0 if detect_format(decode(read_document(path, max_bytes))[0]) == "structured" else 1
+        except (Unreadable, ParseError):
             return 2
     return sorted(files, key=rank)
+
+
+def _refused(path: Path, error: str, identity: str) -> DocumentReport:
+    """The report of a file that fails unread (missing, not a regular file, too large, not a document)."""
+    return DocumentReport(path=str(path), name=path.name, identity=identity, error=error)
 
 
 def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOptions(),
@@ -126,41 +444,57 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
     """Import (or, on an unmigrated database with ``dry_run``, parse) every document under ``paths``.
 
     Raises ``NoDocuments`` when ``paths`` hold no file and ``NotMigrated`` for a real import into an
-    unmigrated database; a bad document is never raised, it fails in its own report.
+    unmigrated database; a bad document is never raised, it fails in its own report. Files that are
+    not documents are in ``RunReport.skipped`` (a run that only skipped files is not an error).
     """
     started_at = timezone.now()
     paths = [Path(p) for p in paths]
-    files = collect(paths)
-    if not files:
+    intake = collect(paths, options)
+    if not intake.documents and not intake.skipped:
         raise NoDocuments(", ".join(map(str, paths)))
     migrated = not unapplied_migrations()
     if not migrated and not options.dry_run:
         raise NotMigrated("the database has unapplied migrations")
-    resolver = load.build_resolver() if migrated else None
+    single = len(intake.documents) == 1
+    files = intake.files
+    resolver = load.build_resolver() if migrated and files else None
     learned: list[str] = []       # force names from this run's documents, for splitting plain runs
     reports: dict[Path, DocumentReport] = {}
-    ordered = load_order(files, options.fmt)
+    ordered = load_order(files, options.fmt, max_bytes=options.max_bytes)
     for count, path in enumerate(ordered, 1):
         if progress is not None:
             progress(count, len(ordered), path)
+        identity = identity_of(path, options, single=single)
+        try:
+            data = read_document(path, options.max_bytes)
+        except Unreadable as exc:   # changed since it was collected
+            reports[path] = _refused(path, str(exc), identity)
+            continue
         if not migrated:
-            report = load.parse_file(path, fmt=options.fmt, known_forces=learned)
+            report = load.parse_file(path, fmt=options.fmt, known_forces=learned, data=data)
         else:
             known = None if not learned else [*load.known_force_names(), *learned]
-            report = load.import_file(path, identity=identity_of(path, options, single=len(files) == 1),
-                                      url=options.source_url, fmt=options.fmt, dry_run=options.dry_run,
-                                      force=options.force, resolver=resolver, known_forces=known)
+            report = load.import_file(path, identity=identity, url=options.source_url, fmt=options.fmt,
+                                      dry_run=options.dry_run, force=options.force, resolver=resolver,
+                                      known_forces=known, data=data)
             if options.dry_run or not report.ok:
                 resolver = load.build_resolver()  # it learned names that were rolled back
+        del data
         reports[path] = report
         if report.record is not None:
             learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
-    documents = [reports[p] for p in files]
+    documents = [reports[p] if not error else _refused(p, error, identity_of(p, options, single=single))
+                 for p, error in intake.documents]
     if options.records:
         for r in documents:
             if r.record is None and r.ok:  # unchanged: not re-parsed for loading, parse it for the caller
-                r.record = load.parse_file(Path(r.path), fmt=options.fmt, known_forces=load.known_force_names()).record
-    report = RunReport(documents, dry_run=options.dry_run, parse_only=not migrated)
+                try:
+                    data = read_document(Path(r.path), options.max_bytes)
+                except Unreadable:
+                    continue
+                r.record = load.parse_file(Path(r.path), fmt=options.fmt, known_forces=load.known_force_names(),
+                                           data=data).record
+    report = RunReport(documents, dry_run=options.dry_run, parse_only=not migrated, skipped=intake.skipped)
     if migrated and not options.dry_run:
         record_run(report, paths, options, started_at)
     return report

@@ -5,18 +5,24 @@ Only argument handling and printing live here; collecting, ordering, parsing and
 """
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from importer.load import Action
-from importer.pipeline import ImportOptions, NoDocuments, NotMigrated, RunReport, import_paths
+from importer.pipeline import DEFAULT_MAX_BYTES, ImportOptions, NoDocuments, NotMigrated, RunReport, import_paths
 from sources.parsing.export import to_json
 
 SUMMARY_COLUMNS = ("created", "updated", "unchanged", "kept", "failed")
+# What would break a message's line or reorder it on a terminal: control characters (a file name may
+# hold a newline), line and paragraph separators, bidirectional overrides. Printed escaped.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 class Command(BaseCommand):
@@ -37,8 +43,15 @@ class Command(BaseCommand):
                                  "folder; the project's folder for the samples).")
         parser.add_argument("--source-url", default="",
                             help="The canonical URL of the page, for a single document: it becomes its identity.")
+        parser.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                            help="Refuse a document larger than this, unread (bytes, or with K, M or G; "
+                                 f"default: {DEFAULT_MAX_BYTES // 2**20}M).")
+        parser.add_argument("--follow-symlinks", action="store_true",
+                            help="Follow symbolic links (given or in folders) whose target stays inside the paths "
+                                 "given; by default they are skipped.")
 
-    def handle(self, *args, paths, fmt, dry_run, json: bool, force, no_progress, root, source_url, **options):
+    def handle(self, *args, paths, fmt, dry_run, json: bool, force, no_progress, root, source_url, max_bytes,
+               follow_symlinks, **options):
         # Messages go to stderr when stdout carries JSON.
         out = self.stderr if json else self.stdout
         if source_url and (len(paths) != 1 or paths[0].is_dir()):
@@ -49,7 +62,8 @@ class Command(BaseCommand):
         try:
             run = import_paths(paths or [Path(settings.SAMPLE_SOURCES_DIR)],
                                options=ImportOptions(fmt=fmt, dry_run=dry_run, force=force, records=json,
-                                                     root=root, source_url=source_url),
+                                                     root=root, source_url=source_url, max_bytes=max_bytes,
+                                                     follow_symlinks=follow_symlinks),
                                progress=progress)
         except NoDocuments:
             where = ", ".join(str(p) for p in paths or ["fixtures/sources"])
@@ -70,13 +84,18 @@ class Command(BaseCommand):
 
     def print_summary(self, run: RunReport, out) -> None:
         style, reports = self.style, run.documents
-        width = max(len(r.name) for r in reports)
+        if not reports:
+            self.print_skipped(run, out)
+            out.write("\nNo documents to import: every file was skipped.")
+            return
+        names = [_one_line(r.name) for r in reports]
+        width = max(map(len, names))
         out.write(f"\n{'document':{width}}  {'result':9}  " + "  ".join(f"{c:>9}" for c in SUMMARY_COLUMNS[:4]))
-        for r in reports:
+        for r, name in zip(reports, names, strict=True):
             records = r.counts.by_action()
             row = [records[Action.CREATED], records[Action.UPDATED], records[Action.UNCHANGED], len(r.kept)]
             status = {"failed": style.ERROR, "unchanged": style.NOTICE}.get(r.status, style.SUCCESS)(f"{r.status:9}")
-            out.write(f"{r.name:{width}}  {status}  " + "  ".join(f"{n:>9}" for n in row))
+            out.write(f"{name:{width}}  {status}  " + "  ".join(f"{n:>9}" for n in row))
         docs, totals = run.statuses, run.counts.by_action()
         kept = [k for r in reports for k in r.kept]
         statuses = ("created", "updated", "unchanged", "failed") if "parsed" not in docs else ("parsed", "failed")
@@ -87,19 +106,45 @@ class Command(BaseCommand):
         if kept:
             out.write("\nKept editors' corrections:")
             for line in kept:
-                out.write(f"  {line}")
+                out.write(f"  {_one_line(line)}")
+        self.print_skipped(run, out)
         problems = [p for r in reports for p in r.problems]
         if problems:
             out.write(f"\nWarnings ({len(problems)}):")
             for line in problems[:50]:
-                out.write(f"  {line}")
+                out.write(f"  {_one_line(line)}")
             if len(problems) > 50:
                 out.write(f"  ... and {len(problems) - 50} more (stored on each source document).")
         errors = [r.error for r in reports if r.error]
         if errors:
             out.write(style.ERROR(f"\nErrors ({len(errors)}):"))
             for line in errors:
-                out.write(style.ERROR(f"  {line}"))
+                out.write(style.ERROR(f"  {_one_line(line)}"))
+
+    def print_skipped(self, run: RunReport, out) -> None:
+        """Files that are not documents, with their reasons: not failures."""
+        if not run.skipped:
+            return
+        kinds = Counter(s.kind for s in run.skipped)
+        out.write(self.style.NOTICE(f"\nSkipped, not failures ({len(run.skipped)}): ")
+                  + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()) + ".")
+        for skipped in run.skipped[:50]:
+            out.write(f"  {_one_line(str(skipped))}")
+        if len(run.skipped) > 50:
+            out.write(f"  ... and {len(run.skipped) - 50} more.")
+
+
+def _one_line(text: str) -> str:
+    """A message on one line, as it reads: the characters of ``_UNPRINTABLE`` escaped (``\\n``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _size(value: str) -> int:
+    """``--max-bytes``: a number of bytes, or with a K, M or G suffix (powers of 1024)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([kmg]?)i?b?\s*", value, re.IGNORECASE)
+    if not match or int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"not a size in bytes: {value!r} (for example 20000000, 500K or 20M)")
+    return int(match[1]) * 1024 ** " kmg".index(match[2].lower() or " ")
 
 
 def _import_report(report) -> dict:
