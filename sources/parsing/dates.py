@@ -42,6 +42,8 @@ NUMBER_WORDS = {
 _MON = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
         r"|Sept\.?|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)(?![a-z])")
 _DIGITS = re.compile(r"\d+")
+_INVISIBLE = dict.fromkeys((0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+                             0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF), " ")
 # years a date may plausibly have; outside them a stated year is an error, not a date
 YEAR_MIN = 1000
 YEAR_MAX = datetime.date.today().year + 1
@@ -368,11 +370,15 @@ def find_mentions(text: str, *, errors: bool = False) -> list[Mention]:
     shorter reading of it ("February 2016") is returned; it is itself returned only if ``errors``.
     """
     found: list[Mention] = []
+    # zero-width and direction marks read as spaces, offsets unchanged ("3\u200d May 2015" is 3 May,
+    # not May 2015); each mention's text is then taken from ``text`` itself
+    seen = text.translate(_INVISIBLE)
+    changed = seen != text
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(seen):
             mention = _build(kind, match)
             if mention is not None:
-                found.append(mention)
+                found.append(replace(mention, text=text[mention.start:mention.end]) if changed else mention)
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[Mention] = []
     for mention in found:

@@ -220,7 +220,7 @@ def decode_report(data: bytes) -> Decoded:
     problems.sort(key=lambda p: p.line)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ParseError("the file has no text")
+        raise ParseError("the file has no text (only white space)", 1)
     return Decoded(text, encoding, tuple(problems))
 
 
