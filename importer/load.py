@@ -32,7 +32,7 @@ from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -350,6 +350,8 @@ class _Loader:
         self.deleted = set(DeletedRecord.objects.values_list("model", "key"))
         self.known = KnownNames.load()
         self._place_countries: dict[int, set[str]] = {}
+        self._records: dict[tuple, Model] = {}           # forces, people and places matched in this document
+        self._named: set[tuple] = set()                  # (record key, name) known to be its name or alias
         self.warnings: list[dict] = []    # {line, message}: stored on the source document with the parser's
         self._line_starts: list[int] | None = None
 
@@ -437,6 +439,13 @@ class _Loader:
 
     def apply(self, obj: Model, wanted: dict, span: Span | None, label: str | None) -> None:
         """Write ``wanted`` (attnames) to ``obj``, except fields an editor locked (kept and reported)."""
+        changed = self.change(obj, wanted, span, label)
+        if changed:
+            obj.save(update_fields=changed)
+
+    def change(self, obj: Model, wanted: dict, span: Span | None, label: str | None) -> list[str]:
+        """Set ``wanted`` (attnames) on ``obj`` in memory, except fields an editor locked (kept and
+        reported); count and report it. Returns the attnames to save (the caller saves, one by one or in bulk)."""
         model = type(obj)
         locked = set(obj.locked_fields or ())
         changes = {}
@@ -459,7 +468,6 @@ class _Loader:
             before = {attname: getattr(obj, attname) for attname in changes}
             for attname, value in changes.items():
                 setattr(obj, attname, value)
-            obj.save(update_fields=list(changes))
             provenance_only = set(changes) <= {"source_id", "span_start", "span_end", "in_source"}
             self.report.counts.add(model, Action.UNCHANGED if provenance_only else Action.UPDATED)
             if not provenance_only:
@@ -467,6 +475,7 @@ class _Loader:
                                                     if k not in ("span_start", "span_end")})
         else:
             self.report.counts.add(model, Action.UNCHANGED)
+        return list(changes)
 
     def withdraw(self) -> None:
         """Records this document stated before and no longer states: its claims go; a record no other
@@ -521,14 +530,18 @@ class _Loader:
         if match is not None and kind == "place" and not match.forced and not self.same_country(match.key[1]):
             match = None   # a place of the same name elsewhere (al-Sirt in Iraq is not Sirte in Libya)
         if match is not None:
-            obj = model.objects.get(pk=match.key[1])
-            if norm(name) != norm(obj.name) and not alias_model.objects.filter(**{fk: obj, "name": name}).exists():
+            if match.key not in self._records:
+                self._records[match.key] = model.objects.get(pk=match.key[1])
+            obj = self._records[match.key]
+            if norm(name) != norm(obj.name) and (match.key, name) not in self._named and \
+                    not alias_model.objects.filter(**{fk: obj, "name": name}).exists():
                 origin = "import" if match.exact or match.forced else "resolver"
                 if self.create(alias_model, span, **{fk: obj}, name=name, origin=origin, source=self.source,
                                score=None if match.exact else match.score) is not None:
                     self.resolver.add(match.key, kind, [name], context)
                     if kind == "force":
                         self.new_names.append((obj, name))
+            self._named.add((match.key, name))
             self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
@@ -718,8 +731,12 @@ class _Loader:
 
     # -- events: matched by wording, across versions and documents --------------------------------
     def load_events(self, sides: dict[int, Side]) -> None:
+        """The document's events, written in bulk: matched (``_EventMatcher``), new ones created in one
+        statement, changed ones updated in one, their places and the forces and people they name set
+        from one read of the existing links."""
         forces, people = self.mentions()
         matcher = _EventMatcher(self)
+        planned: list[tuple] = []     # (parsed event, Event, values, fingerprint, new)
         for ev in self.rec.events:
             fingerprint = _fingerprint(ev.text)
             label = f"event {ev.date}: {ev.text[:60]}"
@@ -727,22 +744,52 @@ class _Loader:
             if found is None and matcher.deleted(ev.text, fingerprint):
                 self.report.kept.append(f"{label}: not re-created (deleted by an editor)")
                 continue
-            lookup = {} if found is not None else {"source_key": matcher.new_key(fingerprint)}
-            event = self.upsert(Event, lookup, {
-                "conflict": self.conflict, "date": ev.date, "end_date": ev.end_date, "precision": ev.precision,
-                "time_of_day": ev.time_of_day or "", "text": ev.text, "kind": ev.kind, "section": ev.section or "",
-                "order": ev.order, "citations": list(ev.citations), "background": ev.background,
-                "casualties": classify.casualties(ev.text)}, span=ev.span, label=label,
-                key=f"event:{fingerprint}", found=found)
-            if event is None:
+            try:
+                values = self.checked(Event, {
+                    "conflict": self.conflict, "date": ev.date, "end_date": ev.end_date, "precision": ev.precision,
+                    "time_of_day": ev.time_of_day or "", "text": ev.text, "kind": ev.kind,
+                    "section": ev.section or "", "order": ev.order, "citations": list(ev.citations),
+                    "background": ev.background, "casualties": classify.casualties(ev.text)}, ev.span)
+            except Unstorable as exc:
+                self.warn(ev.span, f"{exc}: {label} skipped")
                 continue
-            matcher.taken.add(event.pk)
-            self.link_places(event, ev)
-            inside = range(ev.span.start, ev.span.end)
-            if "forces" not in event.locked_fields:
-                _set_links(event, "forces", {pk for pk, start in forces if start in inside}, self.report)
-            if "people" not in event.locked_fields:
-                _set_links(event, "people", {pk for pk, start in people if start in inside}, self.report)
+            if found is None:
+                key = matcher.new_key(fingerprint)
+                if self.deleted and self.deleted_by_editor(Event, {"source_key": key}, label):
+                    continue
+                event = Event(source_key=key, source=self.source, span_start=ev.span.start, span_end=ev.span.end,
+                              **values)
+            else:
+                event = found
+                matcher.taken.add(found.pk)
+            planned.append((ev, event, values, fingerprint, found is None))
+        Event.objects.bulk_create([event for _, event, _, _, new in planned if new], batch_size=500)
+        changed_events, changed_fields = [], set()
+        for ev, event, values, fingerprint, new in planned:
+            self.claims.state(event, f"event:{fingerprint}", values, ev.span)
+            if new:
+                self.report.counts.add(Event, Action.CREATED)
+                self.report.change("added", event)
+                continue
+            wanted = self.claims.chosen(event)
+            if event.source_id == self.source.pk or not self.claims.others(event) or not event.in_source:
+                wanted.update(source_id=self.source.pk, span_start=ev.span.start, span_end=ev.span.end)
+            wanted["in_source"] = True
+            fields = self.change(event, wanted, ev.span, f"event {ev.date}: {ev.text[:60]}")
+            if fields:
+                changed_events.append(event)
+                changed_fields.update(fields)
+        if changed_events:
+            Event.objects.bulk_update(changed_events, sorted(changed_fields), batch_size=500)
+        events = [(ev, event) for ev, event, _, _, _ in planned]
+        self.link_places(events)
+        for relation, mentioned in (("forces", forces), ("people", people)):
+            wanted = {}
+            for ev, event in events:
+                if relation not in event.locked_fields:
+                    inside = range(ev.span.start, ev.span.end)
+                    wanted[event.pk] = {pk for pk, start in mentioned if start in inside}
+            _set_links(relation, wanted, self.report)
 
     def mentions(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """(pk, offset) of every force and person named in the document's prose, found in one pass.
@@ -779,35 +826,77 @@ class _Loader:
                     event.forces.add(force)
                     self.report.counts.add(Event.forces.through, Action.CREATED)
 
-    def link_places(self, event: Event, ev) -> None:
-        if "places" in event.locked_fields:
-            for link in event.place_links.all():   # the editor's links stand: this document still states them
-                previous = self.claims.previous(link)
-                if previous is not None:
-                    self.claims.state(link, previous.key, {}, Span(previous.span_start, previous.span_end)
-                                      if previous.span_start is not None else None)
-            return
-        seen: set[int] = set()
-        for order, mention in enumerate(ev.places):
-            place = self.entity("place", mention.name, mention.span, kind=classify.place_kind(mention.name))
-            if place is None or place.pk in seen:
-                continue  # two spellings of one place in a sentence: one link
-            seen.add(place.pk)
-            self.upsert(EventPlace, {"event": event, "place": place},
-                        {"name_as_written": mention.name, "order": order}, span=mention.span)
+    def link_places(self, events: list[tuple]) -> None:
+        """The places each event's sentence names, as ``EventPlace`` links, from one read of the existing ones."""
+        existing = {(link.event_id, link.place_id): link
+                    for link in EventPlace.objects.filter(event__in=[event for _, event in events])}
+        create, update = [], []
+        for ev, event in events:
+            if "places" in event.locked_fields:
+                for (event_id, _), link in existing.items():   # the editor's links stand: still stated here
+                    previous = self.claims.previous(link) if event_id == event.pk else None
+                    if previous is not None:
+                        self.claims.state(link, previous.key, {}, Span(previous.span_start, previous.span_end)
+                                          if previous.span_start is not None else None)
+                continue
+            seen: set[int] = set()
+            for order, mention in enumerate(ev.places):
+                place = self.entity("place", mention.name, mention.span, kind=classify.place_kind(mention.name))
+                if place is None or place.pk in seen:
+                    continue  # two spellings of one place in a sentence: one link
+                seen.add(place.pk)
+                values = self.checked(EventPlace, {"name_as_written": mention.name, "order": order}, mention.span)
+                link = existing.get((event.pk, place.pk))
+                if link is None:
+                    link = EventPlace(event=event, place_id=place.pk, source=self.source,
+                                      span_start=mention.span.start, span_end=mention.span.end, **values)
+                    create.append((link, values, mention))
+                    continue
+                self.claims.state(link, natural_key(EventPlace, {"event": event, "place": place.pk}), values,
+                                  mention.span)
+                wanted = self.claims.chosen(link)
+                if link.source_id == self.source.pk or not self.claims.others(link) or not link.in_source:
+                    wanted.update(source_id=self.source.pk, span_start=mention.span.start,
+                                  span_end=mention.span.end)
+                wanted["in_source"] = True
+                if self.change(link, wanted, mention.span, None):
+                    update.append(link)
+        EventPlace.objects.bulk_create([link for link, _, _ in create], batch_size=500)
+        for link, values, mention in create:
+            self.claims.state(link, natural_key(EventPlace, {"event": link.event, "place": link.place_id}), values,
+                              mention.span)
+            self.report.counts.add(EventPlace, Action.CREATED)
+        if update:
+            EventPlace.objects.bulk_update(update, ["name_as_written", "order", "source_id", "span_start", "span_end",
+                                                    "in_source"], batch_size=500)
 
 
 def _fingerprint(sentence: str) -> str:
     return hashlib.sha1(norm(sentence).encode()).hexdigest()[:16]
 
 
-def _set_links(event: Event, relation: str, wanted: set[int], report: DocumentReport) -> None:
-    """Set a many-to-many of ``event`` to ``wanted`` primary keys, counting only real changes."""
-    manager = getattr(event, relation)
-    current = set(manager.values_list("pk", flat=True))
-    if current != wanted:
-        manager.set(wanted)
-        report.counts.add(manager.through, Action.UPDATED)
+def _set_links(relation: str, wanted: dict[int, set[int]], report: DocumentReport) -> None:
+    """Set a many-to-many of several events (``wanted``: event pk -> linked pks) from one read and at most
+    one delete and one insert, counting each event whose links changed."""
+    if not wanted:
+        return
+    field = Event._meta.get_field(relation)
+    through = field.remote_field.through
+    other = field.m2m_reverse_field_name() + "_id"
+    current: dict[int, set[int]] = {pk: set() for pk in wanted}
+    for event_id, pk in through.objects.filter(event_id__in=list(wanted)).values_list("event_id", other):
+        current[event_id].add(pk)
+    add, remove = [], Q()
+    for event_id, pks in wanted.items():
+        if pks == current[event_id]:
+            continue
+        report.counts.add(through, Action.UPDATED)
+        add += [through(event_id=event_id, **{other: pk}) for pk in pks - current[event_id]]
+        if current[event_id] - pks:
+            remove |= Q(event_id=event_id, **{f"{other}__in": current[event_id] - pks})
+    if remove:
+        through.objects.filter(remove).delete()
+    through.objects.bulk_create(add, batch_size=1000)
 
 
 class _EventMatcher:
