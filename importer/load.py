@@ -638,6 +638,11 @@ class _Loader:
             "place": rec.place or "", "status": rec.status or "", "territory": list(rec.territory),
             "summary": rec.lead, "extra": dict(rec.extra),
         }
+        # each value checked at its own line (a 10,000-character place is reported on the Place line)
+        where = {"start_date": "date", "end_date": "date", "place": "place", "status": "status",
+                 "territory": "territory"}
+        for name, value in list(fields.items()):
+            fields.update(self.checked(Conflict, {name: value}, spans.get(where.get(name, "title"))))
         # the conflict this document stated before, else the one of its title (several documents may
         # tell one offensive: each claims it, and the fields are chosen from their claims)
         before = [c for (ct, _), c in self.claims.old.items() if ct == DocumentClaims.content_type(Conflict).pk

@@ -395,9 +395,7 @@ CASES = [
         "- Combatant1", "force name .*494 characters.* cut")),
     Case("ten-thousand-character-commander", **warned(document(commander1="Ali " + "B" * 10_000), "- Commander1",
                                                       "cut")),
-    Case("ten-thousand-character-place", **warned(document(place="Aleppo" + "x" * 10_000), "- Place", "cut"),
-         marks=(pytest.mark.xfail(strict=True, reason="the warning that the place was cut names line 1 (the "
-                                  "offensive's span in importer/load.py), not the Place line"),)),
+    Case("ten-thousand-character-place", **warned(document(place="Aleppo" + "x" * 10_000), "- Place", "cut")),
     Case("strength-ten-to-the-26th", **warned(document(strength1="100,000,000,000,000,000,000,000,000 fighters"),
                                               "- Strength1", "strength"), check=no_strength),
     Case("negative-strength", content=document(strength1="-5,000 fighters").encode(), check=no_strength),
