@@ -55,7 +55,9 @@ class ConflictAdmin(SourcedAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
+        # ordered explicitly: a GROUP BY query drops Meta.ordering, and the autocomplete pages its results
+        return (super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
+                .order_by("start_date", "name", "pk"))
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, obj):

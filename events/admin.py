@@ -73,7 +73,8 @@ class PlaceAdmin(NamedRecordAdmin):
                  IMPORT_METADATA]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
+        return (super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
+                .order_by("name", "pk"))  # a GROUP BY query drops Meta.ordering
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, obj):

@@ -99,3 +99,10 @@ def test_change_forms_load(editor_client):
         if model_admin.has_add_permission(editor_client.get(url).wsgi_request):
             add = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
             assert editor_client.get(add).status_code == 200, add
+
+
+def test_conflict_autocomplete_pages_an_ordered_list(admin_client):
+    """The parents field's autocomplete (a GROUP BY queryset) must be ordered to page consistently."""
+    response = admin_client.get("/admin/autocomplete/", {"app_label": "conflicts", "model_name": "conflict",
+                                                         "field_name": "parents", "term": ""})
+    assert response.status_code == 200
