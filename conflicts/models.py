@@ -26,7 +26,6 @@ class Conflict(Sourced):
     CLAIMED_FIELDS = ("name", "kind", "start_date", "start_precision", "end_date", "end_precision", "place", "status",
                       "territory", "summary", "extra")
 
-
     Kind = ConflictKind
 
     name = models.CharField(max_length=300)
@@ -77,7 +76,6 @@ class Side(Sourced):
 
     CLAIMED_FIELDS = ()
 
-
     conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="sides")
     number = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=200, blank=True,
@@ -124,7 +122,6 @@ class Force(NamedRecord):
 
     CLAIMED_FIELDS = ("name", "kind")
 
-
     Kind = ForceKind
 
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.GROUP)
@@ -167,7 +164,6 @@ class Participation(Sourced):
 
     CLAIMED_FIELDS = ("note", "name_as_written", "order")
 
-
     Role = ParticipationRole
 
     side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="participations")
@@ -196,7 +192,6 @@ class Strength(Sourced):
     NATURAL_KEY = ("side", "order")  # what the importer matches on
 
     CLAIMED_FIELDS = ("text", "number", "qualifier")
-
 
     side = models.ForeignKey(Side, on_delete=models.CASCADE, related_name="strengths")
     text = models.CharField(max_length=500)

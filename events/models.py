@@ -26,7 +26,6 @@ class PlaceKind(models.TextChoices):
 class Place(NamedRecord):
     CLAIMED_FIELDS = ("name", "kind")
 
-
     Kind = PlaceKind
 
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.OTHER)
@@ -90,7 +89,6 @@ class Event(Sourced):
 
     CLAIMED_FIELDS = ("conflict", "date", "end_date", "precision", "time_of_day", "text", "kind", "section", "order",
                       "citations", "background", "casualties")
-
 
     Kind = EventKind
 

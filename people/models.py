@@ -12,7 +12,6 @@ from .querysets import CommandRoleQuerySet, PersonQuerySet
 class Person(NamedRecord):
     CLAIMED_FIELDS = ("name",)
 
-
     notes = models.TextField(blank=True)
 
     objects = PersonQuerySet.as_manager()
@@ -47,7 +46,6 @@ class CommandRole(Sourced):
     NATURAL_KEY = ("conflict", "person")  # what the importer matches on
 
     CLAIMED_FIELDS = ("side", "rank", "role", "fate", "force", "name_as_written", "order")
-
 
     Fate = Fate
 
