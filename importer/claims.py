@@ -142,6 +142,10 @@ class DocumentClaims:
         return self.old.get(self.ident(obj))
 
     def state(self, obj: Model, key: str, values: dict, span) -> None:
+        """This document states ``obj`` with ``values``: fields of the model's ``CLAIMED_FIELDS`` only."""
+        unknown = {name.removesuffix("_id") for name in values} - set(type(obj).CLAIMED_FIELDS)
+        if unknown:
+            raise ValueError(f"{type(obj).__name__}: {sorted(unknown)} are not fields a source states (CLAIMED_FIELDS)")
         self.new[self.ident(obj)] = Stated(key[:500], to_json(type(obj), values),
                                            span.start if span else None, span.end if span else None)
 
