@@ -120,7 +120,7 @@ class ForceKind(models.TextChoices):
 class Force(NamedRecord):
     """A state, armed force, militia, group or unit. Units hang under their parent force."""
 
-    CLAIMED_FIELDS = ("name", "kind")
+    CLAIMED_FIELDS = ("name", "kind", "parent")
 
     Kind = ForceKind
 

@@ -693,13 +693,11 @@ class _Loader:
             if force is None:
                 continue
             units[u.name] = force
-            if parent is not None and force.parent_id != parent.pk and force.pk != parent.pk:
-                if "parent" in force.locked_fields:
-                    self.report.kept.append(f"{force}: kept the editor's parent ({force.parent!r})")
-                else:
-                    force.parent = parent
-                    force.save(update_fields=["parent"])
-                    self.report.counts.add(Force, Action.UPDATED)
+            if parent is not None and force.pk != parent.pk:
+                # the unit's parent is this document's claim; documents that disagree: the most recent wins
+                self.claims.state(force, f"force:{norm(u.name)}", {"parent": parent}, u.span)
+                wanted = self.claims.chosen(force)
+                self.apply(force, {"parent_id": wanted["parent_id"]}, u.span, force.name)
             self.upsert(Participation, {"side": side, "force": force, "role": "unit"},
                         {"name_as_written": u.name, "order": order}, span=u.span)
 
@@ -895,7 +893,7 @@ def _set_links(relation: str, wanted: dict[int, set[int]], report: DocumentRepor
     for event_id, pks in wanted.items():
         if pks == current[event_id]:
             continue
-        report.counts.add(through, Action.UPDATED)
+        report.counts.add(through, Action.UPDATED if current[event_id] else Action.CREATED)
         add += [through(event_id=event_id, **{other: pk}) for pk in pks - current[event_id]]
         if current[event_id] - pks:
             remove |= Q(event_id=event_id, **{f"{other}__in": current[event_id] - pks})
