@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from conflicts.models import Conflict, Participation, Side
+from conflicts.models import Conflict, Force, Participation, Side
 from events.models import Event
 from importer.models import ImportRun
 from people.models import CommandRole
@@ -40,7 +40,7 @@ def run(*args, root=None) -> str:
 def checksum() -> str:
     """Every row of the records and their claims (not import times): equal means nothing changed."""
     rows = []
-    for model in (Conflict, Side, Participation, CommandRole, Event, Claim):
+    for model in (Conflict, Side, Force, Participation, CommandRole, Event, Claim):
         fields = [f.attname for f in model._meta.concrete_fields if f.attname not in ("updated_at",)]
         rows.append(repr(sorted(model.objects.values_list(*fields))))
     return hashlib.sha256("\n".join(rows).encode()).hexdigest()
@@ -289,3 +289,20 @@ def test_the_known_names_ship_with_the_database():
     assert KnownName.objects.filter(origin=KnownName.Origin.SHIPPED, same_as="Islamic State of Iraq and the Levant",
                                     name="Daesh").exists()
     assert KnownName.objects.filter(origin=KnownName.Origin.SHIPPED).count() > 100
+
+
+def test_documents_that_disagree_on_a_units_parent_re_import_without_changes(tmp_path):
+    for n, parent in enumerate(("1st Army", "2nd Army")):
+        (tmp_path / f"d{n}.txt").write_text(
+            f"= Offensive {n} =\n\nInfobox\n- Conflict: Offensive {n}\n- Date: 1 May 2016 – 9 May 2016\n"
+            f"- Place: Homs, Syria\n- Combatant1: Syria\n- Combatant2: Free Syrian Army\n"
+            f"- Units1: {parent}, * 4th Mechanized Division\n\nOn 2 May 2016, the army attacked Talbiseh.\n",
+            encoding="utf-8")
+    run(tmp_path, root=tmp_path)
+    unit = Participation.objects.filter(force__name="4th Mechanized Division").first().force
+    assert unit.parent.name == "2nd Army"   # the most recent document's hierarchy
+    before = checksum()
+    for name in ("d1.txt", "d0.txt", "d1.txt"):
+        output = run(tmp_path / name, "--force", root=tmp_path)
+        assert "Records: 0 created, 0 updated" in output
+    assert checksum() == before
