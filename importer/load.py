@@ -428,6 +428,9 @@ class _Loader:
             self.report.counts.add(model, Action.CREATED)
             self.report.change("added", obj)
             return obj
+        if self.claims.ident(obj) in self.claims.new:   # stated twice by this document: the first statement holds
+            self.warn(span, f"{label or obj} is stated twice in this document: the first statement is kept")
+            return obj
         self.claims.state(obj, key, fields, span)
         wanted = self.claims.chosen(obj) if fields else {}
         if obj.source_id in (None, self.source.pk) or not self.claims.others(obj) or not obj.in_source:
