@@ -290,7 +290,8 @@ class _Brackets:
         if (open_at, close_at) not in self.known:
             # the bracket without the dates in it: only separators left?
             parts, at = [], open_at + 1
-            for m in self.mentions[bisect.bisect_right(self.starts, open_at):]:
+            for k in range(bisect.bisect_right(self.starts, open_at), len(self.mentions)):
+                m = self.mentions[k]
                 if m.start >= close_at:
                     break
                 if m.end <= close_at and m.start >= at:
