@@ -18,7 +18,7 @@ from .events import extract_events
 from .plain import parse_plain
 from .records import Block, DocumentRecord, ParseError, PartialDate, Problem
 from .structured import parse_structured
-from .text import decode
+from .text import decode_report
 
 
 def source_version(folder: Path) -> str:
@@ -64,14 +64,17 @@ def parse(data: bytes | str, *, name: str = "", format: str = "auto",
           known_forces: Iterable[str] = ()) -> DocumentRecord:
     """Parse one source document.
 
-    ``data``: the file's bytes (decoded with ``text.decode``) or already decoded text (a BOM and
-    CRLF line endings are normalised the same way). ``name`` is used in error messages only.
+    ``data``: the file's bytes (decoded with ``text.decode_report``: bad bytes it replaced are
+    problems of the document) or already decoded text (a BOM and CRLF line endings are normalised
+    the same way). ``name`` is used in error messages only.
     ``known_forces``: names and aliases already known (plain format: used to split runs of names).
     Raises ``ParseError`` (with a line number where there is one) for a document that cannot be
     read at all; anything else that goes wrong is a ``Problem`` in ``DocumentRecord.problems``.
     """
+    decoded = None
     if isinstance(data, bytes | bytearray):
-        text, _encoding = decode(bytes(data))
+        decoded = decode_report(bytes(data))
+        text = decoded.text
     else:
         text = data.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
@@ -87,4 +90,6 @@ def parse(data: bytes | str, *, name: str = "", format: str = "auto",
         doc.events = _extract_events(blocks, None, None, None, doc.problems)
     else:
         raise ValueError(f"unknown format {format!r} (expected 'auto', 'structured' or 'plain')")
+    if decoded is not None:
+        doc.problems[:0] = decoded.problems
     return doc

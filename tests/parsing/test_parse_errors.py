@@ -10,6 +10,7 @@ import pytest
 
 from sources.parsing import PARSER_VERSION, parse
 from sources.parsing.records import ParseError
+from tests.conftest import SAMPLES
 
 HERE = Path(__file__).parent
 BAD = HERE / "documents" / "bad"
@@ -87,3 +88,11 @@ def test_str_input_with_bom_and_crlf():
 def test_unknown_format():
     with pytest.raises(ValueError):
         parse("= T =", format="xml")
+
+
+def test_bytes_the_decoder_replaced_are_problems_of_the_document():
+    aleppo = (SAMPLES / "001_b1d4a69e7f8d3536.txt").read_bytes()
+    data = aleppo.replace(b"Russian airstrikes", b"Russian \x8dairstrikes", 1)
+    doc = parse(data)
+    line = data[:data.index(b"\x8d")].count(b"\n") + 1
+    assert [p.line for p in doc.problems if "invalid UTF-8 byte 8d" in p.message] == [line]
