@@ -43,10 +43,11 @@ def _looks_binary(count: int, size: int) -> bool:
     return count > max(3, size // 100)
 
 
-def _line_counter(text: str):
-    """``line(offset)``: 1-based line of a character offset of ``text`` once line endings are ``\\n``
-    (``\\r\\n`` and ``\\r`` count as one line end); offsets must come in increasing order, so that
-    reporting n problems costs one pass over the text, not n."""
+def _line_counter(text: str | bytes):
+    """``line(offset)``: 1-based line of an offset into ``text`` (decoded text, or the undecoded bytes)
+    once line endings are ``\n`` (``\r\n`` and ``\r`` count as one line end); offsets must come in
+    increasing order, so that reporting n problems costs one pass over the text, not n."""
+    lf, cr = ("\n", "\r") if isinstance(text, str) else (b"\n", b"\r")
     state = {"at": 0, "line": 1}
 
     def line(offset: int) -> int:
@@ -55,28 +56,9 @@ def _line_counter(text: str):
             at, state["line"] = 0, 1
         if offset > at:
             chunk = text[at:offset]
-            state["line"] += chunk.count("\n") + chunk.count("\r") - chunk.count("\r\n")
-            if at and text[at - 1:at + 1] == "\r\n":
+            state["line"] += chunk.count(lf) + chunk.count(cr) - chunk.count(cr + lf)
+            if at and text[at - 1:at + 1] == cr + lf:
                 state["line"] -= 1      # the pair was split between two calls: count it once
-        state["at"] = offset
-        return state["line"]
-
-    return line
-
-
-def _byte_line_counter(data: bytes):
-    """Like ``_line_counter`` for byte offsets of undecoded data."""
-    state = {"at": 0, "line": 1}
-
-    def line(offset: int) -> int:
-        at = state["at"]
-        if offset < at:
-            at, state["line"] = 0, 1
-        if offset > at:
-            chunk = data[at:offset]
-            state["line"] += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
-            if at and data[at - 1:at + 1] == b"\r\n":
-                state["line"] -= 1
         state["at"] = offset
         return state["line"]
 
@@ -194,7 +176,7 @@ def decode_report(data: bytes) -> Decoded:
             else:
                 what, at = "many control characters", min(i for i in map(data.find, _CONTROL_BYTES) if i >= 0)
             raise ParseError(f"the file is binary ({what}, the first at byte offset {at}), not a text document",
-                             _byte_line_counter(data)(at))
+                             _line_counter(data)(at))
         body = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
         skipped = len(data) - len(body)
         text, bad, non_ascii = _decode_utf8(body)
@@ -203,14 +185,14 @@ def decode_report(data: bytes) -> Decoded:
             text, encoding = cp, "cp1252"
             if non_ascii:
                 # "Ã©" is valid UTF-8 and valid Windows-1252: say that the file held both kinds
-                problems.append(Problem(_byte_line_counter(data)(bad[0][0]), f"read as Windows-1252: more than "
+                problems.append(Problem(_line_counter(data)(bad[0][0]), f"read as Windows-1252: more than "
                                         f"{_few(body)} byte sequences are not UTF-8 (the first at byte offset "
                                         f"{bad[0][0]}), although {non_ascii} or more others are"))
         elif len(bad) > _few(body):
             offset, _, what = bad[0]
             raise ParseError(f"the file is neither UTF-8 nor Windows-1252 text and cannot be decoded: more than "
                              f"{_few(body)} bad bytes, the first ({what}) at byte offset {offset + skipped}",
-                             _byte_line_counter(body)(offset))
+                             _line_counter(body)(offset))
         else:
             line = _line_counter(text)
             problems.extend(Problem(line(char), f"{what} at byte offset {offset + skipped} is not text: "
