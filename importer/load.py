@@ -271,7 +271,8 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
             and existing.status == SourceDocument.Status.IMPORTED):
         report.status, report.title = "unchanged", existing.title
         if existing.identity != identity and not dry_run:   # the same document, moved: known by its new place
-            SourceDocument.objects.filter(pk=existing.pk).update(identity=identity, path=str(path), name=path.name)
+            SourceDocument.objects.filter(pk=existing.pk).update(identity=identity, path=str(path.absolute()),
+                                                                 name=path.name)
         return report
     try:
         text, encoding, record = _parse(path, data, fmt,
@@ -302,7 +303,9 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
 
 
 def _moved(digest: str) -> SourceDocument | None:
-    """An imported document with these bytes whose file is no longer where it was imported from."""
+    """An imported document with these bytes whose file is no longer where it was imported from (the
+    absolute path it was last imported from; a path stored relative by an older import counts as gone
+    only when it is missing from the current folder too)."""
     for doc in SourceDocument.objects.filter(sha256=digest, status=SourceDocument.Status.IMPORTED).only("pk", "path"):
         if doc.path and not Path(doc.path).exists():
             return SourceDocument.objects.get(pk=doc.pk)
@@ -318,7 +321,7 @@ def _record_failure(path: Path, identity: str, digest: str, data: bytes, exc: Pa
     except ParseError:
         text = ""
     defaults, _ = check_values(SourceDocument, {
-        "path": str(path), "sha256": digest, "text": text, "status": SourceDocument.Status.FAILED,
+        "path": str(path.absolute()), "sha256": digest, "text": text, "status": SourceDocument.Status.FAILED,
         "parser_version": PARSER_VERSION, "imported_at": timezone.now(),
         "problems": [{"line": exc.line, "message": exc.message}]})   # the error says what is wrong already
     SourceDocument.objects.update_or_create(identity=identity, defaults={"name": path.name[:255], **defaults})
@@ -581,7 +584,7 @@ class _Loader:
     def run(self, existing: SourceDocument | None) -> None:
         rec = self.rec
         fields = self.checked(SourceDocument, {  # checked here: a source document has no span of its own
-            "identity": self.identity, "name": self.path.name, "path": str(self.path), "url": self.url,
+            "identity": self.identity, "name": self.path.name, "path": str(self.path.absolute()), "url": self.url,
             "title": rec.title, "format": rec.format, "encoding": self.encoding, "sha256": self.digest,
             "text": self.text, "parser_version": PARSER_VERSION, "status": SourceDocument.Status.IMPORTED},
             rec.spans().get("title"))
