@@ -548,7 +548,8 @@ class _Loader:
                     if kind == "force":
                         self.new_names.append((obj, name))
             self._named.add((match.key, name))
-            self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
+            if self.claims.ident(obj) not in self.claims.new:   # a later mention adds nothing to the claim
+                self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
             return None
