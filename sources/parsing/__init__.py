@@ -1,8 +1,13 @@
 """Source document parsers: bytes or text of one article -> ``records.DocumentRecord``.
 
-Pure Python (no Django). ``parse`` reads both formats: *structured* (``= Title =``, an ``Infobox``
-block of ``- Key: value`` lines, ``==Sections==``) and *plain* (a scraped article whose first line
-is the flattened infobox run into the lead sentence).
+Pure Python (no Django). ``parse`` reads four formats: *structured* (``= Title =``, an ``Infobox``
+block of ``- Key: value`` lines, ``==Sections==``), *plain* (a scraped article whose first line
+is the flattened infobox run into the lead sentence), and the wiki's own: *wikitext* (one page's
+MediaWiki markup, ``wikitext.py``) and *html* (a saved rendered page, ``html.py``). A wiki page is
+rendered into the structured format (``rendering.py``) and read by the structured parser, so the
+three renderings of one article give one extraction; ``DocumentRecord.text`` is the text spans
+point into (for a wiki page, that readable rendering). An XML export of many pages is split into
+pages by ``dump.py``.
 
 ``PARSER_VERSION`` is derived from the parser's own source (``source_version``), so any change to a
 module of this package makes the next import re-parse documents whose bytes did not change.
@@ -15,10 +20,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .events import extract_events
+from .html import looks_like_article, render_html
 from .plain import parse_plain
-from .records import Block, DocumentRecord, ParseError, PartialDate, Problem
+from .records import Block, DocumentRecord, NotAnArticle, ParseError, PartialDate, Problem, SourceMeta
+from .rendering import Rendering
 from .structured import parse_structured
 from .text import decode_report
+from .wikitext import is_redirect, render_wikitext
 
 
 def source_version(folder: Path) -> str:
@@ -33,21 +41,42 @@ def source_version(folder: Path) -> str:
 
 PARSER_VERSION = source_version(Path(__file__).resolve().parent)
 
-__all__ = ["PARSER_VERSION", "ParseError", "detect_format", "parse", "source_version"]
+__all__ = ["FORMATS", "PARSER_VERSION", "NotAnArticle", "ParseError", "SourceMeta", "detect_format", "parse",
+           "render", "source_version"]
+
+#: What ``parse(format=...)`` and ``import_sources --format`` accept.
+FORMATS = ("auto", "structured", "plain", "wikitext", "html")
+WIKI_FORMATS = ("wikitext", "html")
 
 _TITLE_LINE = re.compile(r"^=(?!=)\s*\S.*?=\s*$")
+# Wikitext: a template or an internal link, and the markup of a page around it (a bold title, a
+# heading, a redirect).
+_TEMPLATE = re.compile(r"\{\{\s*[^{}|\n]{1,80}[|}]")
+_LINK = re.compile(r"\[\[[^\[\]\n]{1,300}\]\]")
+_WIKI_MARKUP = re.compile(r"'{3}|^={2,5}[^=\n]+={2,5}\s*$|^#redirect\s*\[\[", re.MULTILINE | re.IGNORECASE)
+#: How much of a document ``detect_format`` reads: a page's first 64K characters decide.
+SNIFF_CHARS = 65536
 
 
 def detect_format(text: str) -> str:
-    """``"structured"`` when the first non-blank line is a ``= Title =`` line or the document has an
-    ``Infobox`` line followed by ``- Key: value`` lines; otherwise ``"plain"``."""
-    lines = [ln.strip() for ln in text.lstrip("\ufeff").split("\n")]
+    """The format of a document, from its content (a file's extension is only a hint):
+
+    ``"html"``: a saved page (a doctype or ``<html>`` with wiki article markup); ``"structured"``: the
+    first non-blank line is a ``= Title =`` line, or an ``Infobox`` line is followed by ``- Key:
+    value`` lines; ``"wikitext"``: MediaWiki markup (templates or links, with a bold title, headings
+    or a redirect); otherwise ``"plain"``."""
+    head = text[:SNIFF_CHARS].lstrip("\ufeff")
+    if looks_like_article(head):
+        return "html"
+    lines = [ln.strip() for ln in head.split("\n")]
     first = next((ln for ln in lines if ln), "")
     if _TITLE_LINE.match(first):
         return "structured"
     for i, ln in enumerate(lines[:-1]):
         if ln.lower() == "infobox" and re.match(r"^-\s*\w[\w ]*:", lines[i + 1]):
             return "structured"
+    if (_TEMPLATE.search(head) or _LINK.search(head)) and _WIKI_MARKUP.search(head):
+        return "wikitext"
     return "plain"
 
 
@@ -60,16 +89,40 @@ def _extract_events(blocks: list[Block], start: PartialDate | None, end: Partial
         return []
 
 
-def parse(data: bytes | str, *, name: str = "", format: str = "auto",
-          known_forces: Iterable[str] = ()) -> DocumentRecord:
+def render(text: str, format: str, *, title: str | None = None, meta: SourceMeta | None = None) -> Rendering:
+    """A wiki page (``format`` ``"wikitext"`` or ``"html"``) rendered into the structured format.
+
+    ``meta``: what the caller knows of the page (an export's revision, an option's URL); it fills
+    what the page does not say of itself. Raises ``NotAnArticle`` for a redirect or a page without a
+    military-conflict infobox, ``ParseError`` for a page that cannot be read."""
+    if format == "wikitext":
+        target = is_redirect(text)
+        if target is not None:
+            raise NotAnArticle("redirect", f"to {target}")
+        rendering = render_wikitext(text, title=title, meta=meta)
+    else:
+        rendering = render_html(text)
+        for key, value in vars(meta or SourceMeta()).items():
+            if value is not None and getattr(rendering.meta, key) is None:
+                setattr(rendering.meta, key, value)
+    if not rendering.offensive:
+        raise NotAnArticle("not an offensive", "the page has no military-conflict infobox")
+    return rendering
+
+
+def parse(data: bytes | str, *, name: str = "", format: str = "auto", known_forces: Iterable[str] = (),
+          title: str | None = None, meta: SourceMeta | None = None) -> DocumentRecord:
     """Parse one source document.
 
     ``data``: the file's bytes (decoded with ``text.decode_report``: bad bytes it replaced are
     problems of the document) or already decoded text (a BOM and CRLF line endings are normalised
     the same way). ``name`` is used in error messages only.
     ``known_forces``: names and aliases already known (plain format: used to split runs of names).
+    ``title`` and ``meta``: what is known of a wiki page from outside it (an export's page title and
+    revision; a wikitext file carries no title of its own).
     Raises ``ParseError`` (with a line number where there is one) for a document that cannot be
-    read at all; anything else that goes wrong is a ``Problem`` in ``DocumentRecord.problems``.
+    read at all and ``NotAnArticle`` for a wiki page that is not an offensive's article; anything
+    else that goes wrong is a ``Problem`` in ``DocumentRecord.problems``.
     """
     decoded = None
     if isinstance(data, bytes | bytearray):
@@ -81,15 +134,25 @@ def parse(data: bytes | str, *, name: str = "", format: str = "auto",
             raise ParseError("the document is empty", 1)
     if format == "auto":
         format = detect_format(text)
-    if format == "structured":
+    if format in WIKI_FORMATS:
+        rendering = render(text, format, title=title, meta=meta)
+        doc, blocks = parse_structured(rendering.text)
+        year = doc.start.date.year if doc.start else None
+        doc.events = _extract_events(blocks, doc.start, doc.end, year, doc.problems)
+        doc.format, doc.text, doc.meta = format, rendering.text, rendering.meta
+        doc.coordinates = doc.coordinates or rendering.coordinates
+        doc.problems[:0] = rendering.problems
+    elif format == "structured":
         doc, blocks = parse_structured(text)
         year = doc.start.date.year if doc.start else None
         doc.events = _extract_events(blocks, doc.start, doc.end, year, doc.problems)
+        doc.text = text
     elif format == "plain":
         doc, blocks = parse_plain(text, known_forces=known_forces)
         doc.events = _extract_events(blocks, None, None, None, doc.problems)
+        doc.text = text
     else:
-        raise ValueError(f"unknown format {format!r} (expected 'auto', 'structured' or 'plain')")
+        raise ValueError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")
     if decoded is not None:
         doc.problems[:0] = decoded.problems
     return doc

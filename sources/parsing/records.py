@@ -16,7 +16,7 @@ KINDS = (
     "capture", "recapture", "attack", "counterattack", "airstrike", "withdrawal",
     "reinforcement", "casualties", "announcement", "other",
 )
-FORMATS = ("structured", "plain")
+FORMATS = ("structured", "plain", "wikitext", "html")
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,19 @@ class EventRecord:
     background: bool = False       # dated before the offensive's start
 
 
+@dataclass
+class SourceMeta:
+    """What a wiki page says about itself, for attribution and identity (all optional)."""
+
+    title: str | None = None               # the page title as the wiki names it ("Battle of X")
+    canonical_url: str | None = None       # <link rel="canonical">, or the export's site base + title
+    revision_id: int | None = None
+    revision_time: datetime.datetime | None = None
+    licence: str | None = None             # e.g. rendering.WIKIPEDIA_LICENCE
+    site: str | None = None                # the wiki's name ("Wikipedia") where known
+    redirect: str | None = None            # the target title of a redirect page
+
+
 @dataclass(frozen=True)
 class Field:
     """An infobox line kept as written: ``key`` as in the source, ``value`` stripped."""
@@ -166,17 +179,30 @@ class DocumentRecord:
     fields: list[Field] = field(default_factory=list)   # every infobox line, known keys included
     extra: dict[str, str] = field(default_factory=dict)  # infobox keys the parser has no slot for
     problems: list[Problem] = field(default_factory=list)  # non-fatal: what was left unsplit, guesses
+    coordinates: tuple[float, float] | None = None  # (latitude, longitude) of the offensive, where stated
+    text: str = ""                 # the text spans point into (for a wiki page: its readable rendering)
+    meta: SourceMeta | None = None  # what a wiki page says about itself (title, URL, revision, licence)
 
     def spans(self) -> dict[str, Span]:
         """Spans of the scalar infobox values, by field name (for provenance of the conflict)."""
         wanted = {"conflict": "title", "date": "date", "place": "place", "status": "status",
-                  "partof": "part_of", "territory": "territory"}
+                  "partof": "part_of", "territory": "territory", "coordinates": "coordinates"}
         out = {"title": self.title_span}
         for f in self.fields:
             name = wanted.get(f.key.strip().lower())
             if name and name not in out:
                 out[name] = f.span
         return out
+
+
+class NotAnArticle(Exception):
+    """A page that is readable but is not the article of an offensive (a wiki page without a
+    military-conflict infobox, a redirect): skipped and counted, not a failure. ``kind`` is what
+    the summary counts ("not an offensive", "redirect"), ``detail`` says why for this page."""
+
+    def __init__(self, kind: str, detail: str):
+        super().__init__(f"{kind} ({detail})")
+        self.kind, self.detail = kind, detail
 
 
 class ParseError(ValueError):

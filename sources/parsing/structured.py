@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from . import infobox
+from .coords import parse_coordinates
 from .infodate import is_approximate, parse_period_report
 from .records import Block, Blocks, DocumentRecord, Field, ParseError, Problem, SideRecord, Span
 from .text import collapse, quote, strip_citations
@@ -16,7 +17,7 @@ HEADING = re.compile(r"^(={2,})\s*(.*?)\s*\1\s*$")
 FIELD = re.compile(r"^-\s*(?P<key>[A-Za-z][\w ]*?)\s*:\s*(?P<value>.*?)\s*$")
 _KEY = re.compile(r"[A-Za-z][\w ]*")
 SIDE_KEY = re.compile(r"^(combatant|commander|units|strength|casualties)\s*(\d+)$", re.I)
-KNOWN = {"conflict", "partof", "date", "place", "status", "territory"}
+KNOWN = {"conflict", "partof", "date", "place", "coordinates", "status", "territory"}
 MAX_SIDES = 20           # a larger side number is a typo or a hostile file, not a side
 
 
@@ -164,6 +165,12 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
                                                 f"valid (sides are numbered 1 to {MAX_SIDES})"))
                 doc.extra.setdefault(f.key, value)
                 continue
+            if kind == "casualties":   # kept as written; a casualties-only column (civilians) is no side
+                if first is not None:
+                    doc.extra[first.key] = f"{doc.extra[first.key]}; {value}" if doc.extra.get(first.key) else value
+                else:
+                    doc.extra[f.key] = value
+                continue
             side = _side(doc, number)
             if kind == "combatant":
                 side.belligerents.extend(infobox.belligerents(clean))
@@ -173,12 +180,8 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
                 problems.extend(Problem(f.line, note) for note in notes)
             elif kind == "units":
                 side.units.extend(infobox.units(clean, unit_depths.setdefault(number, {})))
-            elif kind == "strength":
-                side.strength.extend(infobox.strength(clean))
-            elif first is not None:    # casualties given twice
-                doc.extra[first.key] = f"{doc.extra[first.key]}; {value}" if doc.extra.get(first.key) else value
             else:
-                doc.extra[f.key] = value
+                side.strength.extend(infobox.strength(clean))
             continue
         if key == "conflict":
             if value and value != doc.title:
@@ -199,5 +202,9 @@ def _read_infobox(doc: DocumentRecord, problems: list[Problem]) -> None:
             doc.status = value or None
         elif key == "territory":
             doc.territory = [v for v, _ in infobox.territory(clean)]
+        elif key == "coordinates":
+            doc.coordinates = parse_coordinates(value)
+            if doc.coordinates is None:
+                problems.append(Problem(f.line, f"the Coordinates {quote(value)} could not be read"))
         else:
             doc.extra[f.key] = value
