@@ -103,17 +103,18 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     # March 15, 2016 / Sept. 3 / March 3rd
     ("md", re.compile(rf"{_WEEKDAY}{_g('m', _MON)}\s+{_g('d', _MDAY)}(?!\s*(?:km|mi|m)\b)"
                       rf"(?:,?\s+{_g('y', _YEAR)})?")),
-    # October–December 2015
-    ("mm_y", re.compile(rf"(?:(?i:between|from)\s+)?{_g('m', _MON)}{_DASH}{_g('m2', _MON)}"
-                        rf",?\s+{_g('y', _YEAR)}")),
+    # October–December 2015 / through June and July (no year: only after a preposition)
+    ("mm_y", re.compile(rf"(?P<pre>(?i:between|from|in|during|through|throughout)\s+)?{_g('m', _MON)}{_DASH}"
+                        rf"{_g('m2', _MON)}(?:,?\s+{_g('y', _YEAR)})?")),
     # mid-March 2016 / early March / the end of May 1940 / In March
     ("m", re.compile(
-        rf"(?P<pre>\b(?i:in|during|by|since|until|till|throughout|from|before|after|of|on|around)\s+"
+        rf"(?P<pre>\b(?i:in|during|by|since|until|till|through|throughout|from|before|after|of|on|around)\s+"
         rf"(?:the\s+month\s+of\s+)?)?"
         rf"(?:(?P<q>\b(?i:{_QUAL}))[-\s]+)?{_g('m', _MON)}(?:,?\s+(?:of\s+)?{_g('y', _YEAR)})?")),
     # In 2016 / in early 2016 / by late 1944
     ("y", re.compile(
-        rf"(?P<pre>\b(?i:in|during|by|throughout|until|of)\s+)(?:(?P<q>(?i:{_QUAL}))[-\s]+)?{_g('y', _LONE_YEAR)}"
+        rf"(?P<pre>\b(?i:in|during|by|since|throughout|until|of)\s+)(?:(?P<q>(?i:{_QUAL}))[-\s]+)?"
+        rf"{_g('y', _LONE_YEAR)}"
         rf"(?![-\u2013]\d)")),
     # one month before the offensive / two days after the operation
     ("rel_start", re.compile(
@@ -140,7 +141,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         r"(?:day|morning|evening|night|afternoon)\b"
         r"|\b(?:later|earlier)\s+(?:in|during)\s+the\s+(?:day|morning|evening|night|afternoon)\b"
         r"|\b(?:at|by|towards?)\s+the\s+end\s+of\s+the\s+day\b|\bby\s+(?:nightfall|dusk)\b"
-        r"|\bthat\s+same\s+(?:day|night)\b)")),
+        r"|\bthat\s+same\s+(?:day|night)\b"
+        # a part of the day without a date is the narrative's day ("In the late afternoon, ...")
+        r"|\b(?:in|during)\s+the\s+(?:(?:late|early)\s+)?(?:morning|afternoon|evening)\b(?!\s+(?:of|hours\s+of)\b)"
+        r"|\b(?:at|by|around|before|until)\s+(?:noon|midday)\b)")),
     # Meanwhile / Subsequently / At the same time: the narrative date continues
     ("rel_cont", re.compile(r"^(?:(?:However|And|But),?\s+)?(?i:(?:meanwhile|subsequently|simultaneously|"
                             r"at\s+the\s+same\s+time|in\s+the\s+meantime|elsewhere|shortly\s+(?:after"
@@ -314,6 +318,8 @@ def _build(kind: str, m: re.Match) -> Mention | None:
         return _checked(Mention(**common, day=_day(g["d"]), month=_month(g["m"]), year=check_year(g.get("y"))[0]),
                         g.get("y"))
     if kind == "mm_y":
+        if not g.get("y") and not g.get("pre"):
+            return None          # "May and June" alone is too weak, as a bare "March" is
         return _checked(Mention(**common, month=_month(g["m"]), month2=_month(g["m2"]), year=check_year(g["y"])[0]),
                         g["y"])
     if kind == "m":

@@ -251,8 +251,38 @@ _REPORTING = re.compile(r"(?i)\b(?:stated|said|announced|reported|claimed|confir
 _DESCRIPTION = re.compile(r"^(?:It|This|That|These|They|He|She|The\s+\w+)\s+(?:was|were)\s+"
                           r"(?:the|a|an|one\s+of)\b")
 _SEE_ALSO = re.compile(r"^\s*[-*\u2022]\s")
+# judgement and summary rather than narrative: what commentators think ("Historians still argue ...",
+# "Analysts credited ..."), how the whole is regarded ("was widely regarded as a success"), a
+# comparison with every other case ("more heavily damaged than any other city"), what took weeks or
+# years ("reconstruction took years", "within three weeks"), the battle as a whole summed up ("The
+# battle cost ..."), and who held a line or town (a state: "The lines were held by a thin screen")
+_COMMENTATORS = r"historians|analysts|scholars|commentators|observers|experts|critics|researchers|biographers"
+_ASSESSMENT = re.compile(
+    rf"^(?:[\w'-]+\s+){{0,2}}?(?i:{_COMMENTATORS})\b"
+    r"|(?i:\b(?:widely|generally|often|commonly|usually|largely)\s+(?:regarded|considered|seen|viewed|described"
+    r"|credited|judged)\b"
+    r"|\bthan\s+any\s+other\b"
+    r"|\b(?:took|take|taken|takes|lasted|last)\s+(?:many\s+|several\s+|a\s+few\s+)?(?:weeks|months|years|decades)\b"
+    r"|\bwithin\s+(?:a\s+few\s+|several\s+|(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
+    r"(?:weeks|months|years)\b"
+    r"|\bfor\s+(?:many\s+|several\s+)?(?:years|decades)\b"
+    r"|\b(?:was|were)\s+(?:(?:only|thinly|lightly|weakly|still)\s+)?(?:held|defended|garrisoned|manned)\s+by\b)"
+    r"|^(?:The|This)\s+(?:battle|offensive|counteroffensive|operation|intervention|campaign|siege)\s+"
+    r"(?:cost|proved|marked|showed|demonstrated|exposed|remained|became)\b")
 
 
+# "the largest operation in Iraq since 2003": the year is what is compared with, not the sentence's date
+_SINCE_BEFORE = re.compile(r"(?i)\bsince\s+$")
+_SUPERLATIVE = re.compile(
+    r"(?i)\b(?:first|last|only|most|least|largest|biggest|greatest|worst|heaviest|deadliest|bloodiest"
+    r"|costliest|fiercest|longest|highest|lowest|strongest|deepest|fastest)\b[^,;:]*$")
+
+
+def _compared_since(sentence: str, at: int) -> bool:
+    """The date at ``at`` follows "since" after a superlative in the same clause (a window of
+    100 characters before it: the sentence is not read once per date)."""
+    window = sentence[max(0, at - 100):at]
+    return bool(_SINCE_BEFORE.search(window)) and bool(_SUPERLATIVE.search(window))
 _SEPARATORS = re.compile(r"(?i)[\s\u2013\u2014,-]|\b(?:to|and|until)\b")
 
 
@@ -334,7 +364,7 @@ def _date_of(sentence: str, mentions: list[D.Mention], state: _State, year_ref: 
     dated by a later, lesser expression); ``warn(message)`` hears why, and of a dropped range end."""
     brackets = _Brackets(sentence, mentions)
     for i, m in enumerate(mentions):
-        if brackets.only(m):
+        if brackets.only(m) or (not m.relative and _compared_since(sentence, m.start)):
             continue
         if m.relative:
             resolved, why = D.resolve_checked(m, ref=state.date, ref_end=state.end, ref_precision=state.precision,
@@ -377,7 +407,7 @@ def _is_continuation(s: Sentence, prev_block: Block | None, block: Block, state:
         return False
     if _SPECULATION.search(text):
         return False
-    if _analysis(text) or _DESCRIPTION.match(text):
+    if _analysis(text) or _DESCRIPTION.match(text) or _ASSESSMENT.search(text):
         return False
     if s.block == state.block:
         return True
@@ -407,11 +437,12 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
     start_date = start.date if start else None
     if start_date is not None:
         default_ref = start_date
-    elif year is not None:
-        default_ref = datetime.date(year, 1, 1)
     else:
-        first_year = _first_explicit_year(sentences)
-        default_ref = datetime.date(first_year, 1, 1) if first_year else None
+        # only a year is known: a day without a year is in that year. The nearest-year rule needs a
+        # reference nearer to every day of the year than to the same day of the years beside it:
+        # 2 July is (1 January of that year read "6 September" as the September before)
+        known = year if year is not None else _first_explicit_year(sentences)
+        default_ref = datetime.date(known, 7, 2) if known else None
 
     state = _State()
     events: list[EventRecord] = []
@@ -442,7 +473,7 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
         if resolved is not None:
             date, end_date, precision = resolved.date, resolved.end_date, resolved.precision
             if (mention.kind in ("rel_same", "rel_cont") and mention is _only_relative(mentions)
-                    and (_SPECULATION.search(s.text) or _analysis(s.text))):
+                    and (_SPECULATION.search(s.text) or _analysis(s.text) or _ASSESSMENT.search(s.text))):
                 continue
             state.date, state.end, state.precision = date, end_date, precision
         elif _is_continuation(s, prev_block, block, state, gi, soft):

@@ -28,7 +28,10 @@ General der Panzertruppe|Lieutenant General|Lt. Gen.|Lt.Gen.|Lt Gen|Major Genera
 Maj Gen|Brigadier General|Brig. Gen.|Brig.Gen.|Brig Gen|Brigadier|General|Gen.|Colonel|Col.|
 Lieutenant Colonel|Lt. Col.|Lt.Col.|Major|Maj.|Captain|Capt.|Lieutenant|Lt.|Admiral|Adm.|
 Vice Admiral|Vice Adm.|Rear Admiral|Rear Adm.|Commodore|Sergeant|Sgt.|Air Marshal|Air Chief Marshal|
-Air Vice-Marshal|Grand Ayatollah|Sheikh|Emir
+Air Vice-Marshal|Grand Ayatollah|Sheikh|Emir|
+First Lieutenant|Second Lieutenant|Senior Lieutenant|Junior Lieutenant|1st Lt.|2nd Lt.|First Lt.|Second Lt.|
+Sen. Lt.|Snr. Lt.|Sr. Lt.|Jr. Lt.|Lieutenant Commander|Lt. Cdr.|Lt. Cmdr.|Sergeant Major|Sgt. Maj.|
+Staff Sergeant|Staff Sgt.|Master Sergeant|Warrant Officer|Corporal|Cpl.|Lance Corporal|Pvt.|Ensign
 """.replace("\n", "").split("|"), key=len, reverse=True)
 RANK = re.compile(r"(?:" + "|".join(re.escape(r) for r in RANKS) + r")(?=\s+[A-Z\u00c0-\u024f\"'])")
 ROLE_WORDS = re.compile(
@@ -109,12 +112,35 @@ def name_and_note(clean: Clean, start: int, end: int) -> tuple[str, str | None, 
     return name, note, clean.span(start, end)
 
 
+# a label written without its colon: a phrase ending in "by" names no party ("Supported by")
+_SUPPORT_LABEL = re.compile(r"(?i)(?:supported|backed|assisted|aided)\s+by")
+
+
+def _label(clean: Clean, piece: Piece) -> str | None:
+    """``Allied militias:`` (a group label ending in a colon, image tokens and spaces aside, or a
+    ``Supported by`` without one) -> "Allied militias"; None for a name."""
+    start, end = strip_images(clean, piece.start, piece.end)
+    raw = clean.text[start:end].rstrip()
+    if not raw.endswith(":") and not _SUPPORT_LABEL.fullmatch(raw):
+        return None
+    label = raw.rstrip(": ").strip()
+    return label if meaningful(label) else None
+
+
 def belligerents(clean: Clean) -> list[Belligerent]:
+    """Combatant names split at commas. A group label ending in a colon (``Allied militias:``,
+    ``Supported by:``) is no belligerent: it becomes the note of the names after it, unless a name
+    has its own bracketed note (gold README)."""
     out = []
+    label = None
     for p in split_list(clean.text):
+        heading = _label(clean, p)
+        if heading is not None:
+            label = heading
+            continue
         name, note, span = name_and_note(clean, p.start, p.end)
         if meaningful(name):
-            out.append(Belligerent(name=name, note=note, span=span))
+            out.append(Belligerent(name=name, note=note if note is not None else label, span=span))
     return out
 
 

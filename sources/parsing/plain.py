@@ -40,6 +40,11 @@ _LEAD = re.compile(
 _WHEN = re.compile(
     rf"^(?P<name>.+?)\s+(?:in|of|from|during)\s+(?P<when>(?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})\s+)?"
     rf"\d{{4}}(?:\s*[\u2013\u2014-]\s*(?:(?:{_MONTHS})\s+)?\d{{4}})?)$")
+# a bracket after the name that holds only its period is part of the title, as in the article's own
+# title ("The Palmyra offensive (March 2016) was ..."); another bracket ("(ISIL)", "(French: ...)") is not
+_PERIOD_BRACKET = re.compile(
+    rf"\((?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})(?:\s*[\u2013\u2014-]\s*(?:{_MONTHS}))?\s+)?\d{{4}}"
+    rf"(?:\s*[\u2013\u2014-]\s*(?:(?:{_MONTHS})\s+)?\d{{4}})?\)")
 _FIGURE = re.compile(r"^(?:[~≈<>]|c\.|ca\.)?\d[\d,.]*\+?(?:[\u2013\u2014-]\d[\d,.]*\+?)?$")
 _FIGURE_WORDS = {"unknown", "several", "hundreds", "thousands", "dozens", "tens", "over", "around", "about",
                  "approximately", "approx.", "est.", "up", "at", "more", "fewer", "less", "some"}
@@ -251,6 +256,9 @@ class PlainParser:
             k = subj.find(mark)
             if 0 < k < cut:
                 cut = k
+        period = _PERIOD_BRACKET.match(subj, cut + 1) if subj.startswith(" (", cut) else None
+        if period:
+            cut = period.end()
         subj = subj[:cut].strip()
         span = clean.span(s0, s0 + len(subj))
         w = _WHEN.match(subj)

@@ -60,6 +60,11 @@ CASES = [
     ("The militia was founded in early 2013.", None, None, "2013-01-01", None, "year"),
     ("Construction of the line began during 1942.", None, None, "1942-01-01", None, "year"),
     ("The Korean War began in June 1950.", None, None, "1950-06-01", None, "month"),
+    ("The city had been contested since early 2014.", None, None, "2014-01-01", None, "year"),
+    # a month range without a year after a preposition
+    ("Through June and July, ISIL held out in the city.", d("2016-05-20"), None, "2016-06-01", "2016-07-01",
+     "month"),
+    ("Shelling went on during May and June.", d("2022-04-20"), None, "2022-05-01", "2022-06-01", "month"),
     # relative to the latest narrative date
     ("The following day, the Germans counterattacked.", d("1944-06-06"), None, "1944-06-07", None, "day"),
     ("The day after, the bridge was blown.", d("1944-09-17"), None, "1944-09-18", None, "day"),
@@ -69,6 +74,11 @@ CASES = [
     ("Ten days later, the city surrendered.", d("1945-04-25"), None, "1945-05-05", None, "day"),
     ("That evening, the Houthis shelled the port.", d("2018-06-13"), None, "2018-06-13", None, "day"),
     ("Later that night, the convoy was ambushed.", d("2004-04-04"), None, "2004-04-04", None, "day"),
+    # a part of the day without a date is the narrative's day
+    ("In the late afternoon, the Marines went over the sea wall.", d("1950-09-15"), None, "1950-09-15", None,
+     "day"),
+    ("Shortly before noon, helicopters brought in reinforcements.", d("1963-01-02"), None, "1963-01-02", None,
+     "day"),
     ("The previous day, rebels had cut the road.", d("2015-10-20"), None, "2015-10-19", None, "day"),
     ("The same day, Vietnamese troops took Hue.", d("1968-01-31"), None, "1968-01-31", None, "day"),
     ("Two weeks later, the offensive stalled.", d("1950-11-25"), None, "1950-12-09", None, "day"),
@@ -94,6 +104,7 @@ def test_date_expressions(text, ref, start, date, end_date, precision):
     "A two-year siege ended; 2,000 fighters and 341 sqkm were involved.",
     "He led the Long March as a young man.",
     "The 2014 offensive was a failure.",
+    "May and June were the wettest months.",
 ])
 def test_no_date_in_non_dates(text):
     assert [m.text for m in find_mentions(text) if not m.relative] == []

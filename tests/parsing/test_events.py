@@ -103,6 +103,39 @@ def test_dated_and_continuation_sentences():
     assert [e.order for e in events] == [0, 1, 2, 3]
 
 
+@pytest.mark.parametrize("undated", [
+    "Historians still argue over how many tanks each side lost.",
+    "Analysts credited the airstrikes with much of the success.",
+    "The intervention was widely regarded as a military success.",
+    "The city was left more heavily damaged than any other city in the country.",
+    "Much of the city's housing had been damaged, and reconstruction took years.",
+    "French and Malian troops retook the main towns of the north within three weeks.",
+    "The battle cost the brigades heavily and left much of the city in ruins.",
+    "The lines south of the city were held by a thin screen of militia.",
+])
+def test_judgement_and_summary_do_not_continue_the_narrative(undated):
+    text = f"On 30 January 2005, the city voted under heavy guard. {undated}"
+    events = extract_events(blocks_of(text))
+    assert [e.text for e in events] == ["On 30 January 2005, the city voted under heavy guard."]
+
+
+def test_a_part_of_the_day_continues_the_date_across_a_heading():
+    first = "Early on 15 September 1950, the Marines landed on Green Beach."
+    second = ("In the late afternoon, the 5th Marines went over the sea wall. "
+              "A lieutenant was killed at Red Beach when he smothered a grenade.")
+    blocks = [Block(first, 0, "Landing"), Block(second, len(first) + 2, "Red Beach")]
+    events = extract_events(blocks)
+    assert [(e.section, e.date.isoformat()) for e in events] == [
+        ("Landing", "1950-09-15"), ("Red Beach", "1950-09-15"), ("Red Beach", "1950-09-15")]
+
+
+def test_a_year_compared_with_is_not_the_date():
+    text = ("On 17 October 2016, the army launched the offensive. "
+            "It was the largest military operation in Iraq since 2003.")
+    events = extract_events(blocks_of(text))
+    assert len(events) == 1
+
+
 def test_continuation_does_not_cross_paragraphs():
     text = "On 3 March 2003, the division crossed the border.\n\nThe general was pleased with the progress."
     events = extract_events(blocks_of(text))

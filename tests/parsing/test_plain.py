@@ -315,3 +315,25 @@ def test_details_of_own_documents():
     assert "Yemeni Civil War" in hod.extra["navigation"] and len(hod.sides) == 2
     _, tet = load(DOCS / "tet_1968.txt")
     assert len(tet.sides) == 2  # "Allied" names no party: no side is added
+
+
+@pytest.mark.parametrize(("lead", "title"), [
+    ("The Palmyra offensive (March 2016) was an operation of the Syrian Army.", "Palmyra offensive (March 2016)"),
+    ("The Battle of Ramadi (2015–2016) was a military campaign.", "Battle of Ramadi (2015–2016)"),
+    ("The Aleppo offensive (October–December 2015) was an offensive.", "Aleppo offensive (October–December 2015)"),
+    # a bracket that is not the period is no part of the title
+    ("The Battle of Sirte (Operation Solid Structure) was a campaign.", "Battle of Sirte"),
+])
+def test_a_period_in_brackets_after_the_name_stays_in_the_title(lead, title):
+    doc = parse(f"Decisive Foo victory Foo Republic Bar Front 5,000 fighters {lead} "
+                "The Foo launched the offensive on 3 March 2016.")
+    assert doc.title == title
+
+
+def test_a_day_without_a_year_is_in_the_year_the_text_gives():
+    # the only year is stated after the sentence: "6 September" is that year's, not the year before's
+    text = ("Decisive Foo victory Foo Republic Bar Front 5,000 fighters The Qux offensive was an operation. "
+            "The offensive began on 6 September near Balakliia.\n"
+            "Russian troops had entered Kupiansk on 27 February 2022.")
+    doc = parse(text)
+    assert doc.events[0].date == datetime.date(2022, 9, 6)

@@ -211,3 +211,38 @@ def test_side_numbers_out_of_range_are_reported_not_created():
     said = {p.line: p.message for p in doc.problems}
     assert "is not valid (sides are numbered 1 to 20)" in said[5] and len(said[5]) < 400
     assert "is not valid" in said[6]
+
+
+# ---------------------------------------------------------------- group labels and ranks
+
+LABELS = """= Test offensive =
+
+Infobox
+- Date: 1 March – 27 March 2016
+- Combatant1: 20px Syria, Iran, Allied militias:, Hezbollah, Liwa Fatemiyoun (until May), Supported by:, Russia
+- Combatant2: Iraq, Supported by, 20px United States
+- Commander1: Sen. Lt. Alexander Prokhorenko KIA (officer), 1st Lt. Baldomero Lopez, First Lt. John Doe, \
+Second Lieutenant Jane Roe, Lt. Cdr. Ali Hassan
+- Commander2: Col. Ali Shaheen
+
+On 2 March 2016, the army attacked.
+"""
+
+
+def test_a_group_label_is_the_note_of_the_names_after_it():
+    doc = parse(LABELS)
+    side1, side2 = doc.sides
+    assert [(b.name, b.note) for b in side1.belligerents] == [
+        ("Syria", None), ("Iran", None), ("Hezbollah", "Allied militias"),
+        ("Liwa Fatemiyoun", "until May"),             # its own bracket wins over the label
+        ("Russia", "Supported by")]
+    # "Supported by" names no party even without its colon
+    assert [(b.name, b.note) for b in side2.belligerents] == [("Iraq", None), ("United States", "Supported by")]
+
+
+def test_ordinal_and_senior_lieutenant_ranks():
+    doc = parse(LABELS)
+    assert [(c.rank, c.name) for c in doc.sides[0].commanders] == [
+        ("Sen. Lt.", "Alexander Prokhorenko"), ("1st Lt.", "Baldomero Lopez"), ("First Lt.", "John Doe"),
+        ("Second Lieutenant", "Jane Roe"), ("Lt. Cdr.", "Ali Hassan")]
+    assert doc.sides[0].commanders[0].kia
