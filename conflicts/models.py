@@ -24,7 +24,7 @@ class Conflict(Sourced):
     """An offensive, or a larger battle, campaign or war that offensives are part of."""
 
     CLAIMED_FIELDS = ("name", "kind", "start_date", "start_precision", "end_date", "end_precision", "place", "status",
-                      "territory", "summary", "extra")
+                      "territory", "summary", "extra", "latitude", "longitude")
 
     Kind = ConflictKind
 
@@ -36,6 +36,9 @@ class Conflict(Sourced):
     end_date = models.DateField(null=True, blank=True, help_text="Empty when the sources do not state it.")
     end_precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
     place = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True,
+                                   help_text="Where the source's coordinates put it (decimal degrees).")
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     status = models.CharField(max_length=300, blank=True, help_text="Result or status as the source states it.")
     territory = models.JSONField(default=list, blank=True, help_text="Territorial outcomes, one claim each.")
     summary = models.TextField(blank=True, help_text="The lead of the source article.")
@@ -59,6 +62,12 @@ class Conflict(Sourced):
             models.CheckConstraint(condition=models.Q(end_precision__in=Precision.values),
                                    name="conflict_end_precision_valid"),
             models.CheckConstraint(condition=models.Q(kind__in=ConflictKind.values), name="conflict_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="conflict_latitude_range"),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="conflict_longitude_range"),
         ]
         indexes = [models.Index(fields=["start_date"], name="conflict_start_idx")]
 

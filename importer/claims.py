@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import DateField, Model
+from django.db.models import DateField, DecimalField, Model
 from django.utils import timezone
 
 from sources.models import Claim, SourceDocument
@@ -54,6 +55,8 @@ def to_json(model: type[Model], values: dict) -> dict:
             out[field.attname] = value.pk if isinstance(value, Model) else value
         elif isinstance(value, datetime.date):
             out[name] = value.isoformat()
+        elif isinstance(value, Decimal):
+            out[name] = str(value)         # exact, as JSON numbers are not
         else:
             out[name] = value
     return out
@@ -65,6 +68,8 @@ def from_json(model: type[Model], values: dict) -> dict:
         field = model._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
         if isinstance(field, DateField) and isinstance(value, str):
             value = datetime.date.fromisoformat(value)
+        elif isinstance(field, DecimalField) and isinstance(value, str | int | float):
+            value = Decimal(str(value))
         out[field.attname] = value
     return out
 

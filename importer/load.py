@@ -21,17 +21,19 @@ Contracts:
 from __future__ import annotations
 
 import bisect
+import datetime
 import hashlib
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -42,12 +44,13 @@ from people.models import CommandRole, Person, PersonAlias
 from sources import classify, resolve
 from sources.entities import entities, entity
 from sources.models import DeletedRecord, KnownName, ResolutionDecision, SourceDocument, natural_key
-from sources.parsing import PARSER_VERSION, ParseError, parse
-from sources.parsing.records import DocumentRecord, Span
+from sources.parsing import PARSER_VERSION, NotAnArticle, ParseError, parse
+from sources.parsing.records import DocumentRecord, SourceMeta, Span
 from sources.parsing.text import decode, decode_report, norm
-from sources.slugs import slugify, unique_slug
+from sources.slugs import base_slug, slugify, unique_slug
 
 from .claims import DocumentClaims, choose, from_json
+from .locks import document_lock
 from .validation import Unstorable, check_values
 
 log = logging.getLogger(__name__)
@@ -82,7 +85,7 @@ class Counts(Counter):
 class DocumentReport:
     path: str
     name: str
-    status: str = "failed"          # created | updated | unchanged | parsed | failed
+    status: str = "failed"          # created | updated | unchanged | parsed | skipped | busy | failed
     title: str = ""
     error: str = ""                 # why the document failed: "file:line: message"
     counts: Counts = field(default_factory=Counts)
@@ -91,6 +94,8 @@ class DocumentReport:
     changes: list[dict] = field(default_factory=list)  # {action, model, record, fields: {name: [old, new]}}
     identity: str = ""
     record: DocumentRecord | None = None               # the parse, for --json
+    skipped: NotAnArticle | None = None                # status "skipped": why (a redirect, not an offensive)
+    retry: bool = False                                # failed on a conflict with another run: load it again
 
     def change(self, action: str, obj: Model, fields: dict | None = None) -> None:
         """What the import did to one record: ``added``, ``changed`` (field: old → new) or ``withdrawn``."""
@@ -110,9 +115,20 @@ def _plain(value):
         return value.pk
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
     if isinstance(value, str) and len(value) > 120:
         return value[:117] + "..."
     return value
+
+
+@dataclass(frozen=True)
+class Page:
+    """A document that is one page of a file holding many (an XML export)."""
+
+    name: str                 # "Page_title.wiki": reports name the document EXPORT_FILE/Page_title.wiki
+    title: str
+    meta: SourceMeta
 
 
 class _Rollback(Exception):
@@ -209,15 +225,18 @@ def known_force_names() -> list[str]:
     return [*Force.objects.values_list("name", flat=True), *ForceAlias.objects.values_list("name", flat=True)]
 
 
-def _parse(path: Path, data: bytes, fmt: str, known_forces: Iterable[str]) -> tuple[str, str, DocumentRecord]:
-    """(text, encoding, record) of a file's bytes. Raises ``ParseError`` with a message that names the
-    problem; a parser bug on odd input becomes a ``ParseError`` too, so one file never stops the others."""
+def _parse(path: Path, data: bytes, fmt: str, known_forces: Iterable[str], *, title: str | None = None,
+           meta: SourceMeta | None = None) -> tuple[str, str, DocumentRecord]:
+    """(text, encoding, record) of a file's bytes; ``text`` is what spans point into (for a wiki page,
+    its readable rendering). Raises ``ParseError`` with a message that names the problem (a parser
+    bug on odd input becomes a ``ParseError`` too, so one file never stops the others) and
+    ``NotAnArticle`` for a wiki page that is not an offensive's."""
     try:
         decoded = decode_report(data)   # its problems (bytes replaced, control characters) are the document's
-        record = parse(decoded.text, name=path.name, format=fmt, known_forces=known_forces)
+        record = parse(decoded.text, name=path.name, format=fmt, known_forces=known_forces, title=title, meta=meta)
         record.problems[:0] = decoded.problems
-        return decoded.text, decoded.encoding, record
-    except ParseError:
+        return record.text, decoded.encoding, record
+    except (ParseError, NotAnArticle):
         raise
     except Exception as exc:
         log.debug("parsing %s failed", path, exc_info=True)
@@ -229,12 +248,18 @@ def _error(path: Path, exc: ParseError) -> str:
 
 
 def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (),
-               data: bytes | None = None) -> DocumentReport:
+               data: bytes | None = None, page: Page | None = None) -> DocumentReport:
     """Read (unless ``data``: its bytes, read by the caller) and parse one document without touching
-    the database (status ``parsed`` or ``failed``)."""
-    report = DocumentReport(path=str(path), name=path.name)
+    the database (status ``parsed``, ``skipped`` or ``failed``). ``page``: the document is a page of
+    the export at ``path`` (see ``import_file``)."""
+    report = DocumentReport(path=str(path), name=path.name) if page is None else \
+        DocumentReport(path=str(path / page.name), name=f"{path.name}/{page.name}")
     try:
-        _, _, report.record = _parse(path, path.read_bytes() if data is None else data, fmt, known_forces)
+        _, _, report.record = _parse(path, path.read_bytes() if data is None else data, fmt, known_forces,
+                                     title=page and page.title, meta=page and page.meta)
+    except NotAnArticle as exc:
+        report.status, report.skipped = "skipped", exc
+        return report
     except OSError as exc:
         report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
     except ParseError as exc:
@@ -247,46 +272,88 @@ def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (
 
 def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: str = "auto",
                 dry_run: bool = False, force: bool = False, resolver: resolve.Resolver | None = None,
-                known_forces: Iterable[str] | None = None, data: bytes | None = None) -> DocumentReport:
+                known_forces: Iterable[str] | None = None, data: bytes | None = None, page: Page | None = None,
+                title: str | None = None, retrieved_at: datetime.datetime | None = None) -> DocumentReport:
     """Read (unless ``data``: its bytes, read by the caller), parse and load one document in its own
     transaction; errors go into the report.
 
     ``identity``: what makes the document itself (``SourceDocument.identity``): its canonical URL or
     page name, else its path relative to the import root (the pipeline computes it; by default the
-    path as given). A document stored under another identity with the same bytes, whose file is
-    gone, is the same document moved. ``resolver`` may be shared across documents; it learns the
-    names a document adds, so after a dry run or a failed document (rolled back) the caller must
-    not reuse it.
+    path as given). A wiki page that names its canonical URL (a saved HTML page) is known by it,
+    unless ``url`` (``--source-url``) says otherwise. A document stored under another identity with
+    the same bytes, whose file is gone, is the same document moved. ``resolver`` may be shared across
+    documents; it learns the names a document adds, so after a dry run or a failed document (rolled
+    back) the caller must not reuse it.
+    ``page``: the document is one page of the export at ``path`` (reports name it
+    ``EXPORT/Page_title.wiki``); ``title``: the page title of a wikitext file; ``retrieved_at``: when
+    the page was retrieved (the file's time). A wiki page whose stored revision is newer than this
+    one is left as it is (status ``unchanged``, with a warning); a page that is not an offensive's
+    article is ``skipped``.
     """
-    identity = identity or str(path)
-    report = DocumentReport(path=str(path), name=path.name, identity=identity or str(path))
+    where = path if page is None else path / page.name
+    identity = identity or str(where)
+    report = DocumentReport(path=str(where), name=where.name if page is None else f"{path.name}/{page.name}",
+                            identity=identity)
     try:
         data = path.read_bytes() if data is None else data
     except OSError as exc:
-        report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
+        report.error = f"{where}: cannot read the file ({exc.strerror or exc})"
         return report
+    with document_lock(identity) as held:
+        if not held:
+            report.status = "busy"     # another run holds it: the pipeline says so, not a failure
+            return report
+        return _load_document(report, path, where, data, identity=identity, url=url, fmt=fmt, dry_run=dry_run,
+                              force=force, resolver=resolver, known_forces=known_forces, page=page, title=title,
+                              retrieved_at=retrieved_at)
+
+
+def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes, *, identity: str, url: str,
+                   fmt: str, dry_run: bool, force: bool, resolver: resolve.Resolver | None,
+                   known_forces: Iterable[str] | None, page: Page | None, title: str | None,
+                   retrieved_at: datetime.datetime | None) -> DocumentReport:
+    """``import_file`` once the document is read and held by this run."""
     digest = sha256(data)
-    existing = SourceDocument.objects.filter(identity=identity).first() or _moved(digest)
+    existing = (SourceDocument.objects.filter(identity=identity).first()
+                or SourceDocument.objects.filter(sha256=digest, path=str(where.absolute())).first()
+                or _moved(digest))
     if (existing and not force and existing.sha256 == digest and existing.parser_version == PARSER_VERSION
             and existing.status == SourceDocument.Status.IMPORTED):
-        report.status, report.title = "unchanged", existing.title
-        if existing.identity != identity and not dry_run:   # the same document, moved: known by its new place
-            SourceDocument.objects.filter(pk=existing.pk).update(identity=identity, path=str(path.absolute()),
-                                                                 name=path.name)
+        report.status, report.title, report.identity = "unchanged", existing.title, existing.identity
+        if existing.identity != identity and not dry_run and not _is_url(existing.identity):
+            # the same document, moved: known by its new place
+            SourceDocument.objects.filter(pk=existing.pk).update(identity=identity, path=str(where.absolute()),
+                                                                 name=report.name[:255])
         return report
     try:
-        text, encoding, record = _parse(path, data, fmt,
-                                        known_force_names() if known_forces is None else known_forces)
-    except ParseError as exc:
-        report.error = _error(path, exc)
-        _record_failure(path, identity, digest, data, exc, dry_run)
+        text, encoding, record = _parse(where, data, fmt,
+                                        known_force_names() if known_forces is None else known_forces,
+                                        title=title or (page and page.title), meta=page and page.meta)
+    except NotAnArticle as exc:
+        report.status, report.skipped = "skipped", exc
         return report
+    except ParseError as exc:
+        report.error = _error(where, exc)
+        _record_failure(where, identity, digest, data, exc, dry_run)
+        return report
+    canonical = record.meta.canonical_url if record.meta else None
+    if canonical and not url and identity != canonical:
+        identity = report.identity = canonical[:1024]
+        existing = SourceDocument.objects.filter(identity=identity).first() or existing
     report.record, report.title = record, record.title
-    report.problems = [f"{path}:{p.line}: {p.message}" for p in record.problems]
+    report.problems = [f"{where}:{p.line}: {p.message}" for p in record.problems]
+    newer = existing.revision_id if existing is not None else None
+    stated = record.meta.revision_id if record.meta else None
+    if newer and stated and stated < newer and existing.status == SourceDocument.Status.IMPORTED:
+        report.status = "unchanged"
+        report.problems.append(f"{where}: revision {stated} is older than the stored revision {newer} of this page: "
+                               "the stored one is kept")
+        return report
     try:
         with transaction.atomic():
-            loader = _Loader(record, text, path, digest, encoding, report,
-                             resolver if resolver is not None else build_resolver(), identity=identity, url=url)
+            loader = _Loader(record, text, where, digest, encoding, report,
+                             resolver if resolver is not None else build_resolver(), identity=identity, url=url,
+                             original=data, retrieved_at=retrieved_at)
             loader.run(existing)
             if dry_run:
                 raise _Rollback
@@ -295,19 +362,31 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
     except Exception as exc:  # a database error must not stop the other documents
         log.debug("loading %s failed", path, exc_info=True)
         report.status = "failed"
-        report.error = f"{path}: could not be loaded: {exc}"
+        # a record another run inserted meanwhile, or a deadlock with it: worth one more try
+        report.retry = isinstance(exc, IntegrityError | OperationalError)
+        report.error = f"{where}: could not be loaded: {exc}"
         report.counts.clear()  # rolled back: nothing of it was written
         report.kept.clear()
         report.changes.clear()
     return report
 
 
+def _degrees(value: float) -> Decimal:
+    """A coordinate as the model stores it (6 decimal places)."""
+    return Decimal(f"{value:.6f}")
+
+
+def _is_url(identity: str) -> bool:
+    return identity.startswith(("https://", "http://"))
+
+
 def _moved(digest: str) -> SourceDocument | None:
     """An imported document with these bytes whose file is no longer where it was imported from (the
     absolute path it was last imported from; a path stored relative by an older import counts as gone
     only when it is missing from the current folder too)."""
-    for doc in SourceDocument.objects.filter(sha256=digest, status=SourceDocument.Status.IMPORTED).only("pk", "path"):
-        if doc.path and not Path(doc.path).exists():
+    for doc in SourceDocument.objects.filter(sha256=digest, status=SourceDocument.Status.IMPORTED).only(
+            "pk", "path", "identity"):
+        if doc.path and not Path(doc.path).exists() and not _is_url(doc.identity):   # a page is known by its URL
             return SourceDocument.objects.get(pk=doc.pk)
     return None
 
@@ -343,9 +422,11 @@ class _Loader:
     EVENT_RETOLD = 92     # ... the same sentence in another document about the same offensive
 
     def __init__(self, record: DocumentRecord, text: str, path: Path, digest: str, encoding: str,
-                 report: DocumentReport, resolver: resolve.Resolver, *, identity: str, url: str = ""):
+                 report: DocumentReport, resolver: resolve.Resolver, *, identity: str, url: str = "",
+                 original: bytes = b"", retrieved_at: datetime.datetime | None = None):
         self.rec, self.text, self.path, self.digest, self.encoding = record, text, path, digest, encoding
         self.report, self.resolver, self.identity, self.url = report, resolver, identity, url
+        self.original, self.retrieved_at = original, retrieved_at
         self.source: SourceDocument | None = None
         self.claims: DocumentClaims | None = None
         self.conflict: Conflict | None = None
@@ -553,6 +634,11 @@ class _Loader:
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
             return None
+        other = model.objects.filter(slug=base_slug(name)).only("pk", "name").first()
+        if other is not None and not self.resolver.knows((kind, other.pk)):
+            # another import run made it since this run's resolver was built: one record, not two
+            self.resolver.add((kind, other.pk), kind, [other.name, name], context)
+            return self.entity(what, name, span, **create_fields)
         slug = unique_slug(model, name)
         fields = {"name": name, "slug": slug, **create_fields}
         if span is not None:
@@ -584,11 +670,15 @@ class _Loader:
     # -- the document ----------------------------------------------------------------------------
     def run(self, existing: SourceDocument | None) -> None:
         rec = self.rec
+        meta = rec.meta or SourceMeta()
         fields = self.checked(SourceDocument, {  # checked here: a source document has no span of its own
-            "identity": self.identity, "name": self.path.name, "path": str(self.path.absolute()), "url": self.url,
-            "title": rec.title, "format": rec.format, "encoding": self.encoding, "sha256": self.digest,
-            "text": self.text, "parser_version": PARSER_VERSION, "status": SourceDocument.Status.IMPORTED},
-            rec.spans().get("title"))
+            "identity": self.identity, "name": self.report.name, "path": str(self.path.absolute()),
+            "url": self.url or meta.canonical_url or "", "title": rec.title, "format": rec.format,
+            "encoding": self.encoding, "sha256": self.digest, "text": self.text, "parser_version": PARSER_VERSION,
+            "status": SourceDocument.Status.IMPORTED, "revision_id": meta.revision_id,
+            "revision_time": meta.revision_time, "licence": meta.licence or "", "site": meta.site or "",
+            "retrieved_at": self.retrieved_at}, rec.spans().get("title"))
+        fields["original"] = self.original
         if existing is None:
             self.source = SourceDocument.objects.create(**fields)
             self.report.counts.add(SourceDocument, Action.CREATED)
@@ -644,10 +734,12 @@ class _Loader:
             "end_precision": rec.end.precision if rec.end else "day",
             "place": rec.place or "", "status": rec.status or "", "territory": list(rec.territory),
             "summary": rec.lead, "extra": dict(rec.extra),
+            "latitude": _degrees(rec.coordinates[0]) if rec.coordinates else None,
+            "longitude": _degrees(rec.coordinates[1]) if rec.coordinates else None,
         }
         # each value checked at its own line (a 10,000-character place is reported on the Place line)
         where = {"start_date": "date", "end_date": "date", "place": "place", "status": "status",
-                 "territory": "territory"}
+                 "territory": "territory", "latitude": "coordinates", "longitude": "coordinates"}
         for name, value in list(fields.items()):
             fields.update(self.checked(Conflict, {name: value}, spans.get(where.get(name, "title"))))
         # the conflict this document stated before, else the one of its title (several documents may

@@ -26,6 +26,7 @@ It never raises for a bad document: each failure is in that document's report.
 """
 from __future__ import annotations
 
+import datetime
 import errno
 import os
 import re
@@ -40,6 +41,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from sources.parsing import ParseError, detect_format
+from sources.parsing.dump import SiteInfo, is_export, is_export_file, open_export, read_export
+from sources.parsing.html import looks_like_article
 from sources.parsing.text import decode
 
 from . import load
@@ -53,11 +56,23 @@ Progress = Callable[[int, int, Path], None]
 #: The size limit of one document (``--max-bytes``): far above any article, well below what a run can
 #: hold in memory (a document is read whole).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+#: Names a MediaWiki export may have (``pages.xml``, ``dump.xml.bz2``): the only files over the size
+#: limit whose first bytes are read (an export's limit applies to each of its pages).
+EXPORT_SUFFIXES = frozenset({".xml", ".bz2", ".gz"})
 #: How much of a file in a folder is read to recognise a document.
 SNIFF_BYTES = 4096
+#: How much of a document is read to tell its format when ordering the documents of a run.
+PREFIX_FOR_FORMAT = 65536
 #: A file in a folder with one of these suffixes is a document by its name: tried even when its content
 #: is not text, so that a broken document fails (and editors see it) instead of disappearing.
-DOCUMENT_SUFFIXES = frozenset({".txt"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".wiki", ".wikitext", ".mediawiki"})
+
+
+#: How many times a document that failed on a conflict with another run (a record it inserted at the
+#: same time, a deadlock) is loaded again.
+RETRIES = 2
+#: What the summary calls a document another run is importing.
+BUSY = "being imported by another run"
 
 
 class NoDocuments(Exception):
@@ -70,7 +85,7 @@ class NotMigrated(Exception):
 
 @dataclass(frozen=True)
 class ImportOptions:
-    fmt: str = "auto"        # "auto" (detected per file), "structured" or "plain"
+    fmt: str = "auto"        # "auto" (detected per file), "structured", "plain", "wikitext" or "html"
     dry_run: bool = False    # load each document, then roll it back
     force: bool = False      # reload documents whose bytes and parser are unchanged
     records: bool = False    # keep every document's parse in its report, unchanged ones included
@@ -78,6 +93,7 @@ class ImportOptions:
     source_url: str = ""     # the canonical URL of a single document given alone (its identity)
     max_bytes: int = DEFAULT_MAX_BYTES  # a larger document is refused from its size, unread
     follow_symlinks: bool = False  # follow symbolic links that stay inside the paths given
+    title: str = ""          # the page title of a single wikitext document given alone (it carries none)
 
 
 @dataclass(frozen=True)
@@ -222,12 +238,12 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def _prefix(path: Path) -> tuple[bytes, os.stat_result]:
-    """The first ``SNIFF_BYTES`` of the regular file at ``path``, and its ``fstat``. Raises ``Unreadable``."""
+def _prefix(path: Path, size: int = SNIFF_BYTES) -> tuple[bytes, os.stat_result]:
+    """The first ``size`` bytes of the regular file at ``path``, and its ``fstat``. Raises ``Unreadable``."""
     fd, info = _open_regular(path)
     with open(fd, "rb") as file:
         try:
-            return file.read(SNIFF_BYTES), info
+            return file.read(size), info
         except OSError as exc:
             raise Unreadable(_cannot_read(path, exc)) from None
 
@@ -249,6 +265,8 @@ def sniff(prefix: bytes, *, whole: bool = False) -> tuple[str, bool]:
     whole file (else it may end inside a character)."""
     if not prefix.strip():
         return "an empty file", False
+    if is_export(prefix):
+        return "", True       # a MediaWiki export (compressed or not): a file of documents
     text = _as_text(prefix, whole)
     known = next((what for magic, what in _SIGNATURES if prefix.startswith(magic)), "")
     if known:
@@ -258,8 +276,10 @@ def sniff(prefix: bytes, *, whole: bool = False) -> tuple[str, bool]:
     body = text.lstrip()
     if _JSON.match(body):
         return "JSON data", True
+    if looks_like_article(body):
+        return "", True       # a saved article page
     if _MARKUP.match(body):
-        return "HTML or XML markup", True
+        return "HTML or XML markup that is not a wiki article or export", True
     return "", True
 
 
@@ -388,13 +408,19 @@ class _Walk:
             return
         self.files.add((info.st_dev, info.st_ino))
         limit = self.options.max_bytes
-        if named and info.st_size > limit:
+        if named and info.st_size > limit and not _maybe_export(path):
             self.fail(path, _too_large(path, info.st_size, limit))
             return
         try:
             prefix, info = _prefix(path)
         except Unreadable as exc:
             self.fail(path, str(exc))
+            return
+        if is_export_file(path, prefix):    # streamed page by page: the limit applies to each page, not to the file
+            self.intake.documents.append((path, ""))
+            return
+        if named and info.st_size > limit:
+            self.fail(path, _too_large(path, info.st_size, limit))
             return
         what, text = sniff(prefix, whole=info.st_size <= len(prefix))
         if what and not named:
@@ -405,6 +431,12 @@ class _Walk:
             self.fail(path, _too_large(path, info.st_size, limit))
         else:
             self.intake.documents.append((path, ""))   # a document, or a broken one the loader reports
+
+
+def _maybe_export(path: Path) -> bool:
+    """Whether a file's name allows it to be a MediaWiki export (read page by page, so a file larger
+    than the limit per document is looked into before it is refused)."""
+    return any(suffix in EXPORT_SUFFIXES for suffix in (s.lower() for s in path.suffixes))
 
 
 def identity_of(path: Path, options: ImportOptions, *, single: bool = False) -> str:
@@ -421,17 +453,26 @@ def identity_of(path: Path, options: ImportOptions, *, single: bool = False) -> 
         return absolute.as_posix()
 
 
+def _rank(path: Path, fmt: str) -> int:
+    """0 for a structured document, 1 for another one (or an export), 2 for one that cannot be read."""
+    if fmt != "auto":
+        return 0 if fmt == "structured" else 1
+    try:
+        prefix, _ = _prefix(path, PREFIX_FOR_FORMAT)
+        if is_export_file(path, prefix[:SNIFF_BYTES]):
+            return 1
+        return 0 if detect_format(_as_text(prefix, False) or "") == "structured" else 1
+    except (Unreadable, ParseError):
+        return 2
+
+
 def load_order(files: list[Path], fmt: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Path]:
-    """Structured documents first: their infoboxes name forces that help split plain documents' runs."""
+    """Structured documents first: their infoboxes name forces that help split plain documents' runs.
+    The format is told from each file's first ``PREFIX_FOR_FORMAT`` bytes (``max_bytes`` is kept for
+    callers of the older signature)."""
     if fmt != "auto":
         return files
-
-    def rank(path: Path) -> int:
-        try:
-            return 0 if detect_format(decode(read_document(path, max_bytes))[0]) == "structured" else 1
-        except (Unreadable, ParseError):
-            return 2
-    return sorted(files, key=rank)
+    return sorted(files, key=lambda path: _rank(path, fmt))
 
 
 def _refused(path: Path, error: str, identity: str) -> DocumentReport:
@@ -439,10 +480,82 @@ def _refused(path: Path, error: str, identity: str) -> DocumentReport:
     return DocumentReport(path=str(path), name=path.name, identity=identity, error=error)
 
 
+@dataclass
+class _Run:
+    """One ``import_paths``: the options, the shared resolver, the names learned, the reports."""
+
+    options: ImportOptions
+    migrated: bool
+    single: bool
+    resolver: object = None
+    learned: list[str] = field(default_factory=list)   # force names from this run's documents
+    reports: dict[Path, list[DocumentReport]] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)   # pages skipped inside files (exports)
+
+    def one(self, path: Path, data: bytes, *, page: load.Page | None = None, identity: str = "",
+            retrieved_at=None) -> DocumentReport:
+        """Parse (unmigrated database) or import one document: a file, or a page of an export."""
+        options = self.options
+        title = options.title if self.single and page is None else None
+        if not self.migrated:
+            report = load.parse_file(path, fmt=options.fmt, known_forces=self.learned, data=data, page=page)
+        else:
+            for _attempt in range(RETRIES + 1):
+                known = None if not self.learned else [*load.known_force_names(), *self.learned]
+                report = load.import_file(path, identity=identity, url=options.source_url if self.single else "",
+                                          fmt="wikitext" if page is not None else options.fmt,
+                                          dry_run=options.dry_run, force=options.force, resolver=self.resolver,
+                                          known_forces=known, data=data, page=page, title=title,
+                                          retrieved_at=retrieved_at)
+                if options.dry_run or report.status == "failed":
+                    self.resolver = load.build_resolver()  # it learned names that were rolled back
+                if not report.retry:
+                    break   # else another run wrote a record this one wanted: again, knowing it
+        if report.record is not None:
+            self.learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
+        return report
+
+    def export(self, path: Path, identity: str, progress: Progress | None, count: int, total: int,
+               retrieved_at) -> list[DocumentReport]:
+        """Every page of the export at ``path``, streamed: each article a document, the others skipped."""
+        out: list[DocumentReport] = []
+        site = SiteInfo()
+        try:
+            stream = open_export(path)
+        except OSError as exc:
+            return [_refused(path, _cannot_read(path, exc), identity)]
+        with stream:
+            for item in read_export(stream, max_bytes=self.options.max_bytes):
+                if isinstance(item, SiteInfo):
+                    site = item
+                    continue
+                where = path / item.file_name
+                if progress is not None:
+                    progress(count, total, where)
+                if item.error:
+                    out.append(DocumentReport(path=str(where), name=f"{path.name}/{item.file_name}",
+                                              identity=identity, error=f"{where}:{item.line}: {item.error}"))
+                    continue
+                if item.ns != 0:
+                    self.skipped.append(Skipped(str(where), "not an article", f"namespace {item.ns}"))
+                    continue
+                if item.redirect is not None:
+                    self.skipped.append(Skipped(str(where), "redirect", f"to {item.redirect or '(no title)'}"))
+                    continue
+                meta = item.meta(site)
+                page = load.Page(name=item.file_name, title=item.title, meta=meta)
+                out.append(self.one(path, item.text.encode(), page=page,
+                                    identity=meta.canonical_url or f"{identity}/{item.file_name}",
+                                    retrieved_at=retrieved_at))
+        return out
+
+
 def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOptions(),
                  progress: Progress | None = None) -> RunReport:
     """Import (or, on an unmigrated database with ``dry_run``, parse) every document under ``paths``.
 
+    A MediaWiki export is read page by page: each page is a document (reported as
+    ``EXPORT/Page_title.wiki``), pages that are not articles of offensives are skipped and counted.
     Raises ``NoDocuments`` when ``paths`` hold no file and ``NotMigrated`` for a real import into an
     unmigrated database; a bad document is never raised, it fails in its own report. Files that are
     not documents are in ``RunReport.skipped`` (a run that only skipped files is not an error).
@@ -457,44 +570,70 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
         raise NotMigrated("the database has unapplied migrations")
     single = len(intake.documents) == 1
     files = intake.files
-    resolver = load.build_resolver() if migrated and files else None
-    learned: list[str] = []       # force names from this run's documents, for splitting plain runs
-    reports: dict[Path, DocumentReport] = {}
+    run = _Run(options, migrated, single, resolver=load.build_resolver() if migrated and files else None)
     ordered = load_order(files, options.fmt, max_bytes=options.max_bytes)
     for count, path in enumerate(ordered, 1):
+        identity = identity_of(path, options, single=single)
+        try:
+            prefix, info = _prefix(path)
+        except Unreadable as exc:   # changed since it was collected
+            run.reports[path] = [_refused(path, str(exc), identity)]
+            continue
+        retrieved_at = datetime.datetime.fromtimestamp(info.st_mtime, tz=datetime.UTC)
+        if is_export_file(path, prefix):
+            run.reports[path] = run.export(path, identity, progress, count, len(ordered), retrieved_at)
+            continue
         if progress is not None:
             progress(count, len(ordered), path)
-        identity = identity_of(path, options, single=single)
         try:
             data = read_document(path, options.max_bytes)
         except Unreadable as exc:   # changed since it was collected
-            reports[path] = _refused(path, str(exc), identity)
+            run.reports[path] = [_refused(path, str(exc), identity)]
             continue
-        if not migrated:
-            report = load.parse_file(path, fmt=options.fmt, known_forces=learned, data=data)
-        else:
-            known = None if not learned else [*load.known_force_names(), *learned]
-            report = load.import_file(path, identity=identity, url=options.source_url, fmt=options.fmt,
-                                      dry_run=options.dry_run, force=options.force, resolver=resolver,
-                                      known_forces=known, data=data)
-            if options.dry_run or not report.ok:
-                resolver = load.build_resolver()  # it learned names that were rolled back
+        run.reports[path] = [run.one(path, data, identity=identity, retrieved_at=retrieved_at)]
         del data
-        reports[path] = report
-        if report.record is not None:
-            learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
-    documents = [reports[p] if not error else _refused(p, error, identity_of(p, options, single=single))
-                 for p, error in intake.documents]
+    documents: list[DocumentReport] = []
+    for p, error in intake.documents:
+        for r in run.reports.get(p, []) if not error else [_refused(p, error, identity_of(p, options, single=single))]:
+            if r.status == "skipped":
+                run.skipped.append(Skipped(r.path, r.skipped.kind, r.skipped.detail))
+            elif r.status == "busy":
+                run.skipped.append(Skipped(r.path, BUSY, "another import run holds it; it will find it imported"))
+            else:
+                documents.append(r)
     if options.records:
         for r in documents:
-            if r.record is None and r.ok:  # unchanged: not re-parsed for loading, parse it for the caller
+            if r.record is None and r.ok and Path(r.path).is_file():
+                # unchanged: not re-parsed for loading, parse it for the caller (export pages: see below)
                 try:
                     data = read_document(Path(r.path), options.max_bytes)
                 except Unreadable:
                     continue
                 r.record = load.parse_file(Path(r.path), fmt=options.fmt, known_forces=load.known_force_names(),
                                            data=data).record
-    report = RunReport(documents, dry_run=options.dry_run, parse_only=not migrated, skipped=intake.skipped)
+        _parse_unchanged_pages(documents, options)
+    report = RunReport(documents, dry_run=options.dry_run, parse_only=not migrated,
+                       skipped=[*intake.skipped, *run.skipped])
     if migrated and not options.dry_run:
         record_run(report, paths, options, started_at)
     return report
+
+
+def _parse_unchanged_pages(documents: list[DocumentReport], options: ImportOptions) -> None:
+    """``--json`` wants every document's extraction: the unchanged pages of exports are parsed again
+    (each export read once more, streamed)."""
+    wanted: dict[Path, dict[str, DocumentReport]] = {}
+    for r in documents:
+        if r.record is None and r.ok and not Path(r.path).is_file() and Path(r.path).parent.is_file():
+            wanted.setdefault(Path(r.path).parent, {})[Path(r.path).name] = r
+    for export, pages in wanted.items():
+        site = SiteInfo()
+        with open_export(export) as stream:
+            for item in read_export(stream, max_bytes=options.max_bytes):
+                if isinstance(item, SiteInfo):
+                    site = item
+                elif item.file_name in pages and not item.error:
+                    page = load.Page(name=item.file_name, title=item.title, meta=item.meta(site))
+                    pages[item.file_name].record = load.parse_file(
+                        export, data=item.text.encode(), page=page, fmt="wikitext",
+                        known_forces=load.known_force_names()).record

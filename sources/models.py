@@ -24,6 +24,8 @@ class SourceStatus(models.TextChoices):
 class SourceFormat(models.TextChoices):
     STRUCTURED = "structured", "structured"
     PLAIN = "plain", "plain"
+    WIKITEXT = "wikitext", "MediaWiki wikitext"
+    HTML = "html", "saved HTML page"
 
 
 class SourceDocument(models.Model):
@@ -43,8 +45,18 @@ class SourceDocument(models.Model):
     format = models.CharField(max_length=12, choices=Format, blank=True)
     encoding = models.CharField(max_length=32, blank=True)
     sha256 = models.CharField(max_length=64, db_index=True)
-    text = models.TextField(help_text="The document as imported (BOM removed, line endings normalised); "
-                                      "every span points into this text.")
+    text = models.TextField(help_text="The document as imported (BOM removed, line endings normalised); for a "
+                                      "wiki page (wikitext, HTML) its readable text. Every span points into it.")
+    original = models.BinaryField(blank=True, editable=False,
+                                  help_text="The bytes as read (of a wiki page: its wikitext or HTML), whose sha256 "
+                                            "is stored beside them; editors download them in admin.")
+    revision_id = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The wiki's revision of the page, where the source gives it.")
+    revision_time = models.DateTimeField(null=True, blank=True, help_text="When that revision was made.")
+    retrieved_at = models.DateTimeField(null=True, blank=True,
+                                        help_text="When the page was retrieved: the export's or saved file's time.")
+    licence = models.CharField(max_length=100, blank=True, help_text="The licence of the text, e.g. CC BY-SA 4.0.")
+    site = models.CharField(max_length=100, blank=True, help_text="The wiki or site the text is from.")
     parser_version = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.IMPORTED)
     problems = models.JSONField(default=list, blank=True,

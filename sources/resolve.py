@@ -606,6 +606,10 @@ class Resolver:
     def __len__(self) -> int:
         return len(self._cands)
 
+    def knows(self, key: Hashable) -> bool:
+        """Whether a record was added under ``key`` (by any of its names)."""
+        return key in self._cands
+
     def add(self, key: Hashable, kind: str, names: Iterable[str],
             context: frozenset[str] | Iterable[str] = frozenset()) -> None:
         if kind not in KINDS:

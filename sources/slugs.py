@@ -40,9 +40,14 @@ def slugify(value: str, max_length: int = MAX_LENGTH) -> str:
     return "untitled-" + hashlib.sha256(value.strip().encode()).hexdigest()[:8]
 
 
+def base_slug(value: str, *, max_length: int = MAX_LENGTH) -> str:
+    """The slug ``unique_slug`` gives ``value`` when no record has it yet."""
+    return slugify(value, max_length - 6)
+
+
 def unique_slug(model, value: str, *, max_length: int = MAX_LENGTH) -> str:
-    """``slugify(value)``, or with ``-2``, ``-3``... appended while ``model`` has a record with it."""
-    base = slugify(value, max_length - 6)
+    """``base_slug(value)``, or with ``-2``, ``-3``... appended while ``model`` has a record with it."""
+    base = base_slug(value, max_length=max_length)
     slug, n = base, 2
     while model._base_manager.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

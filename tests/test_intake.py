@@ -279,8 +279,10 @@ def test_the_max_bytes_option_takes_units():
     (gzip.compress(DOC, mtime=0), "a gzip archive", False),
     (b'{\n  "document": "x.txt",\n  "title": "The X was"', "JSON data", True),
     (b'\xef\xbb\xbf  [{"title": "X"}]', "JSON data", True),
-    (b"<!DOCTYPE html>\n<html><body>The X was</body></html>", "HTML or XML markup", True),
-    (b'<?xml version="1.0"?><mediawiki>', "HTML or XML markup", True),
+    (b"<!DOCTYPE html>\n<html><body>The X was</body></html>",
+     "HTML or XML markup that is not a wiki article or export", True),
+    (b'<?xml version="1.0"?><rss><channel>', "HTML or XML markup that is not a wiki article or export", True),
+    (b'<?xml version="1.0"?><mediawiki>', "", True),        # an export: a file of documents
     (bytes(range(256)) * 4, "binary data or text in no known encoding", False),
 ])
 def test_sniff(prefix, what, text):

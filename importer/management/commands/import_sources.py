@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from importer.load import Action
 from importer.pipeline import DEFAULT_MAX_BYTES, ImportOptions, NoDocuments, NotMigrated, RunReport, import_paths
+from sources.parsing import FORMATS
 from sources.parsing.export import to_json
 
 SUMMARY_COLUMNS = ("created", "updated", "unchanged", "kept", "failed")
@@ -31,8 +32,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", type=Path, help="Files or folders of documents.")
-        parser.add_argument("--format", dest="fmt", choices=["auto", "structured", "plain"], default="auto",
-                            help="Document format (default: detected per file).")
+        parser.add_argument("--format", dest="fmt", choices=FORMATS, default="auto",
+                            help="Document format (default: detected per file from its content; a MediaWiki XML "
+                                 "export, plain or compressed, is always detected and read page by page).")
         parser.add_argument("--dry-run", action="store_true", help="Parse and load, then roll back: write nothing.")
         parser.add_argument("--json", action="store_true",
                             help="Print the extraction as JSON (one object per document) on standard output.")
@@ -46,16 +48,20 @@ class Command(BaseCommand):
         parser.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                             help="Refuse a document larger than this, unread (bytes, or with K, M or G; "
                                  f"default: {DEFAULT_MAX_BYTES // 2**20}M).")
+        parser.add_argument("--title", default="",
+                            help="The page title of a single wikitext document (a .wiki file carries none).")
         parser.add_argument("--follow-symlinks", action="store_true",
                             help="Follow symbolic links (given or in folders) whose target stays inside the paths "
                                  "given; by default they are skipped.")
 
     def handle(self, *args, paths, fmt, dry_run, json: bool, force, no_progress, root, source_url, max_bytes,
-               follow_symlinks, **options):
+               follow_symlinks, title, **options):
         # Messages go to stderr when stdout carries JSON.
         out = self.stderr if json else self.stdout
         if source_url and (len(paths) != 1 or paths[0].is_dir()):
             raise CommandError("--source-url names one document: give exactly one file.")
+        if title and (len(paths) != 1 or paths[0].is_dir()):
+            raise CommandError("--title names one document: give exactly one file.")
         if not paths:
             root = root or Path(settings.BASE_DIR)
         progress = _Progress(self.stderr, enabled=not no_progress and sys.stderr.isatty())
@@ -63,7 +69,7 @@ class Command(BaseCommand):
             run = import_paths(paths or [Path(settings.SAMPLE_SOURCES_DIR)],
                                options=ImportOptions(fmt=fmt, dry_run=dry_run, force=force, records=json,
                                                      root=root, source_url=source_url, max_bytes=max_bytes,
-                                                     follow_symlinks=follow_symlinks),
+                                                     follow_symlinks=follow_symlinks, title=title),
                                progress=progress)
         except NoDocuments:
             where = ", ".join(str(p) for p in paths or ["fixtures/sources"])

@@ -1,0 +1,75 @@
+"""Several import runs over one PostgreSQL database and the same files (issue 12): each document is held
+by one run, and no document or entity is stored twice. PostgreSQL only: SQLite has one writer."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from conflicts.models import Force
+from events.models import Place
+from importer import load
+from importer.locks import NAMESPACE, document_lock, lock_key
+from people.models import Person
+from sources.models import SourceDocument
+
+ROOT = Path(__file__).resolve().parents[1]
+FORMATS = ROOT / "tests" / "formats"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
+                       reason="concurrent runs need PostgreSQL (DATABASE_URL=postgres://...)"),
+]
+
+
+def other_session():
+    """A second connection to the test database, as another run would hold."""
+    s = connection.settings_dict
+    return psycopg.connect(dbname=s["NAME"], user=s["USER"], password=s["PASSWORD"] or None,
+                           host=s["HOST"] or None, port=s["PORT"] or None, autocommit=True)
+
+
+def test_a_document_held_by_another_run_is_reported_busy_and_not_loaded():
+    path = FORMATS / "structured" / "Battle_of_Kursk.txt"
+    identity = "formats/Battle_of_Kursk.txt"
+    with other_session() as other:
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [NAMESPACE, lock_key(identity)])
+        report = load.import_file(path, identity=identity)
+        assert report.status == "busy" and not SourceDocument.objects.exists()
+        other.execute("SELECT pg_advisory_unlock(%s, %s)", [NAMESPACE, lock_key(identity)])
+    report = load.import_file(path, identity=identity)     # the other run let it go
+    assert report.status == "created"
+    with document_lock(identity) as held:
+        assert held
+
+
+def test_two_runs_over_the_same_folder_store_each_document_and_entity_once(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for fmt, suffix in (("structured", ".txt"), ("wikitext", ".wiki"), ("html", ".html")):
+        for path in sorted((FORMATS / fmt).glob(f"*{suffix}")):
+            (folder / f"{fmt}-{path.name}").write_bytes(path.read_bytes())
+    s = connection.settings_dict
+    url = f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    command = [sys.executable, "manage.py", "import_sources", str(folder), "--no-progress", "--root", str(tmp_path)]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    for run, output in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, output
+    files = len(list(folder.iterdir()))
+    assert SourceDocument.objects.count() == files      # each file once (a .wiki file has no URL of its own)
+    for model in (Force, Person, Place):
+        twice = model.objects.values("name").annotate(n=Count("pk")).filter(n__gt=1)
+        assert not twice.exists(), (model.__name__, list(twice))
+    # every document was created by exactly one of the runs; the other found it done or held
+    created = sum(int(o.split("Documents: ")[1].split(" created")[0]) for o in outputs)
+    assert created == files, outputs
