@@ -24,23 +24,26 @@ class ConflictQuerySet(models.QuerySet):
         queries (the reader adds the commanders: ``reader.queries.conflict_for_detail``)."""
         side = self.model._meta.get_field("sides").related_model
         participation = side._meta.get_field("participations").related_model
-        return self.select_related("source").prefetch_related(
+        return self.select_related("source").defer("source__text", "source__original").prefetch_related(
             Prefetch("parents", queryset=self.model.objects.order_by("start_date", "name")),
             Prefetch("sides__participations",
                      queryset=participation.objects.select_related("force__parent").order_by("role", "order", "pk")),
             "sides__strengths",
-            Prefetch("claims", queryset=Claim.objects.select_related("document").order_by("document_id")),
+            Prefetch("claims", queryset=Claim.objects.select_related("document")
+                     .defer("document__text", "document__original").order_by("document_id")),
         )
 
 
 class ForceQuerySet(AliasedQuerySet):
     def for_detail(self):
         """A force with its chain of parents (three levels, see the ``ancestors`` filter) and aliases."""
-        return self.select_related("parent__parent__parent", "source").prefetch_related("aliases")
+        return (self.select_related("parent__parent__parent", "source").defer("source__text", "source__original")
+                .prefetch_related("aliases"))
 
 
 def participations_of(force, limit: int = 100):
     """Where ``force`` fought: its participations with side and offensive, oldest offensive first."""
     participation = type(force)._meta.get_field("participations").related_model
     return (participation.objects.filter(force=force).select_related("side__conflict", "source")
+            .defer("source__text", "source__original")
             .order_by("side__conflict__start_date", "side__conflict__name", "role")[:limit])

@@ -32,11 +32,11 @@ class EventQuerySet(models.QuerySet):
     def for_timeline(self):
         """Events with everything an event-list row shows, in a fixed number of queries."""
         event_place = self._event_place()
-        return (self.select_related("conflict", "source")
+        return (self.select_related("conflict", "source").defer("source__text", "source__original")
                 .prefetch_related(Prefetch("place_links", queryset=event_place.objects.select_related("place")),
                                   "forces", "people",
                                   Prefetch("claims", queryset=Claim.objects.select_related("document")
-                                           .order_by("document_id")))
+                                           .defer("document__text", "document__original").order_by("document_id")))
                 .order_by(*self.TIMELINE_ORDER))
 
     def between(self, after=None, before=None):
@@ -92,7 +92,7 @@ class EventQuerySet(models.QuerySet):
 
 class PlaceQuerySet(AliasedQuerySet):
     def for_detail(self):
-        return self.select_related("source").prefetch_related("aliases")
+        return self.select_related("source").defer("source__text", "source__original").prefetch_related("aliases")
 
 
 def names_written(place, limit: int = 50) -> list[str]:

@@ -40,9 +40,10 @@ class PersonQuerySet(AliasedQuerySet):
         ).order_by("name", "pk")
 
     def for_detail(self):
-        return self.select_related("source").prefetch_related("aliases")
+        return self.select_related("source").defer("source__text", "source__original").prefetch_related("aliases")
 
 
 class CommandRoleQuerySet(models.QuerySet):
     def for_listing(self):
-        return self.select_related("person", "conflict", "side", "force", "source")
+        return (self.select_related("person", "conflict", "side", "force", "source")
+                .defer("source__text", "source__original"))

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.html import format_html
 
+from sources.attribution import Attribution
+from sources.attribution import attribution as attribution_of
+from sources.models import SourceDocument
 from sources.precision import DAY, format_range, iso_at_precision
 
 
@@ -116,3 +120,33 @@ def other_values(record) -> list[OtherValue]:
 def other_sources(record) -> list:
     """The other documents that state ``record`` (besides the one it is shown from)."""
     return [claim.document for claim in record.claims.all() if claim.document_id != record.source_id]
+
+
+def attribution(document) -> Attribution:
+    """Where a source document's text is from and its licence (``sources.attribution``)."""
+    return attribution_of(document)
+
+
+def attributed_sources(record) -> list:
+    """The documents whose text ``record`` (an offensive) is told from and that state an attribution
+    (a page or a licence): the one it is shown from, then the others that claim it, each once, only
+    documents that loaded. No queries: the record's ``source`` and ``claims`` (with their documents) are
+    loaded by ``ConflictQuerySet.for_detail``."""
+    documents = ([record.source] if record.source_id else []) + other_sources(record)
+    unique = {document.pk: document for document in documents}.values()
+    return [document for document in unique
+            if document.status == SourceDocument.Status.IMPORTED and attribution_of(document).stated]
+
+
+def _degrees(value, positive: str, negative: str) -> str:
+    value = Decimal(str(value))  # str: a float gives its shortest form, not its binary expansion
+    number = format(abs(value).normalize(), "f")
+    return f"{number}°{positive if value >= 0 else negative}"
+
+
+def coordinates(record) -> str:
+    """An offensive's coordinates as "48.333°N 38.4°E" (trailing zeros dropped), or "" unless both are stated."""
+    latitude, longitude = getattr(record, "latitude", None), getattr(record, "longitude", None)
+    if latitude is None or longitude is None:
+        return ""
+    return f"{_degrees(latitude, 'N', 'S')} {_degrees(longitude, 'E', 'W')}"

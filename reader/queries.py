@@ -59,14 +59,15 @@ def offensives_at(place, limit: int = 50):
 
 def visible_sources(user):
     """The source documents ``user`` may read: those that loaded (status ``imported``); staff see failed
-    ones too. A failed document's text can be anything the importer was pointed at (issue 15)."""
-    documents = SourceDocument.objects.all()
+    ones too. A failed document's text can be anything the importer was pointed at (issue 15). The bytes
+    as read (``original``) are not loaded: only admin's download serves them."""
+    documents = SourceDocument.objects.defer("original")
     return documents if user.is_staff else documents.filter(status=SourceDocument.Status.IMPORTED)
 
 
 def sources_of(person, limit: int = 50):
     """Documents that loaded and name ``person``: as a record, in a command role or in an event (bounded)."""
-    return SourceDocument.objects.filter(status=SourceDocument.Status.IMPORTED).filter(
+    return SourceDocument.objects.defer("text", "original").filter(status=SourceDocument.Status.IMPORTED).filter(
         Q(pk=person.source_id)
         | Exists(CommandRole.objects.filter(person=person, source=OuterRef("pk")))
         | Exists(Event.people.through.objects.filter(person=person, event__source=OuterRef("pk")))

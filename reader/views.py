@@ -17,6 +17,7 @@ from people.models import CommandRole, Person
 from sources.models import SourceDocument
 
 from .charts import events_per_day
+from .display import attributed_sources
 from .export import FORMATS, export_response
 from .filters import EventFilter, OffensiveEventFilter, PersonFilter
 from .highlight import highlight, span_records
@@ -59,6 +60,7 @@ class ConflictDetailView(DetailView):
             chart=events_per_day(conflict, conflict.sides.all()),
             filter=event_filter,
             page_obj=paginate_events(self.request, event_filter.qs),
+            attributions=attributed_sources(conflict),
             **kwargs)
 
 

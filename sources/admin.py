@@ -10,20 +10,26 @@
 """
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.db.models.functions import Length
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
+from sources.attribution import attribution
 from sources.entities import entities, entity, entity_of
 from sources.locking import lock_changed_fields, lockable_fields, unlock_all
 from sources.merge import merge_records, split_alias
@@ -74,11 +80,23 @@ class SourcedForm(forms.ModelForm):
         return list(self.cleaned_data.get("locked_fields") or [])
 
 
+def source_of(record) -> SourceDocument | None:
+    """A record's source document, loaded once without its bytes as read (``original``, for the download
+    only) and kept on the record for the other fields of its change form."""
+    if record.source_id is None:
+        return None
+    descriptor = type(record).source
+    if not descriptor.is_cached(record):
+        descriptor.field.set_cached_value(record, SourceDocument.objects.defer("original").get(pk=record.source_id))
+    return record.source
+
+
 def excerpt_html(record) -> str:
     """The record's span in its source line, highlighted, with a link to the source page."""
     if record is None or record.source_id is None or record.span_start is None:
         return "—"
-    text = record.source.text
+    document = source_of(record)
+    text = document.text
     start, end = record.span_start, record.span_end or record.span_start
     if end > len(text):
         return format_html("<em>The span {}–{} lies outside the document ({} characters).</em>",
@@ -92,10 +110,18 @@ def excerpt_html(record) -> str:
         '<blockquote class="source-excerpt" style="margin:0;max-width:60em;white-space:pre-wrap">'
         '{}{}<mark>{}</mark>{}{}</blockquote><p><a href="{}">Open the highlighted sentence in “{}”</a></p>',
         "…" if before_from > line_start else "", text[before_from:start], text[start:end], text[end:after_to],
-        "…" if after_to < line_end else "", record.source_url(), record.source)
+        "…" if after_to < line_end else "", record.source_url(), document)
 
 
-class SourcedAdminMixin:
+class LightSourcesMixin:
+    """Change lists that join the source document (``list_select_related``) load its name and title, never
+    its text or the bytes as read. (A deferred related field is ignored where the source is not joined.)"""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("source__text", "source__original")
+
+
+class SourcedAdminMixin(LightSourcesMixin):
     """Provenance display, editor locks, the documents' claims and the unlock action for a ``Sourced`` model
     admin."""
 
@@ -111,7 +137,7 @@ class SourcedAdminMixin:
         if obj is None or obj.source_id is None:
             return "— (made by hand)"
         return format_html('<a href="{}">{}</a>', reverse("admin:sources_sourcedocument_change",
-                                                          args=[obj.source_id]), obj.source)
+                                                          args=[obj.source_id]), source_of(obj))
 
     @admin.display(description="span")
     def span(self, obj):
@@ -128,7 +154,8 @@ class SourcedAdminMixin:
         """Which documents state the record, with the values each gives: where each value came from."""
         if obj is None or obj.pk is None:
             return "—"
-        claims = obj.claims.select_related("document").order_by("document_id")
+        claims = (obj.claims.select_related("document").defer("document__text", "document__original")
+                  .order_by("document_id"))
         rows = ((reverse("admin:sources_sourcedocument_change", args=[c.document_id]), c.document,
                  ", ".join(f"{k}: {v}" for k, v in c.values.items()) or "names it") for c in claims)
         return format_html("<ul>{}</ul>", format_html_join("", '<li><a href="{}">{}</a>: {}</li>', rows)) \
@@ -300,7 +327,7 @@ class AliasInline(admin.TabularInline):
                            reverse(f"admin:{opts.app_label}_{opts.model_name}_split", args=[obj.pk]))
 
 
-class AliasAdmin(admin.ModelAdmin):
+class AliasAdmin(LightSourcesMixin, admin.ModelAdmin):
     """Aliases of a force, person or place, with "Split off into a new record"."""
 
     list_display = ("name", "owner", "origin", "score", "source", "created_at")
@@ -384,29 +411,79 @@ class AliasAdmin(admin.ModelAdmin):
 
 # ----------------------------------------------------------------------------------------- sources
 
+#: the extension of a downloaded original, by format (everything else was read as text)
+ORIGINAL_EXTENSIONS = {SourceDocument.Format.WIKITEXT: ".wiki", SourceDocument.Format.HTML: ".html"}
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^\w.-]+")
+
+
+def original_file_name(document) -> str:
+    """A file name for the bytes a document was read from: its name without folder or extension, reduced
+    to letters, digits (any script) and ``._-`` (no path, quote, space or control character reaches the
+    header; ``content_disposition_header`` encodes non-ASCII letters), plus the extension of its format
+    (``.wiki``, ``.html``, else ``.txt``)."""
+    stem = PurePosixPath((document.name or "").replace("\\", "/")).name
+    stem, dot, extension = stem.rpartition(".")
+    if not dot or not stem or len(extension) > 5:
+        stem = f"{stem}.{extension}" if dot else extension
+    stem = _UNSAFE_IN_FILE_NAME.sub("_", stem).strip("._-")[:100] or f"document-{document.pk}"
+    return stem + ORIGINAL_EXTENSIONS.get(document.format, ".txt")
+
+
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(admin.ModelAdmin):
-    """Imported documents are read-only: the text is what every span points into."""
+    """Imported documents are read-only: the text is what every span points into.
 
-    list_display = ("name", "title", "status", "format", "problem_count", "imported_at", "parser_version")
+    The bytes as read (``original``) are only ever loaded by the "Download original" view, and the text
+    is not loaded for the change list.
+    """
+
+    list_display = ("name", "title", "status", "format", "site", "problem_count", "imported_at", "parser_version")
     list_filter = ("status", "format")
     search_fields = ("name", "title")
     date_hierarchy = "imported_at"
     fieldsets = [
         (None, {"fields": ["name", "title", "public_page", "status", "format", "encoding", "parser_version",
-                           "imported_at", "created_at", "path", "sha256"]}),
+                           "imported_at", "created_at", "path", "original_file"]}),
+        ("Attribution", {"fields": ["site", "canonical_url", "revision", "revision_time", "retrieved_at",
+                                    "licence_link", "attribution_sentence"],
+                         "description": "Where the text is from and its licence, as the document states them; "
+                                        "shown on the public source page and the offensive's page, and "
+                                        "exported with the timeline."}),
         ("Problems", {"fields": ["problem_list"]}),
         ("Text", {"classes": ["collapse"], "fields": ["text_display"]}),
     ]
 
     def get_queryset(self, request):
-        # the change list never needs the (large) text
         qs = super().get_queryset(request)
-        return qs.defer("text") if request.resolver_match and request.resolver_match.url_name.endswith(
-            "changelist") else qs
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            return qs.defer("text", "original")  # the change list needs neither
+        return qs.defer("original").annotate(original_size=Length("original"))
 
     def get_readonly_fields(self, request, obj=None):
-        return [*(f.name for f in self.model._meta.concrete_fields), "public_page", "problem_list", "text_display"]
+        return [*(f.name for f in self.model._meta.concrete_fields), "public_page", "problem_list", "text_display",
+                "original_file", "canonical_url", "revision", "licence_link", "attribution_sentence"]
+
+    def get_urls(self):
+        opts = self.opts
+        return [path("<int:pk>/original/", self.admin_site.admin_view(self.original_view),
+                     name=f"{opts.app_label}_{opts.model_name}_original"), *super().get_urls()]
+
+    def original_view(self, request, pk):
+        """The bytes the document was read from, as an attachment: staff with view permission only
+        (``admin_view`` sends anyone else to the login page), never rendered by the browser."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(self.model.objects.only("name", "format", "original"), pk=pk)
+        if not self.has_view_permission(request, document):
+            raise PermissionDenied
+        data = bytes(document.original or b"")
+        if not data:
+            raise Http404("No original is stored for this document.")
+        response = HttpResponse(data, content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(True, original_file_name(document))
+        response["Content-Length"] = str(len(data))
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     def has_add_permission(self, request):
         return False  # documents come from `import_sources`
@@ -424,6 +501,42 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     @admin.display(description="public page")
     def public_page(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
+    @admin.display(description="original")
+    def original_file(self, obj):
+        """The download link, with the size and sha256 of what it serves (``original_size`` is annotated by
+        ``get_queryset``, so the bytes are not loaded here)."""
+        size = getattr(obj, "original_size", None)
+        digest = format_html("sha256 <code>{}</code>", obj.sha256) if obj.sha256 else ""
+        if not size:
+            return format_html("not stored (imported before originals were kept); {}", digest) if digest else "—"
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_original", args=[obj.pk])
+        return format_html('<a class="button" href="{}" download>Download original</a> {}, {} bytes; {}',
+                           url, original_file_name(obj), f"{size:,}", digest)
+
+    @admin.display(description="canonical URL")
+    def canonical_url(self, obj):
+        link = attribution(obj).url
+        return format_html('<a href="{}">{}</a>', link, link) if link else (obj.url or "—")
+
+    @admin.display(description="revision")
+    def revision(self, obj):
+        a = attribution(obj)
+        if not a.revision_id:
+            return "—"
+        return format_html('<a href="{}">{}</a>', a.revision_url, a.revision_id) if a.revision_url else a.revision_id
+
+    @admin.display(description="licence")
+    def licence_link(self, obj):
+        a = attribution(obj)
+        if not a.licence:
+            return "—"
+        return format_html('<a href="{}">{}</a>', a.licence_url, a.licence) if a.licence_url else a.licence
+
+    @admin.display(description="attribution")
+    def attribution_sentence(self, obj):
+        a = attribution(obj)
+        return a.sentence() if a.stated else "— (the document states no page and no licence)"
 
     @admin.display(description="problems")
     def problem_list(self, obj):
@@ -454,7 +567,7 @@ class ResolutionDecisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeletedRecord)
-class DeletedRecordAdmin(admin.ModelAdmin):
+class DeletedRecordAdmin(LightSourcesMixin, admin.ModelAdmin):
     """Imported records editors deleted. Deleting a row here lets the next import re-create the record."""
 
     list_display = ("name", "model", "source", "deleted_by", "deleted_at")
@@ -471,7 +584,7 @@ class DeletedRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(KnownName)
-class KnownNameAdmin(admin.ModelAdmin):
+class KnownNameAdmin(LightSourcesMixin, admin.ModelAdmin):
     """Acronyms, other spellings and former names of well-known forces: each family is one record."""
 
     list_display = ("name", "same_as", "kind", "origin", "source")

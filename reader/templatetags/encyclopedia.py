@@ -13,6 +13,8 @@ register.filter("get_count", display.get_count)  # {{ row.counts|get_count:serie
 register.filter("ancestors", display.ancestors)
 register.filter("other_values", display.other_values)  # {% for other in object|other_values %}
 register.filter("other_sources", display.other_sources)
+register.filter("attribution", display.attribution)  # {% with a=document|attribution %}
+register.filter("coordinates", display.coordinates)  # {{ conflict|coordinates }}: "48.333°N 38.4°E" or ""
 
 
 @register.simple_tag(takes_context=True)

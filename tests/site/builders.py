@@ -1,7 +1,9 @@
 """A whole offensive for page tests: sides, a unit hierarchy, commanders, places, events, a source
 with spans, at a chosen size. Bulk inserts keep a 200-event world fast to build.
 
-``EVIL`` is put into every name, alias and text, so pages can be checked for escaping.
+``EVIL`` is put into every name, alias and text, so pages can be checked for escaping. The source is a
+wiki page with its attribution (site, URL, revision, licence, the bytes as read) and claims the offensive,
+as the importer leaves it.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from conflicts.models import Force, ForceAlias, Participation, Strength
 from events.models import Event, EventPlace, Place, PlaceAlias
 from people.models import CommandRole, Person, PersonAlias
+from sources.models import Claim
 from tests.factories import make_conflict, make_side, make_source
 
 EVIL = '<script>alert("x")</script>'
@@ -57,7 +60,11 @@ def build_world(n_events: int = 200, *, evil: bool = False, start=datetime.date(
     sentences = [f"Sentence {i} of world {w}{tag}: the army captured village {i}." for i in range(n_events)]
     infobox = f"= Offensive {w}{tag} =\nCommander: Maj. Gen. Person {w}-0{tag} (Supreme commander)\n"
     text = infobox + "\n".join(sentences) + "\n"
-    source = make_source(text=text, title=f"Offensive {w}{tag}")
+    source = make_source(text=text, title=f"Offensive {w}{tag}", format="wikitext", original=text.encode(),
+                         url=f"https://en.wikipedia.org/wiki/Offensive_{w}", site=f"Wikipedia{tag}",
+                         licence=f"CC BY-SA 4.0{tag}" if evil else "CC BY-SA 4.0", revision_id=1_000_000 + w,
+                         revision_time=datetime.datetime(2024, 5, 5, 14, 3, tzinfo=datetime.UTC),
+                         retrieved_at=datetime.datetime(2024, 5, 6, 9, 0, tzinfo=datetime.UTC))
 
     parent = make_conflict(name=f"War {w}{tag}", slug=f"war-{w}", kind="war", start_date=None, end_date=None)
     title_span = _span(text, f"Offensive {w}")
@@ -67,6 +74,8 @@ def build_world(n_events: int = 200, *, evil: bool = False, start=datetime.date(
         place=f"Aleppo Governorate{tag}", status=f"Government victory{tag}", territory=[f"Claim one{tag}", "Claim two"],
         summary=f"The offensive {w} was an offensive.{tag}")
     conflict.parents.add(parent)
+    Claim.objects.create(document=source, record=conflict, key=conflict.slug, values={"name": conflict.name},
+                         span_start=title_span[0], span_end=title_span[1])
     sides = [make_side(conflict, number=1, source=source, span_start=0, span_end=5),
              make_side(conflict, number=2, label=f"Rebels{tag}")]
 

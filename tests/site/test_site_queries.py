@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from sources.models import Claim
+from tests.factories import make_source
 from tests.site.builders import build_world
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +69,24 @@ def test_large_pages_are_paginated(client):
     response = client.get(world.conflict.get_absolute_url())
     assert len(response.context["page_obj"].object_list) == 50
     assert 'rel="next"' in response.content.decode()
+
+
+#: pages that show a document's text; every other page needs only its name, title and attribution
+SHOWS_SOURCE_TEXT = {"source"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_never_load_a_documents_original_bytes(client, page):
+    """The bytes as read (``SourceDocument.original``, a whole wiki page) are for admin's download only,
+    and a document's text only for its own page: no page query selects them."""
+    world = build_world(20)
+    Claim.objects.create(document=make_source(original=b"x" * 1000, licence="CC BY-SA 4.0"), record=world.conflict,
+                         key="mirror", values={})
+    for event in world.events[:3]:
+        Claim.objects.create(document=world.source, record=event, key=f"e{event.pk}", values={})
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(PAGES[page][0](world)).status_code == 200
+    selected = [q["sql"].split(" FROM ")[0] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in selected if '."original"' in sql], page
+    if page not in SHOWS_SOURCE_TEXT:
+        assert not [sql for sql in selected if '"sources_sourcedocument"."text"' in sql], page

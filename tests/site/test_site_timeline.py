@@ -86,7 +86,11 @@ def test_csv_export_has_stable_columns_and_applies_the_filter(client, world):
     assert "attachment" in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(body(response))))
     assert tuple(rows[0]) == COLUMNS == ("id", "offensive", "date", "end_date", "precision", "time_of_day", "kind",
-                                         "section", "text", "places", "forces", "people", "source_url")
+                                         "section", "text", "places", "forces", "people", "source_url",
+                                         # added at the end (attribution of the source's text)
+                                         "source_title", "source_site", "source_canonical_url", "source_revision",
+                                         "source_revision_url", "source_revision_time", "source_retrieved_at",
+                                         "source_licence", "source_licence_url", "source_attribution")
     expected = [e for e in world.events if e.kind == "airstrike"]
     assert len(rows) - 1 == len(expected)
     first = dict(zip(COLUMNS, rows[1], strict=True))
