@@ -44,9 +44,9 @@ from people.models import CommandRole, Person, PersonAlias
 from sources import classify, resolve
 from sources.entities import entities, entity
 from sources.models import DeletedRecord, KnownName, ResolutionDecision, SourceDocument, natural_key
-from sources.parsing import PARSER_VERSION, NotAnArticle, ParseError, parse
+from sources.parsing import PARSER_VERSION, NotAnArticle, Parsed, ParseError, from_worker, read
 from sources.parsing.records import DocumentRecord, SourceMeta, Span
-from sources.parsing.text import decode, decode_report, norm
+from sources.parsing.text import decode, norm
 from sources.slugs import base_slug, slugify, unique_slug
 
 from .claims import DocumentClaims, choose, from_json
@@ -226,21 +226,17 @@ def known_force_names() -> list[str]:
 
 
 def _parse(path: Path, data: bytes, fmt: str, known_forces: Iterable[str], *, title: str | None = None,
-           meta: SourceMeta | None = None) -> tuple[str, str, DocumentRecord]:
-    """(text, encoding, record) of a file's bytes; ``text`` is what spans point into (for a wiki page,
-    its readable rendering). Raises ``ParseError`` with a message that names the problem (a parser
-    bug on odd input becomes a ``ParseError`` too, so one file never stops the others) and
-    ``NotAnArticle`` for a wiki page that is not an offensive's."""
-    try:
-        decoded = decode_report(data)   # its problems (bytes replaced, control characters) are the document's
-        record = parse(decoded.text, name=path.name, format=fmt, known_forces=known_forces, title=title, meta=meta)
-        record.problems[:0] = decoded.problems
-        return record.text, decoded.encoding, record
-    except (ParseError, NotAnArticle):
-        raise
-    except Exception as exc:
-        log.debug("parsing %s failed", path, exc_info=True)
-        raise ParseError(f"the parser failed on this document ({type(exc).__name__}: {exc})") from exc
+           meta: SourceMeta | None = None, parsed: Parsed | None = None) -> tuple[str, str, DocumentRecord]:
+    """(text, encoding, record) of a file's bytes (``parsing.read``; ``parsed``: read already, by a worker
+    process); ``text`` is what spans point into (for a wiki page, its readable rendering). Raises
+    ``ParseError`` and ``NotAnArticle``."""
+    if parsed is None:
+        try:
+            parsed = read(data, name=path.name, format=fmt, known_forces=known_forces, title=title, meta=meta)
+        except ParseError as exc:
+            log.debug("parsing %s failed", path, exc_info=exc.__cause__ is not None)
+            raise
+    return parsed.text, parsed.encoding, parsed.record
 
 
 def _error(path: Path, exc: ParseError) -> str:
@@ -273,8 +269,10 @@ def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (
 def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: str = "auto",
                 dry_run: bool = False, force: bool = False, resolver: resolve.Resolver | None = None,
                 known_forces: Iterable[str] | None = None, data: bytes | None = None, page: Page | None = None,
-                title: str | None = None, retrieved_at: datetime.datetime | None = None) -> DocumentReport:
-    """Read (unless ``data``: its bytes, read by the caller), parse and load one document in its own
+                title: str | None = None, retrieved_at: datetime.datetime | None = None,
+                parsed: Parsed | tuple | None = None) -> DocumentReport:
+    """Read (unless ``data``: its bytes, read by the caller), parse (unless ``parsed``: what
+    ``parsing.read_in_worker`` returned for these bytes) and load one document in its own
     transaction; errors go into the report.
 
     ``identity``: what makes the document itself (``SourceDocument.identity``): its canonical URL or
@@ -305,13 +303,13 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
             return report
         return _load_document(report, path, where, data, identity=identity, url=url, fmt=fmt, dry_run=dry_run,
                               force=force, resolver=resolver, known_forces=known_forces, page=page, title=title,
-                              retrieved_at=retrieved_at)
+                              retrieved_at=retrieved_at, parsed=parsed)
 
 
 def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes, *, identity: str, url: str,
                    fmt: str, dry_run: bool, force: bool, resolver: resolve.Resolver | None,
                    known_forces: Iterable[str] | None, page: Page | None, title: str | None,
-                   retrieved_at: datetime.datetime | None) -> DocumentReport:
+                   retrieved_at: datetime.datetime | None, parsed: Parsed | tuple | None) -> DocumentReport:
     """``import_file`` once the document is read and held by this run."""
     digest = sha256(data)
     existing = (SourceDocument.objects.filter(identity=identity).first()
@@ -326,9 +324,12 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
                                                                  name=report.name[:255])
         return report
     try:
-        text, encoding, record = _parse(where, data, fmt,
-                                        known_force_names() if known_forces is None else known_forces,
-                                        title=title or (page and page.title), meta=page and page.meta)
+        if parsed is not None:
+            text, encoding, record = _parse(where, data, fmt, (), parsed=from_worker(parsed))
+        else:
+            text, encoding, record = _parse(where, data, fmt,
+                                            known_force_names() if known_forces is None else known_forces,
+                                            title=title or (page and page.title), meta=page and page.meta)
     except NotAnArticle as exc:
         report.status, report.skipped = "skipped", exc
         return report
@@ -634,12 +635,14 @@ class _Loader:
             return obj
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
             return None
-        other = model.objects.filter(slug=base_slug(name)).only("pk", "name").first()
+        slug = base_slug(name)
+        other = model._base_manager.filter(slug=slug).only("pk", "name").first()
         if other is not None and not self.resolver.knows((kind, other.pk)):
             # another import run made it since this run's resolver was built: one record, not two
             self.resolver.add((kind, other.pk), kind, [other.name, name], context)
             return self.entity(what, name, span, **create_fields)
-        slug = unique_slug(model, name)
+        if other is not None:      # a record of another name has the slug (the same name elsewhere)
+            slug = unique_slug(model, name)
         fields = {"name": name, "slug": slug, **create_fields}
         if span is not None:
             fields.update(span_start=span.start, span_end=span.end)

@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import datetime
 import errno
+import logging
+import multiprocessing
 import os
 import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +43,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from sources.parsing import ParseError, detect_format
+from sources.parsing import ParseError, detect_format, read_in_worker
 from sources.parsing.dump import SiteInfo, is_export, is_export_file, open_export, read_export
 from sources.parsing.html import looks_like_article
 from sources.parsing.text import decode
@@ -48,6 +51,8 @@ from sources.parsing.text import decode
 from . import load
 from .load import Counts, DocumentReport
 from .runlog import record_run
+
+log = logging.getLogger(__name__)
 
 #: ``progress(count, total, path)``, called before each document is read (``count`` from 1).
 Progress = Callable[[int, int, Path], None]
@@ -94,6 +99,7 @@ class ImportOptions:
     max_bytes: int = DEFAULT_MAX_BYTES  # a larger document is refused from its size, unread
     follow_symlinks: bool = False  # follow symbolic links that stay inside the paths given
     title: str = ""          # the page title of a single wikitext document given alone (it carries none)
+    jobs: int = 1            # processes reading documents ahead of the loading one (``--jobs``)
 
 
 @dataclass(frozen=True)
@@ -466,6 +472,15 @@ def _rank(path: Path, fmt: str) -> int:
         return 2
 
 
+def _is_wiki_page(path: Path) -> bool:
+    """Whether the file is a wikitext or HTML page (from its first ``PREFIX_FOR_FORMAT`` bytes)."""
+    try:
+        prefix, _ = _prefix(path, PREFIX_FOR_FORMAT)
+    except Unreadable:
+        return False
+    return detect_format(_as_text(prefix, False) or "") in ("wikitext", "html")
+
+
 def load_order(files: list[Path], fmt: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Path]:
     """Structured documents first: their infoboxes name forces that help split plain documents' runs.
     The format is told from each file's first ``PREFIX_FOR_FORMAT`` bytes (``max_bytes`` is kept for
@@ -493,8 +508,9 @@ class _Run:
     skipped: list[Skipped] = field(default_factory=list)   # pages skipped inside files (exports)
 
     def one(self, path: Path, data: bytes, *, page: load.Page | None = None, identity: str = "",
-            retrieved_at=None) -> DocumentReport:
-        """Parse (unmigrated database) or import one document: a file, or a page of an export."""
+            retrieved_at=None, parsed=None) -> DocumentReport:
+        """Parse (unmigrated database) or import one document: a file, or a page of an export.
+        ``parsed``: what a worker process read from ``data`` (``--jobs``), used on the first attempt."""
         options = self.options
         title = options.title if self.single and page is None else None
         if not self.migrated:
@@ -506,7 +522,8 @@ class _Run:
                                           fmt="wikitext" if page is not None else options.fmt,
                                           dry_run=options.dry_run, force=options.force, resolver=self.resolver,
                                           known_forces=known, data=data, page=page, title=title,
-                                          retrieved_at=retrieved_at)
+                                          retrieved_at=retrieved_at, parsed=parsed)
+                parsed = None   # a second attempt reads the document again, knowing what the first one learned
                 if options.dry_run or report.status == "failed":
                     self.resolver = load.build_resolver()  # it learned names that were rolled back
                 if not report.retry:
@@ -515,7 +532,7 @@ class _Run:
             self.learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
         return report
 
-    def export(self, path: Path, identity: str, progress: Progress | None, count: int, total: int,
+    def export(self, path: Path, identity: str, progress: Progress | None, counter: _Counter,
                retrieved_at) -> list[DocumentReport]:
         """Every page of the export at ``path``, streamed: each article a document, the others skipped."""
         out: list[DocumentReport] = []
@@ -531,7 +548,7 @@ class _Run:
                     continue
                 where = path / item.file_name
                 if progress is not None:
-                    progress(count, total, where)
+                    progress(counter.next(), counter.total, where)
                 if item.error:
                     out.append(DocumentReport(path=str(where), name=f"{path.name}/{item.file_name}",
                                               identity=identity, error=f"{where}:{item.line}: {item.error}"))
@@ -572,26 +589,8 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
     files = intake.files
     run = _Run(options, migrated, single, resolver=load.build_resolver() if migrated and files else None)
     ordered = load_order(files, options.fmt, max_bytes=options.max_bytes)
-    for count, path in enumerate(ordered, 1):
-        identity = identity_of(path, options, single=single)
-        try:
-            prefix, info = _prefix(path)
-        except Unreadable as exc:   # changed since it was collected
-            run.reports[path] = [_refused(path, str(exc), identity)]
-            continue
-        retrieved_at = datetime.datetime.fromtimestamp(info.st_mtime, tz=datetime.UTC)
-        if is_export_file(path, prefix):
-            run.reports[path] = run.export(path, identity, progress, count, len(ordered), retrieved_at)
-            continue
-        if progress is not None:
-            progress(count, len(ordered), path)
-        try:
-            data = read_document(path, options.max_bytes)
-        except Unreadable as exc:   # changed since it was collected
-            run.reports[path] = [_refused(path, str(exc), identity)]
-            continue
-        run.reports[path] = [run.one(path, data, identity=identity, retrieved_at=retrieved_at)]
-        del data
+    with _Readers(ordered, options, enabled=migrated) as readers:
+        _load_files(run, ordered, readers, progress)
     documents: list[DocumentReport] = []
     for p, error in intake.documents:
         for r in run.reports.get(p, []) if not error else [_refused(p, error, identity_of(p, options, single=single))]:
@@ -617,6 +616,117 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
     if migrated and not options.dry_run:
         record_run(report, paths, options, started_at)
     return report
+
+
+def _load_files(run: _Run, ordered: list[Path], readers: _Readers, progress: Progress | None) -> None:
+    """Each file in load order: an export page by page, any other file as one document (read ahead by
+    ``readers`` with ``--jobs``)."""
+    counter = _Counter(ordered, progress is not None)
+    for path in ordered:
+        identity = identity_of(path, run.options, single=run.single)
+        try:
+            prefix, info = _prefix(path)
+        except Unreadable as exc:   # changed since it was collected
+            run.reports[path] = [_refused(path, str(exc), identity)]
+            continue
+        retrieved_at = datetime.datetime.fromtimestamp(info.st_mtime, tz=datetime.UTC)
+        if is_export_file(path, prefix):
+            run.reports[path] = run.export(path, identity, progress, counter, retrieved_at)
+            continue
+        if progress is not None:
+            progress(counter.next(), counter.total, path)
+        data, parsed = readers.take(path)
+        try:
+            data = data if data is not None else read_document(path, run.options.max_bytes)
+        except Unreadable as exc:   # changed since it was collected
+            run.reports[path] = [_refused(path, str(exc), identity)]
+            continue
+        run.reports[path] = [run.one(path, data, identity=identity, retrieved_at=retrieved_at, parsed=parsed)]
+        del data, parsed
+
+
+class _Counter:
+    """The progress bar's count: one per file, and for an export one per page (its pages counted first,
+    by a quick scan of its text for ``<page>``, only when a bar is shown)."""
+
+    def __init__(self, ordered: list[Path], shown: bool):
+        self.done = 0
+        self.total = sum(_pages_in(path) for path in ordered) if shown else len(ordered)
+
+    def next(self) -> int:
+        self.done += 1
+        self.total = max(self.total, self.done)
+        return self.done
+
+
+def _pages_in(path: Path) -> int:
+    """1 for a document; for an export, how many ``<page>`` tags it holds."""
+    try:
+        prefix, _ = _prefix(path)
+        if not is_export_file(path, prefix):
+            return 1
+        pages, tail = 0, b""
+        with open_export(path) as stream:
+            while chunk := stream.read(1 << 20):
+                pages += (tail + chunk).count(b"<page>")
+                tail = chunk[-5:]
+        return max(pages, 1)
+    except (Unreadable, OSError, EOFError):
+        return 1
+
+
+class _Readers:
+    """``--jobs N``: documents read (decoded and parsed) by N worker processes ahead of the loading one.
+
+    Parallelism changes the schedule, never the result: a worker reads only documents whose reading
+    does not depend on the documents loaded before them (``parsing.read_in_worker`` gives a plain
+    document back, to be read in order with the forces the run has learned), and the loading process
+    takes the results in load order. At most ``2 * N`` documents are read ahead (memory stays bounded).
+    Exports are read page by page in the loading process. With one job, or fewer than two documents
+    that workers can read (structured documents and wiki pages), no process is started."""
+
+    def __init__(self, ordered: list[Path], options: ImportOptions, *, enabled: bool):
+        self.options = options
+        self.jobs = max(1, options.jobs)
+        self.pending = iter(ordered)
+        self.ahead: dict[Path, tuple[bytes, Future]] = {}
+        self.pool = None
+        if (enabled and self.jobs > 1 and options.fmt != "plain"
+                and sum(_rank(path, options.fmt) == 0 or _is_wiki_page(path) for path in ordered) >= 2):
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=multiprocessing.get_context("forkserver"))
+
+    def __enter__(self) -> _Readers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def fill(self) -> None:
+        while self.pool is not None and len(self.ahead) < 2 * self.jobs:
+            path = next(self.pending, None)
+            if path is None:
+                return
+            try:
+                prefix, _ = _prefix(path)
+                if is_export_file(path, prefix):
+                    continue
+                data = read_document(path, self.options.max_bytes)
+            except Unreadable:
+                continue      # the loading process reads it again and reports why
+            self.ahead[path] = (data, self.pool.submit(read_in_worker, data, self.options.fmt, None, None))
+
+    def take(self, path: Path) -> tuple[bytes | None, object]:
+        """The bytes of ``path`` and what a worker read from them, or (None, None) to read it here."""
+        self.fill()
+        data, future = self.ahead.pop(path, (None, None))
+        if future is None:
+            return None, None
+        try:
+            return data, future.result()
+        except Exception:     # noqa: BLE001 - a worker that died: read it here, as without --jobs
+            log.warning("a worker failed on %s: reading it in the loading process", path, exc_info=True)
+            return data, None
 
 
 def _parse_unchanged_pages(documents: list[DocumentReport], options: ImportOptions) -> None:

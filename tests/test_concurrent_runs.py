@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FORMATS = ROOT / "tests" / "formats"
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),   # keep the migrations' data
     pytest.mark.skipif(os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql"),
                        reason="concurrent runs need PostgreSQL (DATABASE_URL=postgres://...)"),
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .events import extract_events
@@ -41,8 +42,8 @@ def source_version(folder: Path) -> str:
 
 PARSER_VERSION = source_version(Path(__file__).resolve().parent)
 
-__all__ = ["FORMATS", "PARSER_VERSION", "NotAnArticle", "ParseError", "SourceMeta", "detect_format", "parse",
-           "render", "source_version"]
+__all__ = ["FORMATS", "PARSER_VERSION", "NotAnArticle", "ParseError", "Parsed", "SourceMeta", "detect_format",
+           "parse", "read", "read_in_worker", "render", "source_version"]
 
 #: What ``parse(format=...)`` and ``import_sources --format`` accept.
 FORMATS = ("auto", "structured", "plain", "wikitext", "html")
@@ -156,3 +157,55 @@ def parse(data: bytes | str, *, name: str = "", format: str = "auto", known_forc
     if decoded is not None:
         doc.problems[:0] = decoded.problems
     return doc
+
+
+@dataclass
+class Parsed:
+    """A document's bytes read: ``text`` (what spans point into), the ``encoding`` they were decoded
+    from, and the ``record``."""
+
+    text: str
+    encoding: str
+    record: DocumentRecord
+
+
+def read(data: bytes, *, name: str = "", format: str = "auto", known_forces: Iterable[str] = (),
+         title: str | None = None, meta: SourceMeta | None = None) -> Parsed:
+    """``parse`` of a file's bytes, with the decoder's problems first among the record's. Raises
+    ``ParseError`` (a parser bug on odd input becomes one too, so one file never stops the others)
+    and ``NotAnArticle``."""
+    try:
+        decoded = decode_report(data)
+        record = parse(decoded.text, name=name, format=format, known_forces=known_forces, title=title, meta=meta)
+    except (ParseError, NotAnArticle):
+        raise
+    except Exception as exc:
+        raise ParseError(f"the parser failed on this document ({type(exc).__name__}: {exc})") from exc
+    record.problems[:0] = decoded.problems
+    return Parsed(record.text, decoded.encoding, record)
+
+
+def read_in_worker(data: bytes, format: str, title: str | None, meta: SourceMeta | None
+                   ) -> Parsed | tuple[str, str, str | int | None] | None:
+    """``read`` in a worker process (``import_sources --jobs``): the ``Parsed`` document, or the error as
+    plain values (``("parse", message, line)``, ``("skip", kind, detail)``), which pickle exactly; None
+    for a plain document, whose reading depends on the documents loaded before it (the forces they
+    taught split its runs of names): the loading process reads it, in order."""
+    try:
+        if format == "auto" and detect_format(decode_report(data).text) == "plain":
+            return None     # its runs of names are split with the forces earlier documents taught: read in order
+        return read(data, format=format, title=title, meta=meta)
+    except ParseError as exc:
+        return ("parse", exc.message, exc.line)
+    except NotAnArticle as exc:
+        return ("skip", exc.kind, exc.detail)
+
+
+def from_worker(result: Parsed | tuple) -> Parsed:
+    """What ``read_in_worker`` returned, as ``read`` would have: the ``Parsed`` document, or its error raised."""
+    if isinstance(result, Parsed):
+        return result
+    what, first, second = result
+    if what == "skip":
+        raise NotAnArticle(first, second)
+    raise ParseError(first, second)

@@ -22,6 +22,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from conflicts.models import Conflict
+from importer import pipeline
 from sources.models import SourceDocument
 from sources.parsing import parse
 from sources.parsing.export import to_json
@@ -252,3 +253,13 @@ def test_a_folder_mixing_formats_is_read_by_content(tmp_path, pages):
     assert "not a document (JSON data)" in out and "index.html: skipped: not a document (HTML or XML markup" in out
     formats = sorted(SourceDocument.objects.values_list("format", flat=True))
     assert formats == ["html", "plain", "structured", "wikitext"]
+
+
+@pytest.mark.django_db
+def test_an_export_shows_one_progress_bar_counting_its_pages(export, pages):
+    seen = []
+    pipeline.import_paths([export], options=pipeline.ImportOptions(dry_run=True),
+                          progress=lambda count, total, path: seen.append((count, total, path.name)))
+    readable = [t for t, _ in pages]
+    assert [(c, t) for c, t, _ in seen] == [(n, len(readable)) for n in range(1, len(readable) + 1)]
+    assert {name for _, _, name in seen} == {t.replace(" ", "_") + ".wiki" for t in readable}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -20,6 +21,8 @@ from importer.pipeline import DEFAULT_MAX_BYTES, ImportOptions, NoDocuments, Not
 from sources.parsing import FORMATS
 from sources.parsing.export import to_json
 
+#: The cores this process may run on: the default of ``--jobs``.
+CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 SUMMARY_COLUMNS = ("created", "updated", "unchanged", "kept", "failed")
 # What would break a message's line or reorder it on a terminal: control characters (a file name may
 # hold a newline), line and paragraph separators, bidirectional overrides. Printed escaped.
@@ -48,6 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("--max-bytes", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                             help="Refuse a document larger than this, unread (bytes, or with K, M or G; "
                                  f"default: {DEFAULT_MAX_BYTES // 2**20}M).")
+        parser.add_argument("--jobs", type=_jobs, default=CORES, metavar="N",
+                            help="Processes reading documents ahead of the one loading them, in order "
+                                 f"(default: the number of cores, {CORES}); the result is the same with any N.")
         parser.add_argument("--title", default="",
                             help="The page title of a single wikitext document (a .wiki file carries none).")
         parser.add_argument("--follow-symlinks", action="store_true",
@@ -55,7 +61,7 @@ class Command(BaseCommand):
                                  "given; by default they are skipped.")
 
     def handle(self, *args, paths, fmt, dry_run, json: bool, force, no_progress, root, source_url, max_bytes,
-               follow_symlinks, title, **options):
+               follow_symlinks, title, jobs, **options):
         # Messages go to stderr when stdout carries JSON.
         out = self.stderr if json else self.stdout
         if source_url and (len(paths) != 1 or paths[0].is_dir()):
@@ -69,7 +75,8 @@ class Command(BaseCommand):
             run = import_paths(paths or [Path(settings.SAMPLE_SOURCES_DIR)],
                                options=ImportOptions(fmt=fmt, dry_run=dry_run, force=force, records=json,
                                                      root=root, source_url=source_url, max_bytes=max_bytes,
-                                                     follow_symlinks=follow_symlinks, title=title),
+                                                     follow_symlinks=follow_symlinks, title=title,
+                                                     jobs=jobs),
                                progress=progress)
         except NoDocuments:
             where = ", ".join(str(p) for p in paths or ["fixtures/sources"])
@@ -143,6 +150,13 @@ class Command(BaseCommand):
 def _one_line(text: str) -> str:
     """A message on one line, as it reads: the characters of ``_UNPRINTABLE`` escaped (``\\n``)."""
     return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _jobs(value: str) -> int:
+    """``--jobs``: a number of processes, 1 to 64."""
+    if not value.strip().isdigit() or not 1 <= int(value) <= 64:
+        raise argparse.ArgumentTypeError(f"not a number of processes from 1 to 64: {value!r}")
+    return int(value)
 
 
 def _size(value: str) -> int:
