@@ -432,6 +432,7 @@ class _Loader:
         self.claims: DocumentClaims | None = None
         self.conflict: Conflict | None = None
         self.new_names: list[tuple[Force, str]] = []   # forces, and new names of known forces, to link
+        self._indexed = 0                                # how many of them the run's forces index has
         self.deleted = set(DeletedRecord.objects.values_list("model", "key"))
         self.known = KnownNames.load()
         self._place_countries: dict[int, set[str]] = {}
@@ -902,12 +903,25 @@ class _Loader:
         Any known force may be named (Hezbollah fights in Aleppo's prose, not its infobox); people
         are this offensive's commanders, so that a lone surname is not matched across wars.
         """
-        forces = [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
-                  for f in Force.objects.prefetch_related("aliases")]
         people = [(p.pk, "person", [p.name, *(a.name for a in p.aliases.all())])
                   for p in Person.objects.filter(roles__conflict=self.conflict).distinct().prefetch_related("aliases")]
-        return ([(pk, start) for pk, start, _ in resolve.find_mentions(self.text, forces)],
+        return ([(pk, start) for pk, start, _ in self.forces_index().find(self.text)],
                 [(pk, start) for pk, start, _ in resolve.find_mentions(self.text, people)])
+
+    def forces_index(self) -> resolve.MentionIndex:
+        """Every force's names, compiled once per run (kept with the resolver) and extended with the
+        forces and names this document added. Ties go to the older force (the lower key), so the
+        result is the one a fresh index over the database would give."""
+        index = self.resolver.forces_index
+        if index is None:
+            index = self.resolver.forces_index = resolve.MentionIndex(
+                [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
+                 for f in Force.objects.prefetch_related("aliases")], rank=lambda pk: pk)
+            self._indexed = len(self.new_names)     # already in the database it was built from
+        for force, name in self.new_names[self._indexed:]:
+            index.add(force.pk, "force", [name])
+        self._indexed = len(self.new_names)
+        return index
 
     def link_new_names_to_earlier_events(self) -> None:
         """A force this document introduced, or a new name of a known force (an alias, a spelling), may be
@@ -924,9 +938,7 @@ class _Loader:
                 if "forces" in event.locked_fields:
                     continue
                 # all forces compete, so "Hezbollah" inside "Kata'ib Hezbollah" is not a mention of Hezbollah
-                everyone = everyone or resolve.MentionIndex(
-                    [(f.pk, "force", [f.name, *(a.name for a in f.aliases.all())])
-                     for f in Force.objects.prefetch_related("aliases")])
+                everyone = everyone or self.forces_index()
                 if any(pk == force.pk for pk, _, _ in everyone.find(event.text)):
                     event.forces.add(force)
                     self.report.counts.add(Event.forces.through, Action.CREATED)

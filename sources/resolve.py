@@ -38,8 +38,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -606,6 +607,10 @@ class Resolver:
     def __len__(self) -> int:
         return len(self._cands)
 
+    #: The forces' ``MentionIndex`` an importer keeps beside the resolver for its run (built and
+    #: extended by ``importer.load``; dropped with the resolver when a document is rolled back).
+    forces_index: MentionIndex | None = None
+
     def knows(self, key: Hashable) -> bool:
         """Whether a record was added under ``key`` (by any of its names)."""
         return key in self._cands
@@ -834,7 +839,11 @@ class MentionIndex:
     #: Cached token results per table (a table is cleared when it grows past this).
     CACHE_LIMIT = 200_000
 
-    def __init__(self, entries: Iterable[tuple[Hashable, str, Iterable[str]]] = ()) -> None:
+    def __init__(self, entries: Iterable[tuple[Hashable, str, Iterable[str]]] = (), *,
+                 rank: Callable[[Hashable], Any] | None = None) -> None:
+        # ``rank``: among matches of one span and length, the key ranked lowest wins (default: the alias
+        # added first); with a rank, the result does not depend on the order entries were added in
+        self._rank = rank
         self._keys: list[Hashable] = []               # the key of each alias (name), in order added
         # a short one-word alias, by its text exactly: (alias, its skeleton's first letter)
         self._exact: dict[str, list[tuple[int, str]]] = {}
@@ -1005,8 +1014,13 @@ class MentionIndex:
                     if child is not None:
                         stack.append(child)
                         depth.append(d + 1)
-        # the longest match wins, then the earliest, then the alias added first (surnames last)
-        found.sort(key=lambda f: (f[0], f[1], f[2]))
+        # the longest match wins, then the earliest, then the key ranked first, or the alias added first
+        # (surnames last)
+        if self._rank is not None:
+            rank = self._rank
+            found.sort(key=lambda f: (f[0], f[1], rank(f[4]), f[2]))
+        else:
+            found.sort(key=lambda f: (f[0], f[1], f[2]))
         starts: list[int] = []
         ends: list[int] = []
         result: list[tuple[Hashable, int, int]] = []
