@@ -248,21 +248,22 @@ def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (
     """Read (unless ``data``: its bytes, read by the caller) and parse one document without touching
     the database (status ``parsed``, ``skipped`` or ``failed``). ``page``: the document is a page of
     the export at ``path`` (see ``import_file``)."""
-    report = DocumentReport(path=str(path), name=path.name) if page is None else \
-        DocumentReport(path=str(path / page.name), name=f"{path.name}/{page.name}")
+    where = path if page is None else path / page.name
+    report = DocumentReport(path=str(where), name=path.name if page is None else f"{path.name}/{page.name}")
     try:
-        _, _, report.record = _parse(path, path.read_bytes() if data is None else data, fmt, known_forces,
+        _, _, report.record = _parse(where, path.read_bytes() if data is None else data,
+                                     "wikitext" if page is not None else fmt, known_forces,
                                      title=page and page.title, meta=page and page.meta)
     except NotAnArticle as exc:
         report.status, report.skipped = "skipped", exc
         return report
     except OSError as exc:
-        report.error = f"{path}: cannot read the file ({exc.strerror or exc})"
+        report.error = f"{where}: cannot read the file ({exc.strerror or exc})"
     except ParseError as exc:
-        report.error = _error(path, exc)
+        report.error = _error(where, exc)
     else:
         report.status, report.title = "parsed", report.record.title
-        report.problems = [f"{path}:{p.line}: {p.message}" for p in report.record.problems]
+        report.problems = [f"{where}:{p.line}: {p.message}" for p in report.record.problems]
     return report
 
 

@@ -122,8 +122,23 @@ def _tokenise(text: str) -> list[_Tok]:
         if len(raw) > 3 and raw[-2] in _APOSTROPHES and raw[-1] in "sS":
             raw, end = raw[:-2], end - 2
         nxt = text[end:end + 1]
-        out.append(_Tok(_fold(raw), start, end, nxt in ("-", "\u2010", "\u2011", "\u2013", "\u2014")))
+        folded = _roman(raw) or _fold(raw)
+        out.append(_Tok(folded, start, end, nxt in ("-", "\u2010", "\u2011", "\u2013", "\u2014")))
     return out
+
+
+_ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+
+
+def _roman(raw: str) -> str | None:
+    """An upper-case Roman numeral of two letters or more as its number ("XLVII" -> "47", "II" -> "2"):
+    corps and armies are numbered so (XLVII and XLVIII Panzer Corps are two corps), and a number must
+    match exactly. One letter (I, V, X) is left as a letter: it is as often an initial."""
+    if len(raw) < 2 or not raw.isupper() or not _ROMAN.fullmatch(raw):
+        return None
+    values = [_ROMAN_VALUES[ch] for ch in raw]
+    return str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))
 
 
 # The Arabic article. "al"/"el" are always the article inside a name. The assimilated forms

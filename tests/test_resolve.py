@@ -150,6 +150,8 @@ APART = [
     ("force", "IRGC Ground Forces", "IRGC"),
     ("force", "Al-Nusra Front", "Levant Front"),
     ("force", "Baqir Brigade", "Badr Brigade"),
+    ("force", "XLVII Panzer Corps", "XLVIII Panzer Corps"),   # Roman numerals are numbers
+    ("force", "II SS Panzer Corps", "III Panzer Corps"),
     ("person", "Qasem Soleimani", "Qasem Rezaei"),
     ("person", "Hassan Nasrallah", "Hadi Nasrallah"),
     ("person", "Abu Suleiman al-Masri", "Abu Muthana al-Masri"),

@@ -144,9 +144,11 @@ def test_an_export_imports_its_offensives_and_skips_the_other_pages_with_reasons
     assert bytes(doc.original).startswith(b"{{") and doc.sha256 == bx_sha256(bytes(doc.original))
     conflict = Conflict.objects.get(name="Battle of Debaltseve")
     assert (conflict.latitude, conflict.longitude) == (Decimal("48.35"), Decimal("38.4"))
-    # the same export again: nothing changes
+    # the same export again: nothing changes, and read again (--force) it changes no row
     out, _ = run(export)
     assert f"Documents: 0 created, 0 updated, {len(articles)} unchanged, 0 failed" in out
+    out, _ = run(export, "--force")
+    assert f"Documents: 0 created, 0 updated, {len(articles)} unchanged, 0 failed. Records: 0 created, 0 updated" in out
 
 
 def bx_sha256(data: bytes) -> str:
