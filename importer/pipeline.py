@@ -524,7 +524,9 @@ class _Run:
                                           known_forces=known, data=data, page=page, title=title,
                                           retrieved_at=retrieved_at, parsed=parsed)
                 parsed = None   # a second attempt reads the document again, knowing what the first one learned
-                if report.status == "failed" or (options.dry_run and report.status in ("created", "updated")):
+                loaded = report.record is not None    # a file that failed to parse taught the resolver nothing
+                rolled_back = report.status == "failed" or (options.dry_run and report.status in ("created", "updated"))
+                if loaded and rolled_back:
                     self.resolver = load.build_resolver()  # it learned names that were rolled back
                 if not report.retry:
                     break   # else another run wrote a record this one wanted: again, knowing it
