@@ -28,7 +28,11 @@ from .rendering import Rendering, SourceMeta
 PROSE, VALUE = "prose", "value"   # how a piece of wikitext is rendered: article text, or an infobox cell
 
 INFOBOXES = {"infobox military conflict", "infobox military operation", "infobox battle"}
-# an infobox whose '}}' is missing: mwparserfromhell leaves its '{{' as text (found, not parsed, here)
+# where the infobox is written (the parser then reads it in that piece of the page)
+_INFOBOX_START = re.compile(
+    r"\{\{[\s\ufdd0]*(?:template\s*:\s*)?infobox[ _]+(?:military[ _]+conflict|military[ _]+operation|battle)"
+    r"[\s\ufdd0]*(?:\||\}\}|$)", re.I)
+# an infobox whose '}}' is missing (the pre-scan found its '{{' unpaired)
 _UNCLOSED_INFOBOX = re.compile(
     r"\{\{\s*(?:template\s*:\s*)?infobox[ _]+(?:military[ _]+conflict|military[ _]+operation|battle)\s*(?:\||\n|$)",
     re.I)
@@ -65,22 +69,36 @@ MONTHS = ("January February March April May June July August September October N
           "December").split()
 _MONTH_NAMES = {m.lower(): i for i, m in enumerate(MONTHS, 1)} | {m[:3].lower(): i for i, m in enumerate(MONTHS, 1)}
 _LANGUAGE_PREFIX = re.compile(r"[a-z]{2,3}(?:-[a-z]{2,8})*|simple")
+_DISAMBIGUATOR = re.compile(r"\s*\([^()]*\)\s*$")
 _MAGIC_WORD = re.compile(r"__[A-Z]{2,}__")
 _QUOTES = re.compile(r"'{2,}")
 _RULE = re.compile(r"-{4,}")
 _UNCLOSED = re.compile(r"\{\{|\[\[")
-# what the pre-scan writes over the page (same length): blanked text, an unclosed '{{' and '[['
+# what the pre-scan writes over the page (same length): text that renders as nothing (inline, and a
+# block that ends a paragraph), an unclosed '{{' and '[[', the rest of a line after an unclosed '{{', a '<'
+# that opens no tag
 _FILL = "\ufdd0"
+_BLOCK = "\ufdd3"
 _OPEN_BRACES = "\ufdd1\ufdd1"
 _OPEN_BRACKETS = "\ufdd2\ufdd2"
-_OWN_CHARACTERS = str.maketrans({"\ufdd0": "\ufffd", "\ufdd1": "\ufffd", "\ufdd2": "\ufffd"})
-_TO_LINE_END = re.compile(r"(?:\{\{|\ufdd1\ufdd1)[^\n]*")
-_BLANKED_TAGS = ("references|ref|gallery|math|timeline|imagemap|score|graph|syntaxhighlight|source|chem|ce|"
-                 "templatedata|templatestyles|mapframe|maplink|inputbox|categorytree|hiero|table")
+_CUT = "\ufdd4"
+_LESS = "\ufdd5"
+_OWN_CHARACTERS = str.maketrans(dict.fromkeys("\ufdd0\ufdd1\ufdd2\ufdd3\ufdd4\ufdd5", "\ufffd"))
+_UNSEEN = str.maketrans("", "", _FILL + _BLOCK)
+_OPENER = re.compile(r"\{\{|\ufdd1\ufdd1")
+_TO_LINE_END = re.compile(r"\ufdd4[^\n]*")
+_BLOCK_TAGS = "references|gallery|timeline|imagemap|score|graph|syntaxhighlight|source|mapframe|table"
+_INLINE_TAGS = "ref|math|chem|ce|templatedata|templatestyles|maplink|inputbox|categorytree|hiero"
 _KEPT_TAGS = "nowiki|pre"                       # shown as written: not scanned, left to the parser
-_SCAN = re.compile(r"<!--|\{\{|\}\}|\[\[|\]\]|\n[ \t:]*\{\||\n[ \t]*\|\}|<(" + _BLANKED_TAGS + "|" + _KEPT_TAGS
-                   + r")\b([^<>]{0,2000})>", re.I)
-_CLOSING = {name: re.compile(rf"</{name}\s*>", re.I) for name in (_BLANKED_TAGS + "|" + _KEPT_TAGS).split("|")}
+_VOID_TAGS = {"br", "hr", "wbr", "img", "meta", "link", "input", "col", "area", "base", "param", "track"}
+_SCAN = re.compile(
+    r"<!--|\{\{|\}\}|\[\[|\]\]|\n[ \t:]*\{\||\n[ \t]*\|\}"
+    r"|<(" + _BLOCK_TAGS + "|" + _INLINE_TAGS + "|" + _KEPT_TAGS + r")\b([^<>]{0,2000})>"
+    r"|<(/?)([A-Za-z][A-Za-z0-9]{0,30})\b[^<>{}\[\]|\n]{0,500}?(/?)>"
+    r"|<[A-Za-z/]|\n[*#:;]{11,}", re.I)
+_MAX_LIST_DEPTH = 10
+_CLOSING = {name: re.compile(rf"</{name}\s*>", re.I)
+            for name in (_BLOCK_TAGS + "|" + _INLINE_TAGS + "|" + _KEPT_TAGS).split("|")}
 _PAIRS = re.compile(r"\{\{|\}\}|\[\[|\]\]")
 _STRAY_TAG = re.compile(
     r"</?(?:div|span|center|blockquote|poem|small|big|font|p|ul|ol|li|dl|dd|dt|table|tr|td|th|tbody|caption|"
@@ -139,15 +157,18 @@ def render_wikitext(text: str, *, title: str | None = None, meta: SourceMeta | N
     target = is_redirect(text)
     if target and not meta.redirect:
         meta.redirect = target
+    body = page.prose()                  # first: it finds the page's own {{coord}}
     fields, conflict = page.read_infobox()
     name = " ".join((title or "").split()) or conflict
     if not name:
         raise ParseError("the wikitext names no title: give one with --title", 1)
     meta.title = name
     lines = [f"= {name} =", ""]
+    if target:                  # a redirect page: its title only (``meta.redirect`` names the target)
+        return Rendering(text=_assemble(lines), meta=meta, offensive=False)
     if fields:
         lines += ["Infobox", *fields, ""]
-    lines += page.prose()
+    lines += body
     return Rendering(text=_assemble(lines), meta=meta, offensive=page.infobox is not None or page.broken_infobox,
                      problems=page.sorted_problems(), coordinates=page.coordinates)
 
@@ -187,9 +208,8 @@ class _Page:
         self.coords: list[tuple[tuple[float, float] | None, int, str]] = []   # (value, offset, display)
         self.coordinates: tuple[float, float] | None = None
         self.broken_infobox = False
-        blanked, cuts = self._scan()
-        self.chunks: list[tuple[int, Wikicode]] = [
-            (a, mwparserfromhell.parse(blanked[a:b])) for a, b in zip(cuts, cuts[1:], strict=False)]
+        self.page_coordinates: tuple[float, float] | None = None   # a {{coord|display=title}} of the page
+        self.blanked, self.cuts = self._scan()
         self.infobox, self.infobox_at = self._find_infobox()
 
     # ---- problems ------------------------------------------------------------------------
@@ -238,7 +258,7 @@ class _Page:
         for a, b, fill in sorted(blank, key=lambda r: (r[0], -r[1])):
             if a < pos:
                 continue                                  # inside a region already blanked
-            parts += [text[pos:a], fill if len(fill) == b - a else _FILL * (b - a)]
+            parts += [text[pos:a], fill if len(fill) == b - a else fill[0] * (b - a)]
             pos = b
         parts.append(text[pos:])
         blanked = "".join(parts)
@@ -246,7 +266,7 @@ class _Page:
 
     def _close_infobox(self, start: int) -> None:
         """An infobox with no ``}}``: closed where its parameters end (before the first blank line,
-        heading or bold lead sentence), and reported."""
+        heading or lead sentence), and reported."""
         text = self.source
         self.broken_infobox = True
         end = len(text)
@@ -254,7 +274,7 @@ class _Page:
         while at >= 0:
             nxt = text.find("\n", at + 1)
             line = text[at + 1: nxt if nxt >= 0 else len(text)].strip()
-            if not line or line.startswith(("'''", "==")):
+            if not line or line.startswith("==") or _lead_sentence(line):
                 end = at
                 break
             at = nxt
@@ -266,21 +286,40 @@ class _Page:
         self._newlines = None
 
     # ---- the infobox -------------------------------------------------------------------------
-    def _top(self):
-        """(node, offset) for every node at the top level of the page."""
-        for base, code in self.chunks:
+    def _chunk(self, i: int) -> Wikicode:
+        return mwparserfromhell.parse(self.blanked[self.cuts[i]:self.cuts[i + 1]])
+
+    def _top(self, first: int = 0, last: int | None = None):
+        """(node, offset) for every node at the top level of the page (of pieces ``first`` to ``last``).
+
+        Each piece is parsed when it is reached and let go after: the trees of a long page are never
+        all alive at once (the garbage collector's passes over them grew with the page)."""
+        last = len(self.cuts) - 2 if last is None else last
+        for i in range(first, last + 1):
+            if self._infobox_chunk is not None and self._infobox_chunk[0] == i:
+                code = self._infobox_chunk[1]
+            else:
+                code = self._chunk(i)
+            base = self.cuts[i]
             for node in code.nodes:
                 yield node, base
                 base += len(str(node))
 
     def _find_infobox(self) -> tuple[Template | None, int]:
-        for node, at in self._top():
+        """The infobox and its offset: in the piece where its name is first written."""
+        self._infobox_chunk: tuple[int, Wikicode] | None = None
+        m = _INFOBOX_START.search(self.blanked)
+        if m is None:
+            return None, 0
+        i = bisect.bisect_right(self.cuts, m.start()) - 1
+        code = self._chunk(i)
+        self._infobox_chunk = (i, code)
+        for node, at in self._top(i, i):
             if isinstance(node, Template) and _name(node) in INFOBOXES:
                 return node, at
-        for base, code in self.chunks:                    # inside a tag or another template
-            for node in code.ifilter_templates(recursive=True):
-                if _name(node) in INFOBOXES:
-                    return node, base + max(0, str(code).find(str(node)))
+        for node in code.ifilter_templates(recursive=True):    # inside a tag or another template
+            if _name(node) in INFOBOXES:
+                return node, self.cuts[i] + max(0, str(code).find(str(node)))
         return None, 0
 
     def read_infobox(self) -> tuple[list[str], str]:
@@ -288,7 +327,7 @@ class _Page:
         box = self.infobox
         page_coords = None
         if box is None:
-            self._page_coordinates()
+            self.coordinates = self.page_coordinates
             return [], ""
         values: dict[str, tuple[Wikicode, int]] = {}
         for name, (value, at) in _args(box, self.infobox_at).items():
@@ -328,7 +367,7 @@ class _Page:
         if place:
             fields.append(f"- Place: {place}")
         if page_coords is None:
-            page_coords = self._page_coordinates()
+            page_coords = self.page_coordinates
         if page_coords is not None:
             self.coordinates = page_coords
             fields.append(f"- Coordinates: {coords.format_coordinates(*page_coords)}")
@@ -371,18 +410,6 @@ class _Page:
             self.problem(self.infobox_at, "the infobox names no combatants")
         return out
 
-    def _page_coordinates(self) -> tuple[float, float] | None:
-        """A ``{{coord|...|display=title}}`` at the top level of the page (outside the infobox)."""
-        for node, pos in self._top():
-            if isinstance(node, Template) and _name(node) == "coord":
-                value = self._coord(node, pos)
-                display = _plain(_args(node, pos).get("display", (None, 0))[0]).lower()
-                if value is not None and "title" in display:
-                    if self.infobox is None:
-                        self.coordinates = value
-                    return value
-        return None
-
     # ---- prose -------------------------------------------------------------------------------
     def prose(self) -> list[str]:
         out: list[str] = []
@@ -404,8 +431,16 @@ class _Page:
                         out += ["", "=" * level + name + "=" * level, ""]
             elif dropping is None:
                 buffer.append(self.node(node, pos, PROSE))
+                if isinstance(node, Template) and self.page_coordinates is None and _name(node) == "coord":
+                    self._title_coordinates()
         out += _paragraphs("".join(buffer))
         return out
+
+    def _title_coordinates(self) -> None:
+        """The page's coordinates: a ``{{coord|...|display=title}}`` at its top level (just read)."""
+        value, _, display = self.coords[-1]
+        if value is not None and "title" in display:
+            self.page_coordinates = value
 
     # ---- rendering ---------------------------------------------------------------------------
     def render(self, code: Wikicode, at: int, mode: str) -> str:
@@ -443,11 +478,13 @@ class _Page:
             for m in _UNCLOSED.finditer(s):
                 self.unclosed_markup(at + m.start(), m.group())
         if "{{" in s or _OPEN_BRACES in s:
-            s = _TO_LINE_END.sub("", s)               # the rest of the line is the template's name and text
+            s = _OPENER.sub(_CUT, s)                  # the rest of the line is the template's name and text
         if "[[" in s or "]]" in s or "}}" in s or _OPEN_BRACKETS in s:
             s = s.replace("[[", "").replace("]]", "").replace("}}", "").replace(_OPEN_BRACKETS, "")
+        if _LESS in s:
+            s = s.replace(_LESS, "<")
         if "<" in s:
-            s = _STRAY_TAG.sub("", s)
+            s = _STRAY_TAG.sub("", s)             # a tag left open or closed twice: MediaWiki hides it
         if "__" in s:
             s = _MAGIC_WORD.sub("", s)
         if "''" in s:
@@ -457,7 +494,7 @@ class _Page:
         return s.replace("\u00a0", " ")
 
     def _wikilink(self, link: Wikilink, at: int, mode: str) -> str:
-        target = str(link.title).replace(_FILL, "").strip()
+        target = str(link.title).translate(_UNSEEN).strip()
         visible = target.startswith(":")
         target = target.lstrip(":").strip()
         prefix, colon, rest = target.partition(":")
@@ -467,17 +504,16 @@ class _Page:
             return ""
         if link.text is not None:
             shown = self.render(link.text, at + 3 + len(str(link.title)), mode)
-            if shown.replace(_FILL, "").strip():
+            if shown.translate(_UNSEEN).strip():
                 return shown
-            # the pipe trick: [[Battle of X (2016)|]] shows "Battle of X"
-            bare = rest if colon and prefix not in ("file", "image", "category") and visible else target
-            return re.sub(r"\s*\([^()]*\)\s*$", "", bare)
+            # the pipe trick: [[Battle of X (2016)|]] shows "Battle of X", [[:Category:Battles|]] "Battles"
+            return _DISAMBIGUATOR.sub("", rest if colon else target).strip()
         return self.render(link.title, at + 2, mode).strip().lstrip(":")
 
     def _tag(self, tag: Tag, at: int, mode: str) -> str:
         name = str(tag.tag).strip().lower()
         if name in DROPPED_TAGS:
-            return _FILL
+            return _BLOCK if name in ("table", "gallery", "references", "timeline", "imagemap") else _FILL
         markup = tag.wiki_markup
         if name in ("li", "dt", "dd") and markup:
             return markup
@@ -564,7 +600,7 @@ class _Page:
         if key not in args:
             return ""
         value, where = args[key]
-        return self.render(value, where, mode).replace(_FILL, "").strip()
+        return _cut(self.render(value, where, mode)).translate(_UNSEEN).strip()
 
     def _list(self, tpl: Template, at: int, name: str, mode: str) -> str:
         args = _args(tpl, at)
@@ -634,14 +670,17 @@ class _Page:
 # ---- the pre-scan ----------------------------------------------------------------------------------
 def _pair(text: str) -> tuple[list[tuple[int, int]], list[int], list[int], list[tuple[int, int, str]]]:
     """One pass over the page: the (start, end) of every paired ``{{ }}`` and ``[[ ]]``, the offsets of
-    the ``{{`` and ``[[`` that no ``}}``/``]]`` closes, and the regions to blank (comments, references
-    and the other tags that render as nothing, tables at the top level) as (start, end, fill).
+    the ``{{`` and ``[[`` that no ``}}``/``]]`` closes, and what to write over the page as (start, end,
+    fill): comments, references and the other tags that render as nothing, tables at the top level,
+    the opening tag of an element that is never closed and a ``<`` that opens no tag (the parser's
+    time on either grows with the rest of the page), list markers past ``_MAX_LIST_DEPTH``.
 
     Braces and brackets are paired apart, as MediaWiki's preprocessor pairs braces before links."""
     pairs: list[tuple[int, int]] = []
     braces: list[int] = []
     brackets: list[int] = []
     tables: list[tuple[int, int]] = []             # (start, brace depth there)
+    elements: dict[str, list[tuple[int, int]]] = {}  # open HTML elements by name: (start, end) of the tag
     blank: list[tuple[int, int, str]] = []
     inner: list[tuple[int, str]] = []               # unclosed markup inside a blanked reference
     unclosed_tags: set[str] = set()                 # tags with no closing tag after some point: none later
@@ -651,18 +690,18 @@ def _pair(text: str) -> tuple[list[tuple[int, int]], list[int], list[int], list[
         m = _SCAN.search(text, pos)
         if not m:
             break
-        found, pos = m.group(), m.end()
+        found, start, pos = m.group(), m.start(), m.end()
         if found == "<!--":
             end = text.find("-->", pos)
             pos = size if end < 0 else end + 3
-            blank.append((m.start(), pos, _FILL))
+            blank.append((start, pos, _FILL))
         elif found == "{{":
-            braces.append(m.start())
+            braces.append(start)
         elif found == "}}":
             if braces:
                 pairs.append((braces.pop(), pos))
         elif found == "[[":
-            brackets.append(m.start())
+            brackets.append(start)
         elif found == "]]":
             if brackets:
                 pairs.append((brackets.pop(), pos))
@@ -670,28 +709,50 @@ def _pair(text: str) -> tuple[list[tuple[int, int]], list[int], list[int], list[
             tables.append((pos - 2, len(braces)))
         elif found.endswith("|}"):
             if tables:
-                start, depth = tables.pop()
+                begin, depth = tables.pop()
                 if not tables and depth == 0 and not braces:
-                    blank.append((start, pos, _FILL))
-        else:
-            name = m.group(1).lower()
-            kept = name in ("nowiki", "pre")
-            if m.group(2).rstrip().endswith("/"):
-                if not kept:
-                    blank.append((m.start(), pos, _FILL))
+                    blank.append((begin, pos, _BLOCK))
+        elif m.group(1):
+            pos = _region(text, m, blank, inner, unclosed_tags)
+        elif m.group(4):
+            name = m.group(4).lower()
+            if name in _VOID_TAGS or m.group(5):
                 continue
-            if name in unclosed_tags:
-                continue
-            close = _CLOSING[name].search(text, pos)
-            if close is None:
-                unclosed_tags.add(name)
-                continue
-            if not kept:
-                blank.append((m.start(), close.end(), _FILL))
-                if name == "ref":
-                    inner += _unpaired(text, pos, close.start())
-            pos = close.end()
+            if m.group(3):
+                if elements.get(name):
+                    elements[name].pop()
+            else:
+                elements.setdefault(name, []).append((start, pos))
+        elif found[0] == "<":
+            blank.append((start, start + 1, _LESS))
+            pos = start + 1
+        else:                                          # "\n" and a run of list markers
+            blank.append((start + 1 + _MAX_LIST_DEPTH, pos, _FILL))
+    blank += [(begin, begin + 2, _FILL * 2) for begin, _ in tables]
+    blank += [(a, b, _FILL) for opened in elements.values() for a, b in opened]
     return pairs, braces + [at for at, o in inner if o == "{{"], brackets + [at for at, o in inner if o == "[["], blank
+
+
+def _region(text: str, m: re.Match, blank: list, inner: list, unclosed_tags: set[str]) -> int:
+    """A tag whose content is not wikitext to pair (a reference, a gallery, nowiki...): blanked unless
+    it is shown as written; the offset to read on from."""
+    name = m.group(1).lower()
+    kept = name in ("nowiki", "pre")
+    fill = _BLOCK if name in _BLOCK_TAGS.split("|") else _FILL
+    if m.group(2).rstrip().endswith("/"):
+        if not kept:
+            blank.append((m.start(), m.end(), fill))
+        return m.end()
+    close = None if name in unclosed_tags else _CLOSING[name].search(text, m.end())
+    if close is None:
+        unclosed_tags.add(name)
+        blank.append((m.start(), m.end(), _FILL))    # a tag never closed: MediaWiki shows an error
+        return m.end()
+    if not kept:
+        blank.append((m.start(), close.end(), fill))
+        if name == "ref":
+            inner += _unpaired(text, m.end(), close.start())
+    return close.end()
 
 
 def _unpaired(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -742,7 +803,7 @@ def _cuts(text: str, pairs: list[tuple[int, int]]) -> list[int]:
 # ---- helpers ---------------------------------------------------------------------------------------
 def _name(tpl: Template) -> str:
     """A template's name as it is looked up: no comments, lower case, ``_`` as space, no namespace."""
-    raw = "".join(str(n) for n in tpl.name.nodes if isinstance(n, Text)).replace(_FILL, "")
+    raw = "".join(str(n) for n in tpl.name.nodes if isinstance(n, Text)).translate(_UNSEEN)
     name = " ".join(raw.replace("_", " ").split()).lower()
     if name.startswith("template:"):
         name = name[len("template:"):].strip()
@@ -766,7 +827,7 @@ def _plain(code: Wikicode | None) -> str:
     """The text nodes of ``code`` only (for arguments that are keywords or numbers)."""
     if code is None:
         return ""
-    return "".join(str(n) for n in code.nodes if isinstance(n, Text)).replace(_FILL, "").strip()
+    return "".join(str(n) for n in code.nodes if isinstance(n, Text)).translate(_UNSEEN).strip()
 
 
 def _coordinates(parts: list[str]) -> tuple[float, float] | None:
@@ -815,7 +876,7 @@ def _date_text(year: str | None, month: str | None = None, day: str | None = Non
 def _tidy(s: str) -> str:
     """One line's spaces collapsed; no empty brackets or spaces before punctuation left by removed
     references and templates."""
-    s = _SPACES.sub(" ", s.replace(_FILL, ""))
+    s = _SPACES.sub(" ", _cut(s).translate(_UNSEEN))
     if "(" in s:
         s = _EMPTY_BRACKETS.sub("", s)
         s = _OPEN_SPACE.sub("(", s)
@@ -823,6 +884,17 @@ def _tidy(s: str) -> str:
         s = _CLOSE_SPACE.sub(")", s)
     s = _SPACE_BEFORE_PUNCT.sub("", s)
     return _SPACES.sub(" ", s).strip()
+
+
+def _lead_sentence(line: str) -> bool:
+    """A line that is no infobox parameter or item but the article's first sentence (bold title)."""
+    return "'''" in line and not line.startswith(("|", "*", "#", "{", "<", "[", "!", ":")) and (
+        line.endswith(".") or len(line) > 100)
+
+
+def _cut(s: str) -> str:
+    """Without what follows an unclosed ``{{`` on its line (the template's name and arguments)."""
+    return _TO_LINE_END.sub("", s) if _CUT in s else s
 
 
 def _meaningful(s: str) -> bool:
@@ -833,7 +905,7 @@ def _items(flat: str) -> list[tuple[int, str]]:
     """An infobox cell rendered in VALUE mode -> (bullet depth, text) per item; an item that is only
     a bracket (``<br><small>(role)</small>``) is the note of the item before it."""
     out: list[tuple[int, str]] = []
-    for raw in flat.split("\n"):
+    for raw in _cut(flat).split("\n"):
         s = _tidy(raw)
         depth = 0
         i = 0
@@ -882,11 +954,11 @@ def _paragraphs(flat: str) -> list[str]:
             para.clear()
 
     listing = False
-    for raw in flat.split("\n"):
+    for raw in _cut(flat).split("\n"):
         s = raw.strip()
-        if s and not s.strip(_FILL + " \t"):
+        if s and not s.strip(_FILL + _BLOCK + " \t") and _BLOCK not in s:
             continue                                  # a line of a comment or reference only: no line
-        s = s.replace(_FILL, "").strip()
+        s = s.translate(_UNSEEN).strip()
         if not s:
             flush()
             listing = False
