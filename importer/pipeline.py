@@ -532,6 +532,8 @@ class _Run:
                     break   # else another run wrote a record this one wanted: again, knowing it
         if report.record is not None:
             self.learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
+            if not options.records:
+                report.record = None    # memory grows with the largest document, not with the run
         return report
 
     def export(self, path: Path, identity: str, progress: Progress | None, counter: _Counter,
