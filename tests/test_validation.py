@@ -41,7 +41,7 @@ def load(tmp_path, text: str, name: str = "hostile.txt"):
     """Import one document; its report, which must be a document that loaded."""
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    (report,) = import_paths([path], options=ImportOptions()).documents
+    (report,) = import_paths([path], options=ImportOptions(records=True)).documents
     assert report.status == "created", report.error
     return path, report
 
