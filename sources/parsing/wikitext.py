@@ -30,12 +30,12 @@ PROSE, VALUE = "prose", "value"   # how a piece of wikitext is rendered: article
 INFOBOXES = {"infobox military conflict", "infobox military operation", "infobox battle"}
 # where the infobox is written (the parser then reads it in that piece of the page)
 _INFOBOX_START = re.compile(
-    r"\{\{[\s\ufdd0]*(?:template\s*:\s*)?infobox[ _]+(?:military[ _]+conflict|military[ _]+operation|battle)"
-    r"[\s\ufdd0]*(?:\||\}\}|$)", re.I)
+    r"\{\{[\s\ufdd0]*(?:template\s*:\s*|#invoke\s*:\s*)?"
+    r"infobox[ _]+(?:military[ _]+conflict|military[ _]+operation|battle)[\s\ufdd0]*(?:\||\}\}|$)", re.I)
 # an infobox whose '}}' is missing (the pre-scan found its '{{' unpaired)
 _UNCLOSED_INFOBOX = re.compile(
-    r"\{\{\s*(?:template\s*:\s*)?infobox[ _]+(?:military[ _]+conflict|military[ _]+operation|battle)\s*(?:\||\n|$)",
-    re.I)
+    r"\{\{\s*(?:template\s*:\s*|#invoke\s*:\s*)?"
+    r"infobox[ _]+(?:military[ _]+conflict|military[ _]+operation|battle)\s*(?:\||\n|$)", re.I)
 DROPPED_SECTIONS = {
     "references", "notes", "citations", "footnotes", "sources", "bibliography", "further reading",
     "external links", "see also", "notes and references", "references and notes", "works cited",
@@ -807,6 +807,8 @@ def _name(tpl: Template) -> str:
     name = " ".join(raw.replace("_", " ").split()).lower()
     if name.startswith("template:"):
         name = name[len("template:"):].strip()
+    elif name.startswith("#invoke:") and name[len("#invoke:"):].strip() in INFOBOXES:
+        name = name[len("#invoke:"):].strip()   # {{#invoke:Infobox military conflict|main|...}}: the module itself
     return name
 
 

@@ -875,3 +875,10 @@ def test_the_module_is_pure_python_with_imports_at_the_top():
             assert id(node) in top, f"an import inside a function on line {node.lineno}"
             names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
             assert not any(n.startswith("django") for n in names)
+
+
+def test_the_infobox_module_invoked_directly_is_the_infobox():
+    r = render(box("| conflict = Battle of X\n| combatant1 = [[Syria]]\n| combatant2 = [[ISIL]]",
+                   name="#invoke:Infobox military conflict|main"), title="Battle of X")
+    assert r.offensive
+    assert fields(r.text) == {"Conflict": "Battle of X", "Combatant1": "Syria", "Combatant2": "ISIL"}
