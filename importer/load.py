@@ -926,23 +926,22 @@ class _Loader:
 
     def link_new_names_to_earlier_events(self) -> None:
         """A force this document introduced, or a new name of a known force (an alias, a spelling), may be
-        named in documents loaded before it: link those events, as if they had been loaded after it.
+        named in documents loaded before it: those events' forces are read again from their sentences
+        with every force known now, as if they had been loaded after it. All forces compete, so a
+        sentence that linked "Feshthukia" inside "the Feshthukian Arab Army" before that army was known
+        links the army instead (the links a re-import of that document gives: the run's order does not
+        change them).
 
-        The database narrows the candidates (the name in the text); the resolver confirms the mention.
+        The database narrows the candidates (the name in the text: a trigram index on PostgreSQL); the
+        forces' mention index decides.
         """
-        everyone = None
-        for force, name in self.new_names:
+        wanted: dict[int, set[int]] = {}
+        for _force, name in self.new_names:
             match = {"text__icontains": name} if len(name) >= 4 else {"text__contains": name}
-            candidates = (Event.objects.exclude(source=self.source).filter(**match)
-                          .exclude(forces=force).only("pk", "text", "locked_fields"))
-            for event in candidates:
-                if "forces" in event.locked_fields:
-                    continue
-                # all forces compete, so "Hezbollah" inside "Kata'ib Hezbollah" is not a mention of Hezbollah
-                everyone = everyone or self.forces_index()
-                if any(pk == force.pk for pk, _, _ in everyone.find(event.text)):
-                    event.forces.add(force)
-                    self.report.counts.add(Event.forces.through, Action.CREATED)
+            for event in Event.objects.exclude(source=self.source).filter(**match).only("pk", "text", "locked_fields"):
+                if event.pk not in wanted and "forces" not in event.locked_fields:
+                    wanted[event.pk] = {pk for pk, _, _ in self.forces_index().find(event.text)}
+        _set_links("forces", wanted, self.report)
 
     def link_places(self, events: list[tuple]) -> None:
         """The places each event's sentence names, as ``EventPlace`` links, from one read of the existing ones."""
