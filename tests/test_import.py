@@ -268,3 +268,30 @@ def test_unmigrated_database_stops_a_real_import_and_parses_only_on_a_dry_run(mo
     (doc,) = json.loads(out.getvalue())
     assert len(doc["events"]) == 71
     assert SourceDocument.objects.count() == 0
+
+
+def _offensive(title: str, combatants: str, sentence: str) -> str:
+    return (f"= {title} =\n\nInfobox\n- Conflict: {title}\n- Date: 1 March 2010 – 30 March 2010\n"
+            f"- Combatant1: {combatants}\n- Combatant2: Rebels\n\n==Events==\n{sentence}\n")
+
+
+def test_a_force_named_later_takes_its_mentions_back_from_a_shorter_name(tmp_path):
+    """An earlier sentence names "the Feshthukian Arab Army". A later document introduces the country
+    "Feshthukia": linked to that sentence while no army is known. A still later one introduces the army,
+    which takes the mention; a forced re-import then changes no link (the run's order does not)."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(_offensive("Battle of Weshkhaab", "Miratghan Brigades",
+                                             "On 3 March 2010, the Feshthukian Arab Army captured Weshkhaab hill."))
+    (folder / "b.txt").write_text(_offensive("Battle of Shuksaa", "Feshthukia",
+                                             "On 4 March 2010, Feshthukia sent troops to Shuksaa."))
+    (folder / "c.txt").write_text(_offensive("Battle of Rabshir", "Feshthukian Arab Army",
+                                             "On 5 March 2010, fighting went on near Rabshir."))
+    for name in ("a.txt", "b.txt", "c.txt"):       # one run each: a, then b, then c
+        run(folder / name)
+    event = Event.objects.get(text__startswith="On 3 March 2010")
+    assert [f.name for f in event.forces.all()] == ["Feshthukian Arab Army"]
+    before = snapshot(), sorted(Event.forces.through.objects.values_list("event_id", "force_id"))
+    output = run(folder, "--force")
+    assert "Records: 0 created, 0 updated" in output
+    assert (snapshot(), sorted(Event.forces.through.objects.values_list("event_id", "force_id"))) == before
