@@ -373,6 +373,13 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
     return report
 
 
+def stored_unchanged(data: bytes, path: Path) -> bool:
+    """Whether these bytes were imported from ``path`` with this parser and loaded: ``import_file`` will
+    find the document unchanged (it decides; this only spares ``--jobs`` workers reading it)."""
+    return SourceDocument.objects.filter(sha256=sha256(data), path=str(path.absolute()), parser_version=PARSER_VERSION,
+                                         status=SourceDocument.Status.IMPORTED).exists()
+
+
 def _degrees(value: float) -> Decimal:
     """A coordinate as the model stores it (6 decimal places)."""
     return Decimal(f"{value:.6f}")

@@ -718,6 +718,8 @@ class _Readers:
                 data = read_document(path, self.options.max_bytes)
             except Unreadable:
                 continue      # the loading process reads it again and reports why
+            if not self.options.force and load.stored_unchanged(data, path):
+                continue      # the loader will not read it again: nor will a worker
             self.ahead[path] = (data, self.pool.submit(read_in_worker, data, self.options.fmt, None, None))
 
     def take(self, path: Path) -> tuple[bytes | None, object]:
