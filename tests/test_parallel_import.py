@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from importer import pipeline
 from importer.pipeline import ImportOptions
 
@@ -43,6 +45,7 @@ def test_a_parallel_run_gives_the_database_of_a_sequential_run(tmp_path):
     assert database_after(tmp_path, 2) == sequential
 
 
+@pytest.mark.django_db
 def test_workers_read_structured_documents_and_wiki_pages_and_leave_plain_ones_to_the_loader(tmp_path):
     formats = ROOT / "tests" / "formats"
     files = [formats / "structured" / "Battle_of_Kursk.txt", formats / "plain" / "Battle_of_Kursk.txt",
