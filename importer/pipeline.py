@@ -15,8 +15,15 @@ report, so that there is one pipeline to test and to measure:
   counted, unless its name says it is a document (``*.txt``): a file named as a document, or given
   on the command line, is tried, and fails with the reason when it is not one. A missing file fails
   in its report. The loader gets the bytes read here, never the path to open again;
+- a MediaWiki XML export (plain, bzip2 or gzip; recognised by its content) is streamed page by page:
+  each page is a document (``EXPORT/Page_title.wiki``, known by its canonical URL), ``max_bytes``
+  applies to each page, redirects and pages that are not offensives are skipped with their reason;
 - load order: structured documents first, so that plain documents can split runs of names against
   the forces the structured ones taught (the names learned during the run are passed on);
+- ``jobs`` > 1: worker processes read (decode and parse) structured documents and wiki pages ahead
+  of the loading process (``_Readers``); plain ones are read in order; the result is the same;
+- several runs over one PostgreSQL database: a document another run holds is skipped as "being
+  imported by another run"; one that lost a race with it is loaded again (``RETRIES``);
 - the resolver: built once from the database and shared by the documents, rebuilt after a document
   that was rolled back (dry run or failure), whose names it must forget;
 - an unmigrated database: ``NotMigrated`` for a real import; a dry run only parses (status ``parsed``);
