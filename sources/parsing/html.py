@@ -28,7 +28,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from . import coords
 from .records import ParseError, Problem
-from .rendering import WIKIPEDIA_LICENCE, Rendering, SourceMeta
+from .rendering import WIKIPEDIA_LICENCE, Rendering, SourceMeta, commander_entry
 
 MAX_DEPTH = 256           # elements nested deeper than this are cut out before parsing
 SCAN_FROM = 20_000        # tags; a page with fewer cannot nest deeply enough to make the parser slow
@@ -81,7 +81,6 @@ FATE_LINKS = {"killed_in_action": "KIA", "died_of_wounds": "DOW", "prisoner_of_w
 FATE_TITLES = {"killed in action": "KIA", "died of wounds": "DOW", "prisoner of war": "POW",
                "wounded in action": "WIA", "missing in action": "MIA", "kia": "KIA", "dow": "DOW",
                "pow": "POW", "wia": "WIA", "mia": "MIA"}
-_FATE_WORDS = set(FATE_LINKS.values())
 
 # ---- the infobox's rows ------------------------------------------------------------------------------
 TOP_ROWS = {"date": "Date", "dates": "Date", "location": "Place", "locations": "Place", "place": "Place",
@@ -179,7 +178,7 @@ class _Box:
         for kind in SIDE_KINDS:
             for side, items in sorted(self.sides.get(kind, {}).items()):
                 if kind == "Commander":
-                    items = [_commander(s) for s in items]
+                    items = [commander_entry(s) for s in items]
                 value = ", ".join(items)
                 if value:
                     out.append((f"{kind}{side}", value))
@@ -621,20 +620,6 @@ def cell_items(cell: LexborNode, units: bool = False) -> list[str]:
     if units:
         return [("*" * d + " " + s) if d else s for d, s in items]
     return [s for _, s in items]
-
-
-def _commander(s: str) -> str:
-    """``Name (role) KIA`` -> ``Name KIA (role)``: the structured format puts the role last."""
-    words = s.split(" ")
-    fates = []
-    while len(words) > 1 and words[-1] in _FATE_WORDS:
-        fates.insert(0, words.pop())
-    rest = " ".join(words)
-    if fates and rest.endswith(")"):
-        opening = rest.rfind("(")
-        if opening > 0:
-            return f"{rest[:opening].rstrip()} {' '.join(fates)} {rest[opening:]}"
-    return s
 
 
 def _label(cell: LexborNode) -> str:

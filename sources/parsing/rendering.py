@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .records import Problem, SourceMeta
 
-__all__ = ["WIKIPEDIA_LICENCE", "Rendering", "SourceMeta"]
+__all__ = ["FATE_MARKERS", "WIKIPEDIA_LICENCE", "Rendering", "SourceMeta", "commander_entry"]
 
 #: The licence of Wikipedia's text (and of the wikis that share its terms).
 WIKIPEDIA_LICENCE = "CC BY-SA 4.0"
@@ -43,3 +43,22 @@ class Rendering:
     offensive: bool = True
     problems: list[Problem] = field(default_factory=list)
     coordinates: tuple[float, float] | None = None
+
+
+#: The fate markers a renderer writes after a commander's name (killed, died of wounds, captured,
+#: wounded, missing in action).
+FATE_MARKERS = frozenset({"KIA", "DOW", "POW", "WIA", "MIA"})
+
+
+def commander_entry(s: str) -> str:
+    """``Name (role) KIA`` -> ``Name KIA (role)``: the structured format puts the role last."""
+    words = s.split(" ")
+    fates = []
+    while len(words) > 1 and words[-1] in FATE_MARKERS:
+        fates.insert(0, words.pop())
+    rest = " ".join(words)
+    if fates and rest.endswith(")"):
+        opening = rest.rfind("(")
+        if opening > 0:
+            return f"{rest[:opening].rstrip()} {' '.join(fates)} {rest[opening:]}"
+    return s

@@ -23,7 +23,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from . import coords
 from .records import ParseError, Problem
-from .rendering import Rendering, SourceMeta
+from .rendering import Rendering, SourceMeta, commander_entry
 
 PROSE, VALUE = "prose", "value"   # how a piece of wikitext is rendered: article text, or an infobox cell
 
@@ -50,7 +50,6 @@ DROPPED_TAGS = {
 BLOCK_TAGS = {"div", "p", "blockquote", "center", "poem", "pre", "section", "figure", "dl", "ul", "ol"}
 FATES = {"kia": "KIA", "dow": "DOW", "pow": "POW", "wia": "WIA", "mia": "MIA",
          "killed in action": "KIA", "died of wounds": "DOW", "prisoner of war": "POW"}
-_FATE_WORDS = set(FATES.values())
 LITERALS = {
     "'": "'", "''": "''", "'s": "'s", "snd": " – ", "spaced ndash": " – ", "spaced en dash": " – ",
     "ndash": "–", "en dash": "–", "mdash": "—", "em dash": "—", "nbsp": " ", "·": " · ", "dot": " · ",
@@ -401,7 +400,7 @@ class _Page:
                     top = min(d for d, _ in found)
                     texts = [("*" * (d - top) + " " + s) if d > top else s for d, s in found]
                 elif kind == "commander":
-                    texts = [_commander(s) for _, s in found]
+                    texts = [commander_entry(s) for _, s in found]
                 else:
                     texts = [s for _, s in found]
                 combatants = combatants or kind == "combatant"
@@ -922,20 +921,6 @@ def _items(flat: str) -> list[tuple[int, str]]:
             continue
         out.append((depth, s))
     return out
-
-
-def _commander(s: str) -> str:
-    """``Name (role) KIA`` -> ``Name KIA (role)``: the structured format puts the role last."""
-    words = s.split(" ")
-    fates = []
-    while len(words) > 1 and words[-1] in _FATE_WORDS:
-        fates.insert(0, words.pop())
-    rest = " ".join(words)
-    if fates and rest.endswith(")"):
-        opening = rest.rfind("(")
-        if opening > 0:
-            return f"{rest[:opening].rstrip()} {' '.join(fates)} {rest[opening:]}"
-    return s
 
 
 def _section_key(name: str) -> str:
