@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import lexicon as lx
 from .infobox import RANKS, ROLE_WORDS, strength_entry
 from .infodate import is_end_sentence, is_launch_sentence, last_year, prose_dates
+from .rendered import body_lines, read_rendered
 from .records import (
     Belligerent,
     Block,
@@ -35,8 +36,14 @@ from .text import collapse, norm, quote, strip_citations
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December")
 _LEAD = re.compile(
-    r"(?<![\w'’-])(?P<subject>(?:The\s+)?(?:[A-Z0-9][^\s.]*)(?:\s+(?!(?:was|were|is|are)\s)[^\s]+){0,24}?)"
+    r"(?<![\w'’-])(?P<subject>(?:The\s+)?(?:[A-Z0-9][^\s.]*|(?<=The\s)[a-z][^\s.]*)"
+    r"(?:\s+(?!(?:was|were|is|are)\s)[^\s]+){0,24}?)"
     r"\s+(?:was|were|is)\s+(?:a|an|the|one|part|launched|fought)\b")
+# "In the Battle of Raqqa (2017), the SDF set out to ...": the lead names the offensive in a phrase
+_IN_LEAD = re.compile(
+    r"(?<![\w'’-])In\s+the\s+(?P<subject>(?:[A-Z0-9][^\s,]*|[a-z]+(?=\s+of\s))(?:\s+[^\s,]+){0,10}?),\s+"
+    r"(?:the\s+|a\s+|an\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,6}?\s+(?:set|launched|tried|attempted|sought|fought|"
+    r"began|attacked|moved|advanced|captured|took|retook|was|were|had)\b")
 _WHEN = re.compile(
     rf"^(?P<name>.+?)\s+(?:in|of|from|during)\s+(?P<when>(?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})\s+)?"
     rf"\d{{4}}(?:\s*[\u2013\u2014-]\s*(?:(?:{_MONTHS})\s+)?\d{{4}})?)$")
@@ -212,11 +219,16 @@ class PlainParser:
             raise ParseError("the document is empty", 1)
         n1, p1, line1 = content[0]
         self.line1 = n1
+        rendered = read_rendered(self, lines)
+        if rendered is not None:
+            doc, blocks = rendered
+            doc.problems.extend(self.problems)
+            return doc, Blocks(blocks, doc.problems)
         clean = strip_citations(line1, p1)
         m = self._find_lead(clean.text)
         if m is None:
             raise ParseError("no title: the lead sentence ('The <Title> ... was ...') was not found", n1)
-        lead_at = m.start("subject")
+        lead_at = m.start()
         title, title_span = self._title(clean, m)
         doc = DocumentRecord(format="plain", title=title, title_span=title_span)
         raw_lead_at = clean.span(lead_at, lead_at + 1).start - p1
@@ -225,7 +237,7 @@ class PlainParser:
         self.box_end = lead_at
         self._read_box(doc)
         blocks = [Block(text=line1[raw_lead_at:], start=p1 + raw_lead_at, section=None, line=n1)]
-        for n, pos, line in content[1:]:
+        for n, pos, line in body_lines([ln for ln in lines if ln[0] > n1]):
             blocks.append(Block(text=line, start=pos, section=None, line=n))
         doc.lead = collapse(strip_citations(blocks[0].text).text)
         doc.lead_span = Span(blocks[0].start, blocks[0].start + len(blocks[0].text))
@@ -237,12 +249,14 @@ class PlainParser:
     def _find_lead(s: str):
         """The lead sentence: the first "The <Capitalised> ... was/is a ..." on line 1, else the first
         "Operation/Battle/Siege ... was ..."."""
-        for starts in (r"(?<![\w'’-])The\s+[A-Z0-9]",
+        for starts in (r"(?<![\w'’-])The\s+(?:[A-Z0-9]|[a-z]+\s+of\s|(?:al|as|ad|an|ar|ash|az|el|at|ath)-)",
                        r"(?<![\w'’-])(?:Operation|Battle|Siege|Invasion)\s+\S"):
             for c in re.finditer(starts, s):
                 m = _LEAD.match(s, c.start())
                 if m:
                     return m
+        for m in _IN_LEAD.finditer(s):
+            return m
         return None
 
     def _title(self, clean, m) -> tuple[str, Span]:
@@ -261,10 +275,41 @@ class PlainParser:
             cut = period.end()
         subj = subj[:cut].strip()
         span = clean.span(s0, s0 + len(subj))
+        if subj[:1].islower():
+            subj = subj[0].upper() + subj[1:]      # "The siege of Kobanî ..." -> "Siege of Kobanî"
         w = _WHEN.match(subj)
         if w:
             return f"{w.group('name')} ({w.group('when')})", span
         return subj, span
+
+    # ---- a rendered infobox's field whose value runs with others on one line (rendered.py) ----
+    def names_in(self, clean) -> list[tuple[Name, str, Span]]:
+        """The names of a run (``clean``: its text without citation markers), split as in line 1:
+        (name, its text, its document span); each name is learned for the runs after it."""
+        self.box, self.box_end = clean, len(clean.text)
+        out = []
+        for nm in self._split(self._tokens()):
+            a, b = nm.toks[0].start, nm.toks[-1].end
+            name = collapse(clean.text[a:b]).strip(",;")
+            out.append((nm, name, self._span(a, max(b, nm.note_end or b))))
+            if nm.toks[0].kind != "label" and not nm.person:
+                self.lex.add(name, MAX_LEARNED_WORDS)
+        return out
+
+    def figures_in(self, clean) -> list[Strength]:
+        """The strength or casualty entries of a run ("6,000+ fighters 1,000–3,000 militants")."""
+        self.box, self.box_end = clean, len(clean.text)
+        toks = self._tokens()
+        draft = SideDraft(SideRecord(number=1))
+        i = 0
+        while i < len(toks):
+            if _is_figure(toks, i):
+                i = self._figure(draft, toks, i)
+            else:
+                i += 1
+        out = list(draft.record.strength)
+        out += [strength_entry(c, Span(0, 0)) for c in draft.casualties]
+        return out
 
     # ---- the infobox run -------------------------------------------------------------------
     def _tokens(self) -> list[Tok]:
