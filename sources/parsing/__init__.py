@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .events import extract_events
 from .html import looks_like_article, render_html
+from .infodate import last_year
 from .plain import parse_plain
 from .records import Block, DocumentRecord, NotAnArticle, ParseError, PartialDate, Problem, SourceMeta
 from .rendering import Rendering
@@ -150,7 +151,10 @@ def parse(data: bytes | str, *, name: str = "", format: str = "auto", known_forc
         doc.text = text
     elif format == "plain":
         doc, blocks = parse_plain(text, known_forces=known_forces)
-        doc.events = _extract_events(blocks, None, None, None, doc.problems)
+        # the infobox's period where the page has one; else the title's year dates "On 5 June"
+        # ("Manbij offensive (2016)")
+        year = doc.start.date.year if doc.start else last_year(doc.title)
+        doc.events = _extract_events(blocks, None, None, year, doc.problems)
         doc.text = text
     else:
         raise ValueError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")

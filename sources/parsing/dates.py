@@ -402,16 +402,20 @@ def _safe_date(year: int, month: int, day: int) -> datetime.date | None:
 
 
 def infer_year(month: int, day: int, ref: datetime.date) -> int:
-    """The year putting ``day month`` nearest to ``ref`` (December → January rolls over)."""
-    best, best_gap = ref.year, None
-    for year in (ref.year - 1, ref.year, ref.year + 1):
-        candidate = _safe_date(year, month, min(day, calendar.monthrange(year, month)[1]))
-        if candidate is None:
-            continue             # beyond the calendar (year 0 or 10000)
-        gap = abs((candidate - ref).days)
-        if best_gap is None or gap < best_gap or (gap == best_gap and year > best):
-            best, best_gap = year, gap
-    return best
+    """The year of ``day month`` told after ``ref``: a narrative moves forward, so the date stays in
+    the reference's year up to some 10 months after it ("On 6 September" after 27 February 2022 is
+    2022, not the nearer 2021) and up to some 6½ months before it (a look back: "On 2 April" after
+    10 September); further back it is the next year (December → January; "On 2 April" after "late
+    December 2015" is 2016), further ahead the year before (28 December after 5 January)."""
+    same = _safe_date(ref.year, month, min(day, calendar.monthrange(ref.year, month)[1]))
+    if same is None:
+        return ref.year
+    gap = (same - ref).days
+    if gap < -200 and ref.year < 9999:
+        return ref.year + 1
+    if gap > 300 and ref.year > 1:
+        return ref.year - 1
+    return ref.year
 
 
 def add_months(date: datetime.date, months: int) -> datetime.date:

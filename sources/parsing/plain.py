@@ -287,6 +287,7 @@ class PlainParser:
         """The names of a run (``clean``: its text without citation markers), split as in line 1:
         (name, its text, its document span); each name is learned for the runs after it."""
         self.box, self.box_end = clean, len(clean.text)
+        self.lex._norms.clear()     # keyed by id(): the tokens of an earlier run may share ids with these
         out = []
         for nm in self._split(self._tokens()):
             a, b = nm.toks[0].start, nm.toks[-1].end

@@ -62,6 +62,9 @@ _DURATION = re.compile(r"^\(\s*[\d\w ,]*\b(?:years?|months?|weeks?|days?|hours?)
 _BULLET = re.compile(r"^\s*(?P<b>[•◦▪‣∙·*]+)\s*")
 _FATE_BRACKET = re.compile(r"\(\s*(KIA|DOW|WIA|POW|MIA)\s*\)")
 _DAGGER = re.compile(r"\s*[†‡]")
+# group labels that head the names after them and name no party (gold rules, corpus judgement 10):
+# among belligerents the support labels; among commanders and units also the fronts
+_SUPPORT_LABEL = re.compile(r"(?i)^(?:supported by|support|backed by|allied militias|airstrikes|air support)$")
 _GROUP_LABEL = re.compile(
     r"(?i)^(?:supported by|support|backed by|allied militias|airstrikes|air support|"
     r"(?:northern|southern|eastern|western|central|north|south|east|west)(?:ern)? (?:front|axis|sector|group))$")
@@ -105,9 +108,12 @@ def _title_text(line: str) -> str:
 
 
 def is_prose(line: str) -> bool:
-    """A line of prose: a sentence end, at least six words, starting like a sentence."""
+    """A line of prose: a sentence end, at least six words (three of them lower-case: not a name
+    like "Lt. Col. Ernest C. Cheatham Jr."), starting like a sentence."""
     text = collapse(_FOOTNOTE.sub("", strip_citations(line).text))
-    return (len(text.split()) >= 6 and bool(_SENTENCE_END.search(text))
+    words = text.split()
+    return (len(words) >= 6 and bool(_SENTENCE_END.search(text))
+            and sum(w[:1].islower() for w in words) >= 3
             and (text[:1].isupper() or text[:1] in "\"“'‘" or text[:1].isdigit()))
 
 
@@ -170,7 +176,8 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
     if lead_at is None:
         raise ParseError("no lead: the infobox is not followed by a paragraph of prose "
                          "(a line of at least six words ending a sentence)", n1)
-    head = content[:lead_at]
+    lead_line = content[lead_at][0]
+    head = [ln for ln in lines if n1 <= ln[0] < lead_line]      # blank lines kept: they part the sides
     problems: list[Problem] = []
     # ---- title -------------------------------------------------------------------------------
     if titled:
@@ -205,11 +212,13 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
     doc.sides = [sides[k] for k in sorted(sides)]
     for i, s in enumerate(doc.sides, 1):
         s.number = i
+    if not unresolved and len(doc.sides) == 1 and len(doc.sides[0].belligerents) >= 2:
+        unresolved = True        # one value per line and no blank line between the sides' blocks
     if unresolved and len(doc.sides) <= 1:
         doc.extra["sides_unresolved"] = "true"
         problems.append(Problem(head_lines[0][0] if head_lines else n1,
-                                "the infobox runs the sides' names together: they could not be told apart "
-                                "and are kept as one side, marked unresolved"))
+                                "the infobox does not part the sides (their names run together, or no blank "
+                                "line between their blocks): kept as one side, marked unresolved"))
     # ---- lead and body -----------------------------------------------------------------------
     n, pos, line = content[lead_at]
     rest = [ln for ln in lines if ln[0] > n]
@@ -392,7 +401,7 @@ def _belligerents(cell: list[Entry], side: SideRecord) -> None:
         if not infobox.meaningful(raw):
             continue
         heading = infobox._label(clean, infobox.Piece(a, b))
-        if heading is not None or _GROUP_LABEL.match(raw.rstrip(": ")):
+        if heading is not None or _SUPPORT_LABEL.match(raw.rstrip(": ")):
             label = heading or raw.rstrip(": ")
             continue
         name, note, span = infobox.name_and_note(clean, a, b)
@@ -489,7 +498,7 @@ def _glued(parser, doc: DocumentRecord, kind: str, e: Entry, side: SideRecord) -
         if not infobox.meaningful(name) or name.lower() == "unknown":
             continue
         if kind == "belligerents":
-            if _GROUP_LABEL.match(name):
+            if _SUPPORT_LABEL.match(name):
                 label = name
                 continue
             side.belligerents.append(Belligerent(name=name, note=nm.note if nm.note is not None else label,

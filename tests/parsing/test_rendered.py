@@ -1,0 +1,195 @@
+"""Plain documents with a title line and a rendered infobox (issue 13): the three layouts of the
+infobox, site chrome, lead forms, references lists, and the errors of documents that have neither a
+title nor a lead. The texts are written for these tests."""
+import datetime
+
+import pytest
+
+from sources.parsing import ParseError, parse
+from sources.parsing.dates import infer_year
+
+D = datetime.date
+
+ONE_PER_LINE = """Battle of Exampleton
+From Wikipedia, the free encyclopedia
+Extended-protected article
+For other uses, see Exampleton (disambiguation).
+Battle of Exampleton
+Part of the Example war
+A column of tanks near the river
+Date3 March – 9 April 2015[1]
+(1 month and 6 days)
+Location
+Exampleton, Example Province
+12°30′N 45°15′E
+Result
+Government victory[2]
+Territorial
+changes
+Government retakes Exampleton
+Belligerents
+ Examplia
+Supported by:
+ Freedonia
+
+ Northern Front
+• Hill Brigade
+Commanders and leaders
+Iraq Lt. Gen. John Q. Public
+(field commander)
+Mary Major
+Unknown
+
+Abu Example †
+Sam Sample (DOW)
+(deputy)
+Units involved
+Examplian Army
+• 4th Division
+• 7th Brigade
+Federal Police
+
+Hill Brigade
+Strength
+30,000 (est.)[3]
+
+900 fighters
+Casualties and losses
+120 killed
+Unknown
+Exampleton is located in Example Province
+Location of Exampleton
+The Battle of Exampleton was fought in March and April 2015 between the army of Examplia and the Northern Front for the town of Exampleton.[4]
+
+Offensive
+On 3 March, the army attacked the town from the south.[5] The next day, it took the bridge.[6]
+
+On 20 March, the last fighters left the town.[7]
+
+See also
+Battle of Otherton (2014)
+References
+^ "Army takes Exampleton". Example News. 10 April 2015. Retrieved 11 April 2015.
+^ "Fighting in Exampleton". Example Post. 4 March 2015. Archived from the original on 5 March 2015.
+"""
+
+
+def test_one_value_per_line():
+    doc = parse(ONE_PER_LINE)
+    assert doc.format == "plain"
+    assert doc.title == "Battle of Exampleton"
+    assert (doc.start.date, doc.end.date) == (D(2015, 3, 3), D(2015, 4, 9))
+    assert doc.status == "Government victory"
+    assert doc.place == "Exampleton, Example Province"
+    assert doc.part_of == ["Example war"]
+    assert doc.territory == ["Government retakes Exampleton"]
+    assert doc.coordinates is not None
+    one, two = doc.sides
+    assert [(b.name, b.note) for b in one.belligerents] == [("Examplia", None), ("Freedonia", "Supported by")]
+    assert [b.name for b in two.belligerents] == ["Northern Front", "Hill Brigade"]
+    assert [(c.name, c.rank, c.role, c.kia) for c in one.commanders] == [
+        ("John Q. Public", "Lt. Gen.", "field commander", False), ("Mary Major", None, None, False)]
+    assert [(c.name, c.role, c.kia) for c in two.commanders] == [
+        ("Abu Example", None, True), ("Sam Sample", "deputy", True)]
+    assert [(u.name, u.parent) for u in one.units] == [
+        ("Examplian Army", None), ("4th Division", "Examplian Army"), ("7th Brigade", "Examplian Army"),
+        ("Federal Police", None)]
+    assert [s.text for s in one.strength] == ["30,000 (est.)"] and [s.text for s in two.strength] == ["900 fighters"]
+    assert "sides_unresolved" not in doc.extra
+    texts = [e.text for e in doc.events]
+    assert [e.date for e in doc.events] == [D(2015, 3, 1), D(2015, 3, 3), D(2015, 3, 4), D(2015, 3, 20)]
+    assert not any("Retrieved" in t or "Archived" in t or "Otherton" in t for t in texts)
+    for v in [doc.title] + [b.name for s in doc.sides for b in s.belligerents]:
+        assert v in doc.text
+
+
+TABS = """Example offensive (2016)
+Part of the Example war
+Date\t6 November 2016 – 23 February 2017
+Location\tExampleton, Syria
+Result\tRebel victory
+Belligerents\tExamplia
+Example Rebel Army\tFreedonian Legion
+Commanders and leaders\tJohn Public (chief of staff)
+Mary Major (special forces)\tUnknown
+Strength\tSeveral thousand\tUnknown
+The Example offensive was a campaign of the Examplian army and its allies, launched in November 2016 to take Exampleton.
+On 21 December, sixteen soldiers were killed near the town.
+"""
+
+
+def test_tab_separated_cells():
+    doc = parse(TABS)
+    assert doc.title == "Example offensive (2016)"
+    one, two = doc.sides
+    assert [b.name for b in one.belligerents] == ["Examplia", "Example Rebel Army"]
+    assert [b.name for b in two.belligerents] == ["Freedonian Legion"]
+    assert [(c.name, c.role) for c in one.commanders] == [("John Public", "chief of staff"),
+                                                          ("Mary Major", "special forces")]
+    assert two.commanders == []
+    assert [e.date for e in doc.events][-1] == D(2016, 12, 21)
+
+
+GLUED = """Battle of Exampleton (2016) Part of the Example war Date12 May – 6 December 2016 (6 months, 3 weeks and 3 days) Location31°12′26″N 16°35′30″E Exampleton, Examplia ResultGovernment victory Belligerents Examplia United Kingdom[1] Freedonia Commanders and leaders John Public (Chairman of the Council) Mary Major (spokesman) Unknown Strength 6,000+ fighters 1,000–3,000 militants[2] Casualties and losses 712 killed
+Between May and December 2016, forces of Examplia fought the militants for the coastal city of Exampleton.
+[3] On 12 May, the army launched its offensive on the city.
+"""
+
+
+def test_labels_glued_to_values_on_one_line():
+    doc = parse(GLUED)
+    assert doc.title == "Battle of Exampleton (2016)"
+    assert (doc.start.date, doc.end.date) == (D(2016, 5, 12), D(2016, 12, 6))
+    assert doc.place == "Exampleton, Examplia" and doc.status == "Government victory"
+    (side,) = doc.sides
+    assert [b.name for b in side.belligerents] == ["Examplia", "United Kingdom", "Freedonia"]
+    assert [(c.name, c.role) for c in side.commanders] == [("John Public", "Chairman of the Council"),
+                                                           ("Mary Major", "spokesman")]
+    assert [s.text for s in side.strength] == ["6,000+ fighters", "1,000–3,000 militants"]
+    assert doc.extra["sides_unresolved"] == "true"
+    assert any("unresolved" in p.message for p in doc.problems)
+
+
+@pytest.mark.parametrize("lead, title", [
+    ("The siege of Exampleton (Examplish: Hisar), also known as the battle of Exampleton, was launched by "
+     "the militants on 13 September 2014 against the town.", "Siege of Exampleton"),
+    ("In the Battle of Exampleton (2017), the Example Forces set out to take the city of Exampleton.",
+     "Battle of Exampleton (2017)"),
+    ("The al-Example offensive was a campaign of the army launched on 5 June 2016 to take the town.",
+     "Al-Example offensive"),
+    ("The as-Sample offensive was an operation of the army, launched on 5 June 2016.", "As-Sample offensive"),
+])
+def test_lead_forms_of_a_flattened_first_line(lead, title):
+    text = f"Rebel victory Examplia Freedonia John Public {lead}\n[1] On 6 June 2016, the army took the town.\n"
+    assert parse(text, format="plain").title == title
+
+
+def test_the_title_year_dates_a_narrative_without_years():
+    text = ("Example offensive (2016)\nFrom Wikipedia, the free encyclopedia\n"
+            "The Example offensive was an operation of the Example Forces to take the town of Exampleton.\n"
+            "On 5 June, the Example Forces crossed the river.\n")
+    doc = parse(text)
+    assert doc.title == "Example offensive (2016)"
+    assert [e.date for e in doc.events] == [D(2016, 6, 5)]
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("Rebel victory Examplia Freedonia and nothing that reads as a lead sentence\n", 1, "no title"),
+    ("Battle of Exampleton\nFrom Wikipedia, the free encyclopedia\nDate3 March 2015\nLocation\nExampleton\n",
+     1, "no lead"),
+])
+def test_no_title_or_no_lead_is_one_clear_error(text, line, words):
+    with pytest.raises(ParseError) as err:
+        parse(text, format="plain")
+    assert err.value.line == line and words in err.value.message
+
+
+@pytest.mark.parametrize("month, day, ref, year", [
+    (9, 6, D(2022, 2, 27), 2022),      # forward within the year, though 2021 is nearer
+    (4, 2, D(2022, 9, 10), 2022),      # a look back within the year
+    (1, 2, D(2015, 12, 20), 2016),     # December -> January
+    (4, 2, D(2015, 12, 1), 2016),      # "On 2 April" after "late December 2015" (Manbij, 2016)
+    (12, 28, D(2016, 1, 5), 2015),     # back over New Year
+])
+def test_infer_year_follows_the_narrative(month, day, ref, year):
+    assert infer_year(month, day, ref) == year
