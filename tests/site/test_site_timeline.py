@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from events.models import Event
 from reader.export import COLUMNS
 from tests.factories import make_conflict, make_event, make_force, make_participation, make_person, make_side
 from tests.site.builders import EVIL, build_world
@@ -137,3 +138,37 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client):
     assert dict(zip(COLUMNS, rows[1], strict=True))["text"] == "'" + event.text
     data = json.loads(body(client.get("/timeline/?format=json")))
     assert data[0]["text"] == event.text
+
+
+def _export_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        content = body(response)
+    return len(queries), content
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_export_queries_do_not_grow_with_the_rows(client, fmt):
+    small, big = build_world(5), build_world(60)
+    url = "/timeline/?format={}&offensive={}"
+    n_small, _ = _export_queries(client, url.format(fmt, small.conflict.slug))
+    n_big, content = _export_queries(client, url.format(fmt, big.conflict.slug))
+    assert n_small == n_big
+    assert content.count("Sentence ") == 60
+
+
+def test_export_reads_one_chunk_at_a_time(client, monkeypatch):
+    """A chunk costs one query for each of places, forces and people, and one for each kind of name
+    not seen before in the export."""
+    from reader import export
+    world = build_world(25)
+    monkeypatch.setattr(export, "CHUNK", 10)
+    n_queries, content = _export_queries(client, f"/timeline/?format=json&offensive={world.conflict.slug}")
+    data = json.loads(content)
+    assert [row["id"] for row in data] == [e.pk for e in
+                                           Event.objects.filter(conflict=world.conflict).for_timeline()]
+    # the offensive's slug, the rows (read 10 at a time), and the links and new names of 3 chunks of 10, 10, 5
+    assert 1 + 1 + 3 * 3 <= n_queries <= 1 + 1 + 3 * 6
+    assert all(row["places"] and row["forces"] is not None for row in data)

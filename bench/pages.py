@@ -1,0 +1,264 @@
+"""Pages at a large database (issue 16): generate generated rows, then time every page kind.
+
+    createdb -h 127.0.0.1 -U postgres conflicts_big
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/conflicts_big DJANGO_ALLOWED_HOSTS=testserver
+    .venv/bin/python manage.py migrate
+    .venv/bin/python bench/pages.py generate --events 1000000      # refuses a database that has events
+    .venv/bin/python bench/pages.py measure --repeat 20            # p50/p95 and queries per page kind
+    .venv/bin/python bench/pages.py export --events 100000         # export rate and memory
+
+``generate`` writes rows with ``INSERT ... SELECT generate_series`` (PostgreSQL only): offensives of
+1,000 events each with two sides, forces, people and places in proportion (a few real names among
+them: Hezbollah, ISIL, Palmyra, Aleppo, Qasem Soleimani), each event naming a place, a force and
+(one in three) a person. The sentences are not prose: their words serve the text search.
+
+``measure`` requests each page in-process (``django.test.Client``: the middleware, the views, the
+templates and the database; no network or gunicorn) and prints p50/p95 (ms) and the queries of one
+request. Figures are for this machine and vary with what else runs on it: read the ratios.
+"""
+# ruff: noqa: S608  (the generated SQL is built from integers and constants, never from input)
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")  # no collected static files needed
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.signals import request_started  # noqa: E402
+from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PER_OFFENSIVE = 1000
+
+
+def _word(seed: str, length: int = 7) -> str:
+    """SQL: a pronounceable-ish capitalised word from ``seed`` (an SQL expression)."""
+    return f"initcap(translate(substr(md5({seed}), 1, {length}), '0123456789', 'aeiourlnst'))"
+
+
+def _named(ids: str, specials: list[str], generated: str) -> str:
+    cases = " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(specials, start=1))
+    return f"CASE {ids} {cases} ELSE {generated} END"
+
+
+def generate(n_events: int) -> None:
+    if connection.vendor != "postgresql":
+        sys.exit("generate needs PostgreSQL (DATABASE_URL=postgres://...)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM events_event")
+        if cursor.fetchone()[0]:
+            sys.exit("the database already has events: generate into an empty, migrated database")
+    n_off = max(1, n_events // PER_OFFENSIVE)
+    n_forces, n_people, n_places = max(50, n_off * 4), max(50, n_off * 6), max(100, n_off * 20)
+    force_name = _named("i", ["Hezbollah", "Islamic State of Iraq and the Levant", "Syrian Arab Army",
+                              "Free Syrian Army"], _word("'f'||i") + " || ' Brigade'")
+    person_name = _named("i", ["Qasem Soleimani", "Suheil al-Hassan"],
+                         _word("'g'||i", 5) + " || ' ' || " + _word("'p'||i", 8))
+    place_name = _named("i", ["Palmyra", "Aleppo", "Khan Tuman", "Deir ez-Zor"], _word("'l'||i"))
+    sql = [
+        f"""INSERT INTO sources_sourcedocument (id, name, path, title, format, encoding, sha256, text,
+            parser_version, status, problems, imported_at, created_at, identity, url, licence, original,
+            site, revision_id)
+            SELECT i, 'Generated_'||i||'.wiki', '', 'Generated offensive '||i, 'wikitext', 'utf-8', md5(i::text),
+            '', 'bench', 'imported', '[]', now(), now(), 'https://en.wikipedia.org/wiki/Generated_'||i,
+            'https://en.wikipedia.org/wiki/Generated_'||i, 'CC BY-SA 4.0', '', 'Wikipedia', 1000 + i
+            FROM generate_series(1, {n_off}) i""",
+        f"""INSERT INTO conflicts_conflict (id, locked_fields, name, slug, kind, start_date, start_precision,
+            end_date, end_precision, place, status, territory, summary, extra, source_id, in_source)
+            SELECT i, '[]', {_word("'o'||i")}||' offensive '||i, 'generated-offensive-'||i, 'offensive',
+            date '2011-01-01' + (i * 37) % 3000, 'day', date '2011-01-01' + (i * 37) % 3000 + 300, 'day',
+            {_word("'l'||(i*7)")}||', Syria', 'Government victory', '[]', '', '{{}}', i, true
+            FROM generate_series(1, {n_off}) i""",
+        f"""INSERT INTO conflicts_side (id, locked_fields, number, label, conflict_id, source_id, in_source)
+            SELECT c * 2 + s - 2, '[]', s, '', c, c, true
+            FROM generate_series(1, {n_off}) c, generate_series(1, 2) s""",
+        f"""INSERT INTO conflicts_force (id, locked_fields, name, slug, kind, description, in_source)
+            SELECT i, '[]', {force_name}, 'force-'||i, 'group', '', true FROM generate_series(1, {n_forces}) i""",
+        f"""INSERT INTO conflicts_participation (locked_fields, role, note, name_as_written, "order", force_id,
+            side_id, in_source)
+            SELECT '[]', 'belligerent', '', '', 0, (c * 2 + s) % {n_forces} + 1, c * 2 + s - 2, true
+            FROM generate_series(1, {n_off}) c, generate_series(1, 2) s""",
+        f"""INSERT INTO people_person (id, locked_fields, name, slug, notes, in_source)
+            SELECT i, '[]', {person_name}, 'person-'||i, '', true FROM generate_series(1, {n_people}) i""",
+        f"""INSERT INTO events_place (id, locked_fields, name, slug, kind, in_source)
+            SELECT i, '[]', {place_name}, 'place-'||i, 'settlement', true FROM generate_series(1, {n_places}) i""",
+        """INSERT INTO conflicts_forcealias (name, key, origin, created_at, force_id)
+            VALUES ('ISIS', 'isis', 'known', now(), 2), ('Daesh', 'daesh', 'known', now(), 2),
+                   ('Hizbullah', 'hizbullah', 'known', now(), 1)""",
+        """INSERT INTO events_placealias (name, key, origin, created_at, place_id)
+            VALUES ('Tadmur', 'tadmur', 'known', now(), 1), ('Halab', 'halab', 'known', now(), 2)""",
+        """INSERT INTO people_personalias (name, key, origin, created_at, person_id)
+            VALUES ('Ghasem Soleimani', 'ghasem soleimani', 'known', now(), 1)""",
+        f"""INSERT INTO events_event (id, locked_fields, source_key, date, end_date, precision, time_of_day, text,
+            kind, section, "order", citations, background, conflict_id, source_id, span_start, span_end,
+            in_source)
+            SELECT i, '[]', 'e-'||i, date '2011-01-01' + (c * 37) % 3000 + (i % {PER_OFFENSIVE}) / 4, NULL,
+            CASE WHEN i % 20 = 0 THEN 'month' ELSE 'day' END, '',
+            'The '||(ARRAY['army','rebels','militia','coalition','brigade'])[i % 5 + 1]||' '||
+            (ARRAY['captured','attacked','shelled','withdrew from','reinforced','recaptured','bombed'])[i % 7 + 1]
+            ||' '||{_word("'l'||((i * 31) % " + str(n_places) + " + 1)")}||' near '||{_word("'x'||(i % 997)")}
+            ||' after fighting on day '||(i % {PER_OFFENSIVE})||'.',
+            (ARRAY['capture','attack','other','airstrike','withdrawal','reinforcement','recapture'])[i % 7 + 1],
+            'Phase '||(i % {PER_OFFENSIVE}) / 250 + 1, i % {PER_OFFENSIVE}, '[]', false, c, c,
+            (i % {PER_OFFENSIVE}) * 100, (i % {PER_OFFENSIVE}) * 100 + 90, true
+            FROM (SELECT i, (i - 1) / {PER_OFFENSIVE} + 1 AS c FROM generate_series(1, {n_events}) i) g""",
+        f"""INSERT INTO events_eventplace (locked_fields, name_as_written, "order", event_id, place_id, in_source)
+            SELECT '[]', '', 0, i, (i * 31) % {n_places} + 1, true FROM generate_series(1, {n_events}) i""",
+        f"""INSERT INTO events_event_forces (event_id, force_id)
+            SELECT i, (((i - 1) / {PER_OFFENSIVE} + 1) * 2 + i % 2 + 1) % {n_forces} + 1
+            FROM generate_series(1, {n_events}) i""",
+        f"""INSERT INTO events_event_people (event_id, person_id)
+            SELECT i, (i * 7) % {n_people} + 1 FROM generate_series(3, {n_events}, 3) i""",
+    ]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in sql:
+            t = time.perf_counter()
+            cursor.execute(statement)
+            print(f"{time.perf_counter() - t:7.1f} s  {' '.join(statement.split()[:3])} ({cursor.rowcount:,} rows)")
+        for table in ("sources_sourcedocument", "conflicts_conflict", "conflicts_side", "conflicts_force",
+                      "conflicts_participation", "people_person", "events_place", "conflicts_forcealias",
+                      "events_placealias", "people_personalias", "events_event", "events_eventplace",
+                      "events_event_forces", "events_event_people"):
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                           f"(SELECT coalesce(max(id), 1) FROM {table}))")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"generated {n_events:,} events, {n_off:,} offensives, {n_forces:,} forces, {n_people:,} people, "
+          f"{n_places:,} places in {time.perf_counter() - started:.0f} s")
+
+
+def _staff_client() -> Client:
+    user, _ = get_user_model().objects.get_or_create(username="bench-admin",
+                                                      defaults={"is_staff": True, "is_superuser": True})
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _pages() -> list[tuple[str, str, bool]]:
+    from conflicts.models import Conflict, Force
+    from events.models import Event, Place
+    from people.models import Person
+    conflict = Conflict.objects.order_by("pk").first()
+    force, person, place = Force.objects.get(pk=1), Person.objects.get(pk=1), Place.objects.get(pk=1)
+    source = Event.objects.order_by("pk").values_list("source_id", flat=True).first()
+    return [
+        ("home", "/", False),
+        ("offensive", conflict.get_absolute_url(), False),
+        ("offensive, last page", conflict.get_absolute_url() + "?page=last", False),
+        ("timeline", "/timeline/", False),
+        ("timeline, page 200", "/timeline/?page=200", False),
+        ("timeline, last page", "/timeline/?page=last", False),
+        ("timeline ?offensive=", f"/timeline/?offensive={conflict.slug}", False),
+        ("timeline ?force=", f"/timeline/?force={force.slug}", False),
+        ("timeline ?person=", f"/timeline/?person={person.slug}", False),
+        ("timeline ?place=", f"/timeline/?place={place.slug}", False),
+        ("timeline ?kind=", "/timeline/?kind=airstrike", False),
+        ("timeline ?after=&before=", "/timeline/?after=2014-01-01&before=2014-01-31", False),
+        ("timeline ?q=captured", "/timeline/?q=captured", False),
+        ("timeline ?q=<rare word>", "/timeline/?q=Palmyra+shelled", False),
+        ("commanders", "/commanders/", False),
+        ("commander", person.get_absolute_url(), False),
+        ("force", force.get_absolute_url(), False),
+        ("place", place.get_absolute_url(), False),
+        ("source", f"/sources/{source}/", False),
+        ("search ?q=palmira", "/search/?q=palmira", False),
+        ("search ?q=Hizbollah", "/search/?q=Hizbollah", False),
+        ("search ?q=Suleimani", "/search/?q=Suleimani", False),
+        ("search ?q=captured", "/search/?q=captured", False),
+        ("autocomplete ?q=pal", "/autocomplete/?kind=place&q=pal", False),
+        ("admin events", "/admin/events/event/", True),
+        ("admin event search", "/admin/events/event/?q=captured", True),
+        ("admin force search", "/admin/conflicts/force/?q=Hizbollah", True),
+    ]
+
+
+def _ms(samples: list[float]) -> tuple[float, float]:
+    samples = sorted(samples)
+    return statistics.median(samples) * 1000, samples[min(len(samples) - 1, int(len(samples) * 0.95))] * 1000
+
+
+def measure(repeat: int, only: str = "") -> None:
+    from events.models import Event
+    print(f"{Event.objects.count():,} events, {connection.vendor}")
+    request_started.disconnect(reset_queries)  # so that the queries of a request are counted
+    anonymous, staff = Client(), _staff_client()
+    print(f"{'page':32} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, url, admin in _pages():
+        if only and not any(word in name for word in only.split(",")):
+            continue
+        client = staff if admin else anonymous
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        samples = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            client.get(url)
+            samples.append(time.perf_counter() - t)
+        p50, p95 = _ms(samples)
+        print(f"{name:32} {response.status_code:>6} {len(queries):>7} {p50:8.1f} {p95:8.1f}", flush=True)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:")) / 1024
+
+
+def export(n_events: int) -> None:
+    """The CSV and JSON exports of the first ``n_events`` events (a date filter), timed to the last byte,
+    with the time to the first byte and the process's resident memory before, during (largest) and after."""
+    from events.models import Event
+    last = Event.objects.order_by("date").values_list("date", flat=True)[n_events - 1:n_events].first()
+    if last is None:
+        sys.exit(f"fewer than {n_events:,} events")
+    count = Event.objects.filter(date__lte=last).count()
+    for fmt in ("csv", "json"):
+        client = Client()
+        before = peak = _rss_mb()
+        t, cpu = time.perf_counter(), time.process_time()
+        response = client.get(f"/timeline/?format={fmt}&before={last.isoformat()}")
+        stream = iter(response.streaming_content)
+        size = len(next(stream))
+        first_byte = time.perf_counter() - t
+        for i, chunk in enumerate(stream):
+            size += len(chunk)
+            if i % 50 == 0:
+                peak = max(peak, _rss_mb())
+        elapsed, cpu = time.perf_counter() - t, time.process_time() - cpu
+        print(f"{fmt}: {count:,} events, {size / 1e6:.1f} MB in {elapsed:.1f} s = {count / elapsed:,.0f} events/s "
+              f"(this process's CPU {cpu:.1f} s); "
+              f"first byte {first_byte * 1000:.0f} ms; RSS {before:.0f} MB before, {peak:.0f} MB at most, "
+              f"{_rss_mb():.0f} MB after", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("generate").add_argument("--events", type=int, default=1_000_000)
+    measuring = commands.add_parser("measure")
+    measuring.add_argument("--repeat", type=int, default=20)
+    measuring.add_argument("--only", default="", help="comma-separated parts of page names (e.g. search,q=)")
+    commands.add_parser("export").add_argument("--events", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.command == "generate":
+        generate(args.events)
+    elif args.command == "measure":
+        measure(args.repeat, args.only)
+    else:
+        export(args.events)
+
+
+if __name__ == "__main__":
+    main()
