@@ -13,7 +13,18 @@ from .text import Clean, quote
 
 _LAST_BRACKET = re.compile(r"\(([^()]*)\)\s*$")
 IMAGE_TOKEN = re.compile(r"(?<![\w-])\d+px\b\s*")
-SEPARATOR = re.compile(r"-{3,}")
+SEPARATOR = re.compile(r"-{3,}|<\s*hr\s*/?\s*>", re.I)
+# markup a page's infobox leaves around a name: a list bullet, a stray quote, a separator, an image
+# size, an <hr>/<br> tag (issue 13: "---- ' Syrian Arab Republic", "* 18px Al-Rahman Legion")
+_JUNK_START = re.compile(r"(?:[\s*'’`]+|-{3,}|(?<![\w-])\d+px\b|<\s*/?\s*(?:hr|br)\s*/?\s*>)+", re.I)
+_JUNK_END = re.compile(r"(?:[\s'’`]+|-{3,}|<\s*/?\s*(?:hr|br)\s*/?\s*>)+$", re.I)
+#: Placeholders that name nobody.
+PLACEHOLDERS = frozenset({"unknown", "n/a", "none", "unknown commanders", "various", "?"})
+# a label heading names it names no party of (corpus judgement 10): support labels, fronts
+# ("Eastern front" is a label; "Western Front", capitalised, a Soviet army group: a unit)
+GROUP_LABEL = re.compile(
+    r"^(?:(?i:supported by|support|backed by|allied militias|airstrikes|air support)|"
+    r"(?i:northern|southern|eastern|western|central|north|south|east|west) (?:front|axis|sector))$")
 # fates written after a commander's name, spaced or run on ("HamdounKIA", "Ali KIA")
 FATE = re.compile(r"(?:(?<=[a-z\u00e0-\u024f'’\".)])|(?<!\s)\s+)(?P<fate>KIA|DOW|WIA|POW|MIA)\b")
 # the same, starting exactly where a removed fate was (``_without_fates``)
@@ -28,7 +39,7 @@ General der Panzertruppe|Lieutenant General|Lt. Gen.|Lt.Gen.|Lt Gen|Major Genera
 Maj Gen|Brigadier General|Brig. Gen.|Brig.Gen.|Brig Gen|Brigadier|General|Gen.|Colonel|Col.|
 Lieutenant Colonel|Lt. Col.|Lt.Col.|Major|Maj.|Captain|Capt.|Lieutenant|Lt.|Admiral|Adm.|
 Vice Admiral|Vice Adm.|Rear Admiral|Rear Adm.|Commodore|Sergeant|Sgt.|Air Marshal|Air Chief Marshal|
-Air Vice-Marshal|Grand Ayatollah|Sheikh|Emir|
+Air Vice-Marshal|Grand Ayatollah|Sheikh|Emir|V. Adm.|R. Adm.|Brig.|Gen. of the Army|
 First Lieutenant|Second Lieutenant|Senior Lieutenant|Junior Lieutenant|1st Lt.|2nd Lt.|First Lt.|Second Lt.|
 Sen. Lt.|Snr. Lt.|Sr. Lt.|Jr. Lt.|Lieutenant Commander|Lt. Cdr.|Lt. Cmdr.|Sergeant Major|Sgt. Maj.|
 Staff Sergeant|Staff Sgt.|Master Sergeant|Warrant Officer|Corporal|Cpl.|Lance Corporal|Pvt.|Ensign
@@ -95,10 +106,23 @@ def strip_images(clean: Clean, start: int, end: int) -> tuple[int, int]:
     return trim(text, start, end)
 
 
+def strip_markup(clean: Clean, start: int, end: int) -> tuple[int, int]:
+    """Drop the markup around a name: leading bullets, stray quotes, separators and image sizes,
+    trailing ``<hr>`` tags, separators and quotes."""
+    text = clean.text
+    m = _JUNK_START.match(text, start, end)
+    if m:
+        start = m.end()
+    m = _JUNK_END.search(text, start, end)
+    if m:
+        end = m.start()
+    return trim(text, start, end)
+
+
 def name_and_note(clean: Clean, start: int, end: int) -> tuple[str, str | None, Span]:
     """``Islamic State (since 23 Oct.)`` -> ("Islamic State", "since 23 Oct.")."""
     text = clean.text
-    start, end = strip_images(clean, start, end)
+    start, end = strip_markup(clean, start, end)
     start, end = trim(text, start, end, " \t\n,;:")
     raw = text[start:end]
     note = None
@@ -133,27 +157,63 @@ def belligerents(clean: Clean) -> list[Belligerent]:
     has its own bracketed note (gold README)."""
     out = []
     label = None
-    for p in split_list(clean.text):
+    for p in _pieces(clean.text):
         heading = _label(clean, p)
+        if heading is None:
+            s, e = strip_markup(clean, p.start, p.end)
+            if _SUPPORT_ONLY.match(clean.text[s:e]):
+                heading = clean.text[s:e]
         if heading is not None:
             label = heading
             continue
         name, note, span = name_and_note(clean, p.start, p.end)
-        if meaningful(name):
+        if meaningful(name) and name.lower() not in PLACEHOLDERS:
             out.append(Belligerent(name=name, note=note if note is not None else label, span=span))
     return out
 
 
+_SUPPORT_ONLY = re.compile(r"(?i)^(?:supported by|support|backed by|airstrikes|air support)$")
+_FATE_BRACKET = re.compile(r"\(\s*(KIA|DOW|WIA|POW|MIA)\s*\)")
+_KILLED = re.compile(r"^(?:Killed|KIA|Died|Executed)\s*:\s*", re.I)
+_ROLE_FIRST = re.compile(r"^\(([^()]*)\)\s*(?=\S)")
+
+
+def _pieces(text: str) -> list[Piece]:
+    """List items: split at commas, and at separators (``----``, ``<hr>``) inside an item."""
+    pieces: list[Piece] = []
+    for p in split_list(text):
+        at = p.start
+        for m in SEPARATOR.finditer(text, p.start, p.end):
+            pieces.append(Piece(*trim(text, at, m.start())))
+            at = m.end()
+        pieces.append(Piece(*trim(text, at, p.end)))
+    return [p for p in pieces if p.end > p.start]
+
+
 def parse_commander(raw: str) -> tuple[str, str | None, str | None, str | None, bool, str | None]:
-    """One commander entry -> (name, alias, rank, role, kia, other fate)."""
+    """One commander entry -> (name, alias, rank, role, kia, other fate).
+
+    ``Killed: X`` and ``†`` are killed in action; ``(DOW)``, ``(KIA)`` in brackets are fates, not
+    roles; a role in brackets may come before the name (``(Commander of the Army) Lt. Gen. X``)."""
     s = IMAGE_TOKEN.sub("", raw).strip(" ,;")
+    killed = False
+    m = _KILLED.match(s)
+    if m:
+        killed, s = True, s[m.end():]
+    s = _FATE_BRACKET.sub(lambda f: " " + f.group(1) + " ", s)
+    s = re.sub(r"\s*[†‡]", " KIA", s)
+    s = re.sub(r"\s+", " ", s).strip(" ,;")
     role = None
-    m = re.search(r"\(([^()]*)\)\s*$", s)
+    m = _ROLE_FIRST.match(s)
     if m:
         role = m.group(1).strip() or None
+        s = s[m.end():]
+    m = re.search(r"\(([^()]*)\)\s*$", s)
+    if m:
+        role = m.group(1).strip() or role
         s = s[:m.start()].rstrip(" ,")
     s, fates = _without_fates(s)
-    kia = "KIA" in fates
+    kia = killed or "KIA" in fates or "DOW" in fates
     fate = next((f for f in reversed(fates) if f != "KIA"), None)
     alias = None
     m = re.search(r"[\"“”]([^\"“”]+)[\"“”]", s)
@@ -205,37 +265,56 @@ def _without_fates(s: str) -> tuple[str, list[str]]:
 
 
 def commanders(clean: Clean, problems: list[str] | None = None) -> list[Commander]:
-    """``Maj. Gen. Qasem Soleimani, (Supreme commander), ... HamdounKIA(role), ...``."""
+    """``Maj. Gen. Qasem Soleimani, (Supreme commander), ... HamdounKIA(role), ...``.
+
+    Never a commander: a fate whose name was lost (a lone ``KIA``), ``Unknown``, a group label
+    (``Wagner Group:``, ``Eastern front``). A role whose opening bracket was lost, with its tenure
+    after a comma (``Col. X (DOW), 31st Regimental Combat Team commander, until 29 November)``),
+    is the role of the commander before it."""
     text = clean.text
-    # a separator (----) ends an entry like a comma does
-    pieces: list[Piece] = []
-    for p in split_list(text):
-        at = p.start
-        for m in SEPARATOR.finditer(text, p.start, p.end):
-            pieces.append(Piece(*trim(text, at, m.start())))
-            at = m.end()
-        pieces.append(Piece(*trim(text, at, p.end)))
+    pieces = [Piece(*strip_markup(clean, p.start, p.end)) for p in _pieces(text)]   # a separator (----) ends an entry
+    pieces = [p for p in pieces if meaningful(text[p.start:p.end])]
     out: list[Commander] = []
-    for p in pieces:
-        s, e = strip_images(clean, p.start, p.end)
+    k = 0
+    while k < len(pieces):
+        p = pieces[k]
+        s, e = p.start, p.end
         raw = text[s:e]
-        if not meaningful(raw):
-            continue
-        if raw.startswith("(") and raw.endswith(")") and out:
-            # "(Supreme commander)" after "Maj. Gen. Qasem Soleimani,": the previous entry's role
-            last = out[-1]
-            if last.role is None:
-                out[-1] = Commander(name=last.name, alias=last.alias, rank=last.rank,
-                                    role=raw[1:-1].strip() or None, kia=last.kia,
-                                    span=Span(last.span.start, clean.span(s, e).end))
+        k += 1
+        if out and raw.count("(") == raw.count(")") == 0 and k < len(pieces) and not RANK.match(raw) \
+                and ROLE_WORDS.search(raw):
+            nxt = text[pieces[k].start:pieces[k].end]
+            if nxt.count(")") > nxt.count("("):
+                _set_role(out, f"{raw}, {nxt.rstrip(') ').strip()}", clean.span(pieces[k].start, pieces[k].end))
+                k += 1
                 continue
+        if raw.count(")") > raw.count("(") and out:
+            _set_role(out, raw.rstrip(") ").strip(), clean.span(s, e), force=True)
+            continue
+        if raw in FATE_MARKERS_ALONE or raw.lower() in PLACEHOLDERS or raw.endswith(":") or GROUP_LABEL.match(raw):
+            continue
+        if raw.startswith("(") and raw.endswith(")") and out and out[-1].role is None:
+            # "(Supreme commander)" after "Maj. Gen. Qasem Soleimani,": the previous entry's role
+            _set_role(out, raw[1:-1].strip() or None, clean.span(s, e))
+            continue
         name, alias, rank, role, kia, fate = parse_commander(raw)
-        if not meaningful(name):
+        if not meaningful(name) or name.lower() in PLACEHOLDERS:
             continue
         if fate and problems is not None:
             problems.append(f"commander {quote(name)} is marked {fate}")
         out.append(Commander(name=name, alias=alias, rank=rank, role=role, kia=kia, span=clean.span(s, e)))
     return out
+
+
+FATE_MARKERS_ALONE = frozenset({"KIA", "DOW", "WIA", "POW", "MIA", "†"})
+
+
+def _set_role(out: list[Commander], role: str | None, span: Span, force: bool = False) -> None:
+    last = out[-1]
+    if last.role is not None and not force:
+        return
+    out[-1] = Commander(name=last.name, alias=last.alias, rank=last.rank, role=role, kia=last.kia,
+                        span=Span(last.span.start, max(last.span.end, span.end)))
 
 
 def units(clean: Clean, latest: dict[int, str] | None = None) -> list[Unit]:
@@ -246,17 +325,20 @@ def units(clean: Clean, latest: dict[int, str] | None = None) -> list[Unit]:
     text = clean.text
     out: list[Unit] = []
     latest = {} if latest is None else latest
-    for p in split_list(text):
+    for p in _pieces(text):
         s = p.start
         depth = 0
         while s < p.end and text[s] in "* ":
             if text[s] == "*":
                 depth += 1
             s += 1
-        s, e = strip_images(clean, s, p.end)
+        s, e = strip_markup(clean, s, p.end)
         s, e = trim(text, s, e, " \t\n,;")
         name = text[s:e]
-        if not meaningful(name):
+        if not meaningful(name) or name.lower() in PLACEHOLDERS:
+            continue
+        if name.endswith(":") or GROUP_LABEL.match(name):
+            latest.clear()        # "Airstrikes", "Northern front": a label; the units after it stand alone
             continue
         parent = latest.get(depth - 1) if depth else None
         out.append(Unit(name=name, parent=parent, depth=depth, span=clean.span(s, e)))

@@ -65,9 +65,7 @@ _DAGGER = re.compile(r"\s*[†‡]")
 # group labels that head the names after them and name no party (gold rules, corpus judgement 10):
 # among belligerents the support labels; among commanders and units also the fronts
 _SUPPORT_LABEL = re.compile(r"(?i)^(?:supported by|support|backed by|allied militias|airstrikes|air support)$")
-_GROUP_LABEL = re.compile(
-    r"(?i)^(?:supported by|support|backed by|allied militias|airstrikes|air support|"
-    r"(?:northern|southern|eastern|western|central|north|south|east|west)(?:ern)? (?:front|axis|sector|group))$")
+_GROUP_LABEL = infobox.GROUP_LABEL
 SIDE_FIELDS = ("belligerents", "commanders", "units", "strength", "casualties")
 
 
