@@ -112,6 +112,7 @@ class DocumentClaims:
         self.old: dict[tuple[int, int], Claim] = {}
         self.new: dict[tuple[int, int], Stated] = {}
         self._others: dict[tuple[int, int], list[Claim]] = {}
+        self._stating: dict[tuple[tuple[int, int], str], list[Claim]] = {}   # (ident, field): claims stating it
         if document.pk is not None:
             self.old = {(c.content_type_id, c.object_id): c for c in Claim.objects.filter(document=document)}
             self._prefetch_others(self.old)
@@ -131,6 +132,10 @@ class DocumentClaims:
                         .exclude(document=self.document).order_by("-document_id"))
                 for claim in rows:
                     self._others[ct, claim.object_id].append(claim)
+
+    def prefetch_others(self, idents) -> None:
+        """Read the other documents' claims on these records (``(content type, pk)``) at once."""
+        self._prefetch_others([ident for ident in idents if ident not in self._others])
 
     def ident(self, obj: Model) -> tuple[int, int]:
         return self.content_type(type(obj)).pk, obj.pk
@@ -154,12 +159,38 @@ class DocumentClaims:
         self.new[self.ident(obj)] = Stated(key[:500], to_json(type(obj), values),
                                            span.start if span else None, span.end if span else None)
 
-    def chosen(self, obj: Model) -> dict:
-        """``obj``'s field values (attnames) from this document's claim and every other one."""
+    def chosen(self, obj: Model, *, field: str | None = None) -> dict:
+        """``obj``'s field values (attnames) from this document's claim and every other one.
+
+        ``field``: only that field (its attname, as claims store it) is wanted, from the claims that
+        state it (``prefetch_stating``): a force named by a thousand documents is read with the few
+        that give it a parent."""
         model = type(obj)
-        mine = (self.document.pk, self.new[self.ident(obj)].values)
-        ranked = sorted([mine, *((c.document_id, c.values) for c in self.others(obj))], key=lambda c: -c[0])
+        ident = self.ident(obj)
+        mine = (self.document.pk, self.new[ident].values)
+        if field is None:
+            others = self.others(obj)
+        else:
+            if (ident, field) not in self._stating:
+                self.prefetch_stating([ident], field)
+            others = self._stating[ident, field]
+        ranked = sorted([mine, *((c.document_id, c.values) for c in others)], key=lambda c: -c[0])
         return from_json(model, choose(model, [values for _, values in ranked]))
+
+    def prefetch_stating(self, idents, field: str) -> None:
+        """Read the other documents' claims that state ``field`` of these records at once."""
+        by_type: dict[int, list[int]] = {}
+        for ct, pk in idents:
+            if ((ct, pk), field) not in self._stating:
+                by_type.setdefault(ct, []).append(pk)
+                self._stating[(ct, pk), field] = []
+        for ct, pks in by_type.items():
+            for start in range(0, len(pks), 2000):
+                rows = (Claim.objects.filter(content_type_id=ct, object_id__in=pks[start:start + 2000],
+                                             values__has_key=field)
+                        .exclude(document=self.document).order_by("-document_id"))
+                for claim in rows:
+                    self._stating[(ct, claim.object_id), field].append(claim)
 
     def withdrawn(self) -> list[tuple[int, int]]:
         """Records this document stated before and states no more."""

@@ -33,7 +33,8 @@ from enum import StrEnum
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, OperationalError, transaction
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
@@ -445,6 +446,12 @@ class _Loader:
         self.known = KnownNames.load()
         self._place_countries: dict[int, set[str]] = {}
         self._records: dict[tuple, Model] = {}           # forces, people and places matched in this document
+        self._aliases: dict[str, set[tuple[int, str]]] = {}   # (pk, alias) of the records in ``_records``
+        self._alias_read: set[tuple[str, int]] = set()         # records whose aliases ``_aliases`` holds
+        self._slugs: dict[str, dict[str, Model | None]] = {}  # slug -> the record that has it (None: free)
+        self._rows: dict[type[Model], dict[tuple, Model]] = {}  # this offensive's sides, participations...
+        self._pending: dict[type[Model], list[tuple]] = {}    # new rows written together (``flush``)
+        self._ids: dict[type[Model], list[int]] = {}           # primary keys reserved for new records
         self._named: set[tuple] = set()                  # (record key, name) known to be its name or alias
         self.warnings: list[dict] = []    # {line, message}: stored on the source document with the parser's
         self._line_starts: list[int] | None = None
@@ -476,13 +483,32 @@ class _Loader:
         return values
 
     def create(self, model: type[Model], span: Span | None, **values) -> Model | None:
-        """A new record of checked values; None (and a warning) when a required value cannot be stored."""
+        """A new record of checked values; None (and a warning) when a required value cannot be stored.
+
+        A model with primary keys reserved for this document (``reserve_ids``) gets the next one and
+        is written later with the others (``flush``); until then only its key may be used."""
         try:
             values = self.checked(model, values, span)
         except Unstorable as exc:
             self.warn(span, f"{exc}: {model._meta.verbose_name} skipped")
             return None
+        ids = self._ids.get(model)
+        if ids:
+            obj = model(pk=ids.pop(), **values)
+            self._pending.setdefault(model, []).append((obj, None, None, None))
+            return obj
         return model.objects.create(**values)
+
+    def reserve_ids(self, model: type[Model], n: int) -> None:
+        """Take ``n`` primary keys of ``model`` from its sequence at once (PostgreSQL), so that its new
+        records can be written together; elsewhere they are written one by one."""
+        if n <= 0 or connection.vendor != "postgresql":
+            return
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, model._meta.pk.column, n])
+            self._ids[model] = [pk for (pk,) in reversed(cursor.fetchall())]
 
     def deleted_by_editor(self, model: type[Model], values: dict, label: str) -> bool:
         """True (and reported) when an editor deleted this record: the import must not bring it back."""
@@ -495,9 +521,13 @@ class _Loader:
     # -- claims: create or match, state, choose --------------------------------------------------
     def upsert(self, model: type[Model], lookup: dict, fields: dict, *, span: Span | None = None,
                label: str | None = None, key: str | None = None, found: Model | None = None,
-               deletion_key: dict | None = None) -> Model | None:
+               deletion_key: dict | None = None, bulk: bool = False) -> Model | None:
         """The record ``lookup`` names (or ``found``, matched by the caller), created or updated with
         the values this document states, as this document's claim on it.
+
+        Records of the models in ``ROW_KEYS`` are found among this offensive's rows, read once
+        (``read_rows``), not one query each. ``bulk``: a new record is written with the others of its
+        model by ``flush`` (one statement); it has no primary key until then.
 
         Every value is checked against its field first (``importer.validation``): a value too long is
         cut, one out of range or contradicting another is dropped, each with a warning at the span's
@@ -510,19 +540,30 @@ class _Loader:
             self.warn(span, f"{exc}: {label or model._meta.verbose_name} skipped")
             return None
         key = key or natural_key(model, lookup) or str(sorted(lookup.items()))
-        obj = found if found is not None else model.objects.filter(**lookup).first()
+        rows = self._rows.get(model) if model in self.ROW_KEYS else None
+        if found is not None:
+            obj = found
+        elif rows is not None:
+            obj = rows.get(self.row_key(model, lookup))
+        else:
+            obj = model.objects.filter(**lookup).first()
         if obj is None:
             if self.deleted and self.deleted_by_editor(model, deletion_key or lookup,
                                                       label or f"{model._meta.verbose_name} {lookup}"):
                 return None
             provenance = {"source": self.source, "span_start": span.start if span else None,
                           "span_end": span.end if span else None}
-            obj = model.objects.create(**lookup, **fields, **provenance)
-            self.claims.state(obj, key, fields, span)
-            self.report.counts.add(model, Action.CREATED)
-            self.report.change("added", obj)
+            if bulk:
+                obj = model(**lookup, **fields, **provenance)
+                self._pending.setdefault(model, []).append((obj, key, fields, span))
+            else:
+                obj = model.objects.create(**lookup, **fields, **provenance)
+                self.stated_new(obj, key, fields, span)
+            if rows is not None:
+                rows[self.row_key(model, lookup)] = obj
             return obj
-        if self.claims.ident(obj) in self.claims.new:   # stated twice by this document: the first statement holds
+        if obj.pk is None or self.claims.ident(obj) in self.claims.new:
+            # stated twice by this document: the first statement holds
             self.warn(span, f"{label or obj} is stated twice in this document: the first statement is kept")
             return obj
         self.claims.state(obj, key, fields, span)
@@ -533,6 +574,51 @@ class _Loader:
         wanted["in_source"] = True
         self.apply(obj, wanted, span, label)
         return obj
+
+    def stated_new(self, obj: Model, key: str, fields: dict, span: Span | None) -> None:
+        """A record this document created: its claim, counted and reported."""
+        self.claims.state(obj, key, fields, span)
+        self.report.counts.add(type(obj), Action.CREATED)
+        self.report.change("added", obj)
+
+    def flush(self, model: type[Model]) -> None:
+        """Write the new records of ``model`` that ``upsert(..., bulk=True)`` or ``create`` (with keys
+        reserved) collected, in one statement."""
+        pending = self._pending.pop(model, [])
+        model.objects.bulk_create([obj for obj, _, _, _ in pending], batch_size=1000)
+        for obj, key, fields, span in pending:
+            if key is not None:       # an upsert: its claim (``create``'s caller states its own)
+                self.stated_new(obj, key, fields, span)
+
+    #: records found among the offensive's own rows (read once per document): the fields of their
+    #: lookup besides the offensive, as attnames
+    ROW_KEYS: dict[type[Model], tuple[str, ...]] = {
+        Side: ("number",), Participation: ("side_id", "force_id", "role"), Strength: ("side_id", "order"),
+        CommandRole: ("person_id",)}
+
+    def row_key(self, model: type[Model], lookup: dict) -> tuple:
+        def value(attname):
+            if attname in lookup:
+                return lookup[attname]
+            value = lookup[attname.removesuffix("_id")]
+            return value.pk if isinstance(value, Model) else value
+        return tuple(value(attname) for attname in self.ROW_KEYS[model])
+
+    def read_rows(self, created: bool) -> None:
+        """This offensive's sides, participations, strengths and command roles, with the other
+        documents' claims on them: read once, so that ``upsert`` needs no query to find them. A
+        newly created offensive has none."""
+        querysets = {Side: Side.objects.filter(conflict=self.conflict),
+                     Participation: Participation.objects.filter(side__conflict=self.conflict),
+                     Strength: Strength.objects.filter(side__conflict=self.conflict),
+                     CommandRole: CommandRole.objects.filter(conflict=self.conflict)}
+        idents = []
+        for model, queryset in querysets.items():
+            rows = self._rows[model] = {}
+            for obj in (() if created else queryset):
+                rows[tuple(getattr(obj, attname) for attname in self.ROW_KEYS[model])] = obj
+                idents.append(self.claims.ident(obj))
+        self.claims.prefetch_others(idents)
 
     def apply(self, obj: Model, wanted: dict, span: Span | None, label: str | None) -> None:
         """Write ``wanted`` (attnames) to ``obj``, except fields an editor locked (kept and reported)."""
@@ -631,10 +717,11 @@ class _Loader:
                 self._records[match.key] = model.objects.get(pk=match.key[1])
             obj = self._records[match.key]
             if norm(name) != norm(obj.name) and (match.key, name) not in self._named and \
-                    not alias_model.objects.filter(**{fk: obj, "name": name}).exists():
+                    not self.has_alias(kind, obj, name):
                 origin = "import" if match.exact or match.forced else "resolver"
                 if self.create(alias_model, span, **{fk: obj}, name=name, origin=origin, source=self.source,
                                score=None if match.exact else match.score) is not None:
+                    self._aliases.setdefault(kind, set()).add((obj.pk, name))
                     self.resolver.add(match.key, kind, [name], context)
                     if kind == "force":
                         self.new_names.append((obj, name))
@@ -645,7 +732,10 @@ class _Loader:
         if self.deleted and self.deleted_by_editor(model, {"name": name}, f"{kind} {name}"):
             return None
         slug = base_slug(name)
-        other = model._base_manager.filter(slug=slug).only("pk", "name").first()
+        slugs = self._slugs.setdefault(kind, {})
+        if slug not in slugs:
+            slugs[slug] = model._base_manager.filter(slug=slug).only("pk", "name").first()
+        other = slugs[slug]
         if other is not None and not self.resolver.knows((kind, other.pk)):
             # another import run made it since this run's resolver was built: one record, not two
             self.resolver.add((kind, other.pk), kind, [other.name, name], context)
@@ -658,6 +748,11 @@ class _Loader:
         obj = self.create(model, span, source=self.source, **fields)
         if obj is None:
             return None
+        if slugs.get(obj.slug) is None:
+            slugs[obj.slug] = obj
+        if kind == "place":
+            self._place_countries[obj.pk] = set()   # no event of any offensive names it yet
+        self._records[kind, obj.pk] = obj
         self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
         self.report.counts.add(model, Action.CREATED)
         self.report.change("added", obj)
@@ -665,6 +760,70 @@ class _Loader:
             self.new_names.append((obj, name))
         self.resolver.add((kind, obj.pk), kind, self.known.names_of(kind, name), context)
         return obj
+
+    def read_entities(self) -> None:
+        """The forces, people and places this document names that the resolver already knows, with
+        their aliases and the slugs its new names would take: read in one query per kind and table,
+        before ``entity`` goes through the names one by one (which then needs no query for them)."""
+        context = {self.conflict.slug}
+        names: dict[str, set[str]] = {"force": set(), "person": set(), "place": set()}
+        matched: dict[tuple[str, str], int] = {}    # (kind, name) -> the key of the record it names
+        for side in self.rec.sides:
+            names["force"].update(b.name for b in side.belligerents)
+            names["force"].update(u.name for u in side.units)
+            names["person"].update(c.name for c in side.commanders if resolve.is_plausible_person(c.name))
+        for ev in self.rec.events:
+            names["place"].update(m.name for m in ev.places)
+        for kind, wanted in names.items():
+            model, alias_model, fk = entity(kind).model, entity(kind).alias_model, entity(kind).fk
+            limit = model._meta.get_field("name").max_length
+            known, free = set(), set()
+            for name in wanted:
+                match = self.resolver.match(name[:limit].strip(), kind, context)
+                if match is not None:
+                    known.add(match.key[1])
+                    matched[kind, name] = match.key[1]
+                else:
+                    free.add(base_slug(name[:limit].strip()))
+            found = model.objects.in_bulk([pk for pk in known if (kind, pk) not in self._records])
+            for pk, obj in found.items():
+                self._records[kind, pk] = obj
+            aliases = self._aliases.setdefault(kind, set())
+            aliases.update(alias_model.objects.filter(**{f"{fk}_id__in": list(found)})
+                           .values_list(f"{fk}_id", "name"))
+            self._alias_read.update((kind, pk) for pk in found)
+            slugs = self._slugs.setdefault(kind, {})
+            if kind == "place":       # the one kind a document brings many new records of
+                self.reserve_ids(model, len(free))
+            free -= set(slugs)
+            slugs.update(dict.fromkeys(free))
+            for obj in model._base_manager.filter(slug__in=free).only("pk", "name", "slug"):
+                slugs[obj.slug] = obj
+            if kind == "place":
+                self.read_place_countries(list(found))
+        # the parents other documents give the units of this one (``load_participants``)
+        ct = DocumentClaims.content_type(Force).pk
+        self.claims.prefetch_stating([(ct, matched["force", u.name]) for side in self.rec.sides for u in side.units
+                                      if u.parent and ("force", u.name) in matched], "parent_id")
+
+    def has_alias(self, kind: str, obj: Model, name: str) -> bool:
+        """Whether ``name`` is already an alias of ``obj``."""
+        if (kind, obj.pk) in self._alias_read:
+            return (obj.pk, name) in self._aliases.get(kind, ())
+        alias_model, fk = entity(kind).alias_model, entity(kind).fk
+        return alias_model.objects.filter(**{fk: obj, "name": name}).exists()
+
+    def read_place_countries(self, place_pks: list[int]) -> None:
+        """The countries of the offensives whose events name these places (``same_country``), in one query."""
+        if not place_pks or not self.conflict or classify.country_of(self.conflict.place) is None:
+            return
+        pairs = (Conflict.objects.filter(events__place_links__place_id__in=place_pks).exclude(place="")
+                 .values_list("events__place_links__place_id", "place").distinct())
+        places: dict[int, set[str]] = {pk: set() for pk in place_pks}
+        for pk, place in pairs:
+            places[pk].add(place)
+        for pk, named in places.items():
+            self._place_countries[pk] = {c for c in map(classify.country_of, named) if c}
 
     def same_country(self, place_pk: int) -> bool:
         """Whether a known place may be the one this offensive names: it is in the offensive's country, or
@@ -705,8 +864,12 @@ class _Loader:
         self.claims = DocumentClaims(self.source)
         self.learn_acronyms()
         self.load_conflict()
+        self.read_rows(created=self.conflict_created)
+        self.read_entities()
         sides = self.load_sides()
         self.load_events(sides)
+        for model in list(self._pending):   # nothing is left unwritten
+            self.flush(model)
         self.withdraw()
         self.claims.save()
         self.link_new_names_to_earlier_events()
@@ -760,8 +923,10 @@ class _Loader:
                   and c.key == "conflict:main"]
         conflict = Conflict.objects.filter(pk=before[0].object_id).first() if before else None
         lookup = {"pk": conflict.pk} if conflict else {"slug": slugify(rec.title)}
+        created = self.report.counts["conflicts.conflict", Action.CREATED]
         self.conflict = self.upsert(Conflict, lookup, fields, span=spans.get("title"), label=rec.title,
                                     key="conflict:main", deletion_key={"slug": slugify(rec.title)})
+        self.conflict_created = self.report.counts["conflicts.conflict", Action.CREATED] > created
         if self.conflict is None:
             raise Unstorable(f"the offensive {rec.title!r} cannot be stored")
         span = spans.get("part_of")
@@ -786,7 +951,10 @@ class _Loader:
             sides[side_rec.number] = side
             self.load_participants(side, side_rec)
             self.load_strength(side, side_rec)
+        self.flush(Participation)
+        self.flush(Strength)
         self.load_commanders(sides)
+        self.flush(CommandRole)
         return sides
 
     def load_participants(self, side: Side, side_rec) -> None:
@@ -795,7 +963,8 @@ class _Loader:
                                 kind=classify.force_kind(b.name, listed_as_unit=False, has_parent=False))
             if force is not None:
                 self.upsert(Participation, {"side": side, "force": force, "role": "belligerent"},
-                            {"note": b.note or "", "name_as_written": b.name, "order": order}, span=b.span)
+                            {"note": b.note or "", "name_as_written": b.name, "order": order}, span=b.span,
+                            bulk=True)
         units: dict[str, Force] = {}
         for order, u in enumerate(side_rec.units):
             parent = units.get(u.parent) if u.parent else None
@@ -807,18 +976,19 @@ class _Loader:
             if parent is not None and force.pk != parent.pk:
                 # the unit's parent is this document's claim; documents that disagree: the most recent wins
                 self.claims.state(force, f"force:{norm(u.name)}", {"parent": parent}, u.span)
-                wanted = self.claims.chosen(force)
+                wanted = self.claims.chosen(force, field="parent_id")
                 self.apply(force, {"parent_id": wanted["parent_id"]}, u.span, force.name)
             self.upsert(Participation, {"side": side, "force": force, "role": "unit"},
-                        {"name_as_written": u.name, "order": order}, span=u.span)
+                        {"name_as_written": u.name, "order": order}, span=u.span, bulk=True)
 
     def load_strength(self, side: Side, side_rec) -> None:
         for order, s in enumerate(side_rec.strength):
             self.upsert(Strength, {"side": side, "order": order},
-                        {"text": s.text, "number": s.number, "qualifier": s.qualifier or ""}, span=s.span)
+                        {"text": s.text, "number": s.number, "qualifier": s.qualifier or ""}, span=s.span,
+                        bulk=True)
 
     def load_commanders(self, sides: dict[int, Side]) -> None:
-        forces = self.conflict_forces()
+        forces = None     # compiled for the first commander with a role that may name a force
         for side_rec in self.rec.sides:
             for order, c in enumerate(side_rec.commanders):
                 if not resolve.is_plausible_person(c.name):
@@ -828,14 +998,17 @@ class _Loader:
                 if person is None:
                     continue
                 alias = c.alias and self.checked(PersonAlias, {"name": c.alias}, c.span)["name"]
-                if alias and not person.aliases.filter(name=alias).exists():
-                    self.create(PersonAlias, c.span, person=person, name=alias, source=self.source, origin="import")
-                named = resolve.find_mentions(c.role or "", forces)
+                if alias and not self.has_alias("person", person, alias) and self.create(
+                        PersonAlias, c.span, person=person, name=alias, source=self.source, origin="import"):
+                    self._aliases.setdefault("person", set()).add((person.pk, alias))
+                if c.role and forces is None:
+                    forces = resolve.MentionIndex(self.conflict_forces())
+                named = forces.find(c.role) if c.role else []
                 self.upsert(CommandRole, {"conflict": self.conflict, "person": person}, {
                     "side": sides.get(side_rec.number), "rank": c.rank or "", "role": c.role or "",
                     "fate": CommandRole.Fate.KILLED if c.kia else CommandRole.Fate.NONE,
                     "force_id": named[0][0] if named else None, "name_as_written": c.name,
-                    "order": order}, span=c.span, label=f"{c.name} in {self.rec.title}")
+                    "order": order}, span=c.span, label=f"{c.name} in {self.rec.title}", bulk=True)
 
     def conflict_forces(self) -> list[tuple[int, str, list[str]]]:
         """(pk, "force", names and aliases) of the forces on this conflict's sides, for finding mentions."""
@@ -939,15 +1112,18 @@ class _Loader:
         links the army instead (the links a re-import of that document gives: the run's order does not
         change them).
 
-        The database narrows the candidates (the name in the text: a trigram index on PostgreSQL); the
-        forces' mention index decides.
+        The database narrows the candidates, in one query for all the new names (on PostgreSQL, the
+        full-text index of the events' words: every word of a name as a prefix of a word of the
+        sentence; elsewhere, or for a name without such words, the name in the text); the forces'
+        mention index decides.
         """
+        if not self.new_names:
+            return
         wanted: dict[int, set[int]] = {}
-        for _force, name in self.new_names:
-            match = {"text__icontains": name} if len(name) >= 4 else {"text__contains": name}
-            for event in Event.objects.exclude(source=self.source).filter(**match).only("pk", "text", "locked_fields"):
-                if event.pk not in wanted and "forces" not in event.locked_fields:
-                    wanted[event.pk] = {pk for pk, _, _ in self.forces_index().find(event.text)}
+        events = Event.objects.exclude(source=self.source).filter(_naming_any([name for _, name in self.new_names]))
+        for event in events.order_by().only("pk", "text", "locked_fields").iterator(chunk_size=2000):
+            if "forces" not in event.locked_fields:
+                wanted[event.pk] = {pk for pk, _, _ in self.forces_index().find(event.text)}
         _set_links("forces", wanted, self.report)
 
     def link_places(self, events: list[tuple]) -> None:
@@ -985,6 +1161,7 @@ class _Loader:
                 wanted["in_source"] = True
                 if self.change(link, wanted, mention.span, None):
                     update.append(link)
+        self.flush(entity("place").model)     # new places first: the links name them
         EventPlace.objects.bulk_create([link for link, _, _ in create], batch_size=500)
         for link, values, mention in create:
             self.claims.state(link, natural_key(EventPlace, {"event": link.event, "place": link.place_id}), values,
@@ -993,6 +1170,25 @@ class _Loader:
         if update:
             EventPlace.objects.bulk_update(update, ["name_as_written", "order", "source_id", "span_start", "span_end",
                                                     "in_source"], batch_size=500)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _naming_any(names: list[str]) -> Q:
+    """Events whose sentence may name one of ``names`` (a superset: the mention index decides)."""
+    condition, terms = Q(), []
+    for name in dict.fromkeys(names):
+        words = [w for w in _WORD.findall(name) if len(w) >= 3]   # "al", "35": not worth a prefix search
+        if connection.vendor == "postgresql" and words:
+            terms.append("(" + " & ".join(f"'{w.lower()}':*" for w in words) + ")")
+        else:
+            condition |= Q(text__icontains=name) if len(name) >= 4 else Q(text__contains=name)
+    if terms:  # the expression of the events' full-text index (events migration 0004), so that it is used
+        vector = SearchVector("text", "section", config="english")
+        condition |= Q(pk__in=Event.objects.annotate(words=vector).filter(
+            words=SearchQuery(" | ".join(terms), search_type="raw", config="english")).values("pk"))
+    return condition
 
 
 def _fingerprint(sentence: str) -> str:

@@ -40,6 +40,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -95,6 +96,7 @@ _LATIN_EXTRA = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": 
                               "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th"})
 
 
+@lru_cache(maxsize=65536)
 def _fold(token: str) -> str:
     """Case, diacritics (NFKD, combining marks dropped) and apostrophes of one token."""
     decomposed = unicodedata.normalize("NFKD", token.casefold()).translate(_LATIN_EXTRA)
@@ -357,7 +359,8 @@ class _Name:
         return None
 
 
-def _features(name: str, kind: str) -> _Name:
+@lru_cache(maxsize=65536)   # a name's features are a pure function of it (and immutable): a bulk
+def _features(name: str, kind: str) -> _Name:   # import asks for the same names again and again
     words = _words(name, kind)
     feats: list[_Word] = []
     for w in words:
@@ -549,6 +552,7 @@ class Match:
     forced: bool = False
 
 
+@lru_cache(maxsize=65536)
 def _decision_key(name: str) -> str:
     return normalise(name, "force")
 
@@ -575,10 +579,10 @@ class Decisions:
         self.forbidden.get(k, set()).discard(key)
 
     def is_forbidden(self, name: str, key: Hashable) -> bool:
-        return key in self.forbidden.get(_decision_key(name), ())
+        return bool(self.forbidden) and key in self.forbidden.get(_decision_key(name), ())
 
     def forced_key(self, name: str) -> Hashable | None:
-        return self.forced.get(_decision_key(name))
+        return self.forced.get(_decision_key(name)) if self.forced else None
 
 
 @dataclass(frozen=True)
