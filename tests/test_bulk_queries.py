@@ -1,0 +1,73 @@
+"""The loader writes a document's records in bulk: its number of queries does not grow with the
+number of units, commanders, strengths or places it states (issue 12). Query counts, not times."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conflicts.models import Force, Participation
+from events.models import EventPlace, Place
+from importer.load import build_resolver, import_file
+from people.models import CommandRole
+
+pytestmark = pytest.mark.django_db
+
+UNITS = [f"{n}th Mountain Brigade" for n in range(11, 41)]
+PEOPLE = ["Tarek Haddad", "Samir Khoury", "Nabil Mansour", "Walid Jaber", "Fadi Sabbagh", "Hassan Nasrallah",
+          "Omar Tlass", "Yusuf Karam", "Bashir Qadri", "Ziad Halabi", "Imad Mughrabi", "Karim Attar",
+          "Rami Dabbagh", "Said Bitar", "Jamil Hajjar", "Munir Sayegh", "Adel Khatib", "Ghassan Rifai",
+          "Hisham Barakat", "Louay Shami"]
+PLACES = ["Talbiseh", "Rastan", "Houla", "Kafr Laha", "Teir Maalah", "Ghanto", "Deir Foul", "Zaafaraneh",
+          "Qaryatayn", "Mahin", "Sadad", "Furqlus", "Palmyra", "Arak", "Sukhnah", "Jubb al-Jarrah",
+          "Shaer", "Hayyan", "Jazal", "Tiyas", "Humaymah", "Tadmur Citadel", "Abu Kamal", "Mayadin"]
+
+
+def document(path, title: str, units: int, people: int, places: int) -> None:
+    unit_lines = ", ".join(UNITS[:units])
+    commanders = ", ".join(f"Gen. {name}" for name in PEOPLE[:people])
+    prose = "".join(f"On {day % 27 + 1} May 2016, the brigade captured {place}.\n\n"
+                    for day, place in enumerate(PLACES[:places]))
+    path.write_text(
+        f"= {title} =\n\nInfobox\n- Conflict: {title}\n- Date: 1 May 2016 – 30 May 2016\n"
+        f"- Place: Homs, Syria\n- Combatant1: Syria\n- Combatant2: Free Syrian Army\n"
+        f"- Commander1: {commanders}\n- Units1: {unit_lines}\n- Strength1: 5,000\n\n"
+        f"==Offensive==\n{prose}", encoding="utf-8")
+
+
+def queries(path) -> int:
+    resolver = build_resolver()
+    with CaptureQueriesContext(connection) as ctx:
+        report = import_file(path, resolver=resolver)
+    assert report.status == "created", report.error
+    return len(ctx.captured_queries)
+
+
+def test_known_units_commanders_and_places_cost_no_query_each(tmp_path):
+    # the first document makes every force, person and place known
+    document(tmp_path / "first.txt", "First Homs offensive", len(UNITS), len(PEOPLE), len(PLACES))
+    import_file(tmp_path / "first.txt", resolver=build_resolver())
+    document(tmp_path / "few.txt", "Second Homs offensive", 3, 2, 3)
+    document(tmp_path / "many.txt", "Third Homs offensive", 30, 20, 24)
+    few, many = queries(tmp_path / "few.txt"), queries(tmp_path / "many.txt")
+    assert Participation.objects.filter(side__conflict__name="Third Homs offensive", role="unit").count() == 30
+    assert CommandRole.objects.filter(conflict__name="Third Homs offensive").count() == 20
+    assert EventPlace.objects.filter(event__conflict__name="Third Homs offensive").count() == 24
+    assert Force.objects.filter(name__in=UNITS).count() == len(UNITS)    # no record made twice
+    # 27 more units, 18 more commanders, 21 more places and their claims: the same statements (SQLite
+    # splits a large insert into batches of its variable limit: at most one more statement per table)
+    assert few <= many <= few + 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="keys are reserved from PostgreSQL's sequence")
+def test_new_places_are_written_in_one_statement(tmp_path):
+    document(tmp_path / "first.txt", "First Homs offensive", 1, 1, 0)    # the forces and the commander
+    import_file(tmp_path / "first.txt", resolver=build_resolver())
+    document(tmp_path / "few.txt", "Second Homs offensive", 1, 1, 3)
+    document(tmp_path / "many.txt", "Third Homs offensive", 1, 1, 24)
+    few = queries(tmp_path / "few.txt")
+    Place.objects.all().delete()      # the places of the second document are new again
+    many = queries(tmp_path / "many.txt")
+    assert Place.objects.count() == 24
+    assert EventPlace.objects.filter(event__conflict__name="Third Homs offensive").count() == 24
+    assert many == few       # 21 more places: the same statements
