@@ -154,7 +154,11 @@ def parse(data: bytes | str, *, name: str = "", format: str = "auto", known_forc
         # the infobox's period where the page has one; else the title's year dates "On 5 June"
         # ("Manbij offensive (2016)")
         year = doc.start.date.year if doc.start else last_year(doc.title)
-        doc.events = _extract_events(blocks, None, None, year, doc.problems)
+        if any(f.key == "Date" for f in doc.fields):
+            # a rendered infobox's Date is the offensive's period, as in a structured document
+            doc.events = _extract_events(blocks, doc.start, doc.end, year, doc.problems)
+        else:
+            doc.events = _extract_events(blocks, None, None, year, doc.problems)
         doc.text = text
     else:
         raise ValueError(f"unknown format {format!r} (expected one of {', '.join(FORMATS)})")

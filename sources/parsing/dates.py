@@ -104,8 +104,11 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("md", re.compile(rf"{_WEEKDAY}{_g('m', _MON)}\s+{_g('d', _MDAY)}(?!\s*(?:km|mi|m)\b)"
                       rf"(?:,?\s+{_g('y', _YEAR)})?")),
     # October–December 2015 / through June and July (no year: only after a preposition)
-    ("mm_y", re.compile(rf"(?P<pre>(?i:between|from|in|during|through|throughout)\s+)?{_g('m', _MON)}{_DASH}"
-                        rf"{_g('m2', _MON)}(?:,?\s+{_g('y', _YEAR)})?")),
+    # Between March and early May / from late November to mid-December 1950 / from December 1994 to
+    # March 1995 (month precision, the end the first of the last month)
+    ("mm_y", re.compile(rf"(?P<pre>(?i:between|from|in|during|through|throughout)\s+)?"
+                        rf"(?:(?i:{_QUAL})[-\s]+)?{_g('m', _MON)}(?:,?\s+{_g('y1', _LONE_YEAR)})?{_DASH}"
+                        rf"(?:(?i:{_QUAL})[-\s]+)?{_g('m2', _MON)}(?:,?\s+{_g('y', _YEAR)})?")),
     # mid-March 2016 / early March / the end of May 1940 / In March
     ("m", re.compile(
         rf"(?P<pre>\b(?i:in|during|by|since|until|till|through|throughout|from|before|after|of|on|around)\s+"
@@ -116,6 +119,14 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?P<pre>\b(?i:in|during|by|since|throughout|until|of)\s+)(?:(?P<q>(?i:{_QUAL}))[-\s]+)?"
         rf"{_g('y', _LONE_YEAR)}"
         rf"(?![-\u2013]\d)")),
+    # On the 24th / By the 11th / early on the 28th / in the early morning of the 16th / ended on the
+    # 18th: a day of the narrative's month (not "the 82nd Airborne": a name follows)
+    ("rel_ord", re.compile(
+        r"(?P<pre>\b(?i:on|by|of|until|till|after|before|since|from)\s+)the\s+"
+        r"(?P<d>[1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(?=\s*[,.;:)!?]|\s*$|\s+(?!of\s+[A-Z])[a-z])")),
+    # Over the following three days / during the next two days: a range after the narrative's day
+    ("rel_span", re.compile(
+        rf"(?i:\b(?:over|during|in|for|within)\s+the\s+(?:following|next)\s+(?P<n>{_NUM})\s+days\b)")),
     # one month before the offensive / two days after the operation
     ("rel_start", re.compile(
         rf"(?i:\b(?P<n>{_NUM})\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>before|after|prior\s+to|into)\s+"
@@ -134,7 +145,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("rel_prev", re.compile(
         rf"(?i:\b(?:on\s+)?the\s+(?:previous|preceding|prior)\s+(?P<unit>day|night|evening|week)\b"
         rf"|\bthe\s+(?:day|night)\s+before\b(?!\s+(?:the|a|an|its|their|his)\b)"
-        rf"|\b(?P<n>{_NUM})\s+(?P<unit2>day|week)s?\s+(?:earlier|before)\b(?!\s+(?:the|a|an)\b))")),
+        rf"|\b(?P<n>{_NUM})\s+(?P<unit2>day|week|month|year)s?\s+(?:earlier|before)\b(?!\s+(?:the|a|an)\b))")),
     # that day / later that day / later in the day / the same day / that evening
     ("rel_same", re.compile(
         r"(?i:\b(?:(?:later|earlier)\s+)?(?:on\s+|during\s+|in\s+)?(?:that|the\s+same)\s+(?:same\s+)?"
@@ -320,8 +331,18 @@ def _build(kind: str, m: re.Match) -> Mention | None:
     if kind == "mm_y":
         if not g.get("y") and not g.get("pre"):
             return None          # "May and June" alone is too weak, as a bare "March" is
+        if g.get("y1"):          # "from December 1994 to March 1995"
+            return _checked(Mention(**common, month=_month(g["m"]), month2=_month(g["m2"]),
+                                    year=check_year(g["y1"])[0], year2=check_year(g["y"])[0]), g["y1"], g["y"])
         return _checked(Mention(**common, month=_month(g["m"]), month2=_month(g["m2"]), year=check_year(g["y"])[0]),
                         g["y"])
+    if kind == "rel_ord":
+        return Mention(**common, day=int(g["d"]))
+    if kind == "rel_span":
+        n = _number(g["n"])
+        if n is None:
+            return None
+        return Mention(**common, offset=n)
     if kind == "m":
         if not g.get("y") and not g.get("pre") and not g.get("q"):
             return None          # a bare "March" is too weak (the Long March, ...)
@@ -490,6 +511,13 @@ def _resolve(mention: Mention, ref: datetime.date | None, ref_end: datetime.date
             return None, None
         date, precision = _shift(ref, mention.offset, mention.unit)
         return Resolved(date, precision), None
+    if kind == "rel_span":
+        if ref is None:
+            return None, None
+        base = ref_end or ref
+        return Resolved(base + datetime.timedelta(days=1), "day", base + datetime.timedelta(days=mention.offset)), None
+    if kind == "rel_ord":
+        return _ordinal(mention.day, ref, ref_precision, start), None
 
     year = mention.year if mention.year is not None else mention.year2
     if kind == "y":
@@ -501,6 +529,8 @@ def _resolve(mention: Mention, ref: datetime.date | None, ref_end: datetime.date
             year = infer_year(mention.month, 1, ref)
         first = datetime.date(year, mention.month, 1)
         end = None
+        if mention.month2 is not None and mention.year2 is not None and mention.year is not None:
+            return Resolved(first, "month", datetime.date(mention.year2, mention.month2, 1)), None
         if mention.month2 is not None:
             y2 = year if mention.month2 >= mention.month else year + 1
             end = datetime.date(y2, mention.month2, 1)
@@ -545,6 +575,26 @@ def _resolve(mention: Mention, ref: datetime.date | None, ref_end: datetime.date
         return None, (f"{_q(mention.text)} is not a date in {year} "
                       f"({_day_error(mention.day, mention.month, year)})")
     return Resolved(date, "day"), None
+
+
+def _ordinal(day: int, ref: datetime.date | None, ref_precision: str, start: datetime.date | None
+             ) -> Resolved | None:
+    """"On the 24th": that day of the narrative's month, the next month when the narrative's day is
+    past it; before the offensive's start, the start's month ("On the 24th" after "At the end of
+    January" in an offensive of 24-28 February is 24 February)."""
+    if ref is None:
+        return None
+    year, month = ref.year, ref.month
+    cand = _safe_date(year, month, day)
+    if cand is None or (ref_precision == "day" and cand < ref):
+        nxt = add_months(datetime.date(year, month, 1), 1)
+        cand = _safe_date(nxt.year, nxt.month, day)
+    if cand is not None and start is not None and cand < start and ref < start:
+        cand = _safe_date(start.year, start.month, day)
+        if cand is not None and cand < start:
+            nxt = add_months(datetime.date(start.year, start.month, 1), 1)
+            cand = _safe_date(nxt.year, nxt.month, day)
+    return Resolved(cand, "day") if cand is not None else None
 
 
 def parse_date(text: str, *, ref: datetime.date | None = None, start: datetime.date | None = None,

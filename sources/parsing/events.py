@@ -112,8 +112,10 @@ def _is_boundary(text: str, stop: int, nxt: int, quotes: _Quotes | None = None) 
     first = text[after:after + 1]
     if not first or not (first.isupper() or first.isdigit() or text.startswith("[", nxt)):
         return False
+    # the quotes are counted up to the next sentence, past a closing quote after the stop: a sentence
+    # ending in a quotation ('... a "humanitarian corridor." The same day ...') ends there
     if text[stop] != ".":
-        return quotes.depth(stop) == 0
+        return quotes.depth(nxt) == 0
     if text[stop + 1: stop + 2] == "." or (stop and text[stop - 1] == "."):
         return False   # ellipsis
     word = _word_before(text, stop)
@@ -127,7 +129,7 @@ def _is_boundary(text: str, stop: int, nxt: int, quotes: _Quotes | None = None) 
     weak = low in _WEAK_ABBREV or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word)
     if weak and next_low not in _STARTERS:
         return False
-    return quotes.depth(stop + 1) == 0
+    return quotes.depth(nxt) == 0
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -232,7 +234,7 @@ _SPECULATION = re.compile(
     r"|its)\s+opinion\b"
     r"|\bperhaps\b|\bpresumably\b|\ballegedly\s+designed\b|\bit\s+is\s+(?:likely|possible|unclear|thought)\b")
 _PRESENT = re.compile(
-    r"(?<!\bwhich\s)(?<!\bthat\s)(?<!\bwho\s)(?<!\bwhat\s)\b(?:is|are|remains|remain|comes|has\s+been"
+    r"(?<!\bwhich\s)(?<!\bthat\s)(?<!\bwho\s)(?<!\bwhat\s)\b(?:is|are|remains|remain|comes|lies|has\s+been"
     r"|have\s+been"
     r"|seems|appears)\b")
 _BACKGROUND = re.compile(r"(?i)\b(?:still|already|historically|traditionally|long\s+been|previously"
@@ -268,7 +270,17 @@ _ASSESSMENT = re.compile(
     r"|\bfor\s+(?:many\s+|several\s+)?(?:years|decades)\b"
     r"|\b(?:was|were)\s+(?:(?:only|thinly|lightly|weakly|still)\s+)?(?:held|defended|garrisoned|manned)\s+by\b)"
     r"|^(?:The|This)\s+(?:battle|offensive|counteroffensive|operation|intervention|campaign|siege)\s+"
-    r"(?:cost|proved|marked|showed|demonstrated|exposed|remained|became)\b")
+    r"(?:cost|proved|marked|showed|demonstrated|exposed|remained|became)\b"
+    # the aim, the name or the place in history of the whole, and what someone hoped or expected
+    # (issue 13: "Its aim was to ...", "It decided the First Indochina War", "... was described as
+    # ISIL's last stand", "The destruction of X was the greatest defeat ...")
+    r"|^(?:Its|Their)\s+(?:aims?|goals?|objectives?|purpose|intention|end)\b"
+    r"|^(?:It|This)\s+(?:decided|began\s+with)\b"
+    r"|\b(?:was|were)\s+(?:codenamed|code-named)\b"
+    r"|(?i:\b(?:was|were|been)\s+described\s+as\b|\bdescribed\s+(?:[\w'’-]+\s+){1,4}as\b)"
+    r"|^(?:[\w'’.-]+\s+){1,4}?(?:hoped|expected|intended)\s+(?:to|the|that)\b"
+    r"|\b(?:was|were)\s+the\s+(?:greatest|worst|largest|biggest|heaviest|deadliest|bloodiest|longest)\s+"
+    r"(?!of\b)\w+")
 
 
 # "the largest operation in Iraq since 2003": the year is what is compared with, not the sentence's date
@@ -475,7 +487,9 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
             if (mention.kind in ("rel_same", "rel_cont") and mention is _only_relative(mentions)
                     and (_SPECULATION.search(s.text) or _analysis(s.text) or _ASSESSMENT.search(s.text))):
                 continue
-            state.date, state.end, state.precision = date, end_date, precision
+            if not (mention.kind == "rel_prev" and mention.unit in ("month", "year")):
+                # "One year earlier, ...": a look back, dated, that does not move the narrative
+                state.date, state.end, state.precision = date, end_date, precision
         elif _is_continuation(s, prev_block, block, state, gi, soft):
             date, end_date, precision = state.date, state.end, state.precision
         else:

@@ -182,6 +182,9 @@ class DocumentRecord:
     coordinates: tuple[float, float] | None = None  # (latitude, longitude) of the offensive, where stated
     text: str = ""                 # the text spans point into (for a wiki page: its readable rendering)
     meta: SourceMeta | None = None  # what a wiki page says about itself (title, URL, revision, licence)
+    # the source does not tell the sides apart (a plain page whose infobox runs the sides' names
+    # together): ``sides`` then holds one side with every party, which is not an alliance
+    sides_unresolved: bool = False
 
     def spans(self) -> dict[str, Span]:
         """Spans of the scalar infobox values, by field name (for provenance of the conflict)."""

@@ -28,7 +28,8 @@ from . import infobox
 from . import lexicon as lx
 from .coords import parse_coordinates
 from .infodate import parse_period_report
-from .records import Belligerent, Block, Commander, DocumentRecord, ParseError, Problem, SideRecord, Span, Unit
+from .records import (Belligerent, Block, Commander, DocumentRecord, Field, ParseError, Problem, SideRecord, Span,
+                      Unit)
 from .text import Clean, collapse, quote, strip_citations
 
 _LABELS = {
@@ -213,7 +214,7 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
     if not unresolved and len(doc.sides) == 1 and len(doc.sides[0].belligerents) >= 2:
         unresolved = True        # one value per line and no blank line between the sides' blocks
     if unresolved and len(doc.sides) <= 1:
-        doc.extra["sides_unresolved"] = "true"
+        doc.sides_unresolved = True
         problems.append(Problem(head_lines[0][0] if head_lines else n1,
                                 "the infobox does not part the sides (their names run together, or no blank "
                                 "line between their blocks): kept as one side, marked unresolved"))
@@ -275,11 +276,20 @@ def _sections(head_lines: list[tuple[int, int, str]], title: str) -> list[Sectio
     return sections
 
 
+_FIELD_KEYS = {"date": "Date", "location": "Place", "result": "Status", "partof": "Partof",
+               "territory": "Territory", "coordinates": "Coordinates"}
+
+
 def _scalar_field(doc: DocumentRecord, sec: Section, problems: list[Problem]) -> None:
     values = sec.values()
     if not values:
         return
     first = values[0]
+    if sec.kind in _FIELD_KEYS:       # kept as the infobox line it stands for (provenance of the value)
+        last = values[-1] if sec.kind in ("territory", "location") else first
+        a, b = infobox.trim(first.raw, 0, len(first.raw))
+        doc.fields.append(Field(key=_FIELD_KEYS[sec.kind], value=collapse(first.raw),
+                                span=Span(first.start + a, last.start + len(last.raw.rstrip())), line=first.line))
     clean = _clean(first)
     text = collapse(_FOOTNOTE.sub("", clean.text)).strip(" ,;")
     if sec.kind == "date":

@@ -95,7 +95,7 @@ def test_one_value_per_line():
         ("Examplian Army", None), ("4th Division", "Examplian Army"), ("7th Brigade", "Examplian Army"),
         ("Federal Police", None)]
     assert [s.text for s in one.strength] == ["30,000 (est.)"] and [s.text for s in two.strength] == ["900 fighters"]
-    assert "sides_unresolved" not in doc.extra
+    assert not doc.sides_unresolved
     texts = [e.text for e in doc.events]
     assert [e.date for e in doc.events] == [D(2015, 3, 1), D(2015, 3, 3), D(2015, 3, 4), D(2015, 3, 20)]
     assert not any("Retrieved" in t or "Archived" in t or "Otherton" in t for t in texts)
@@ -146,7 +146,7 @@ def test_labels_glued_to_values_on_one_line():
     assert [(c.name, c.role) for c in side.commanders] == [("John Public", "Chairman of the Council"),
                                                            ("Mary Major", "spokesman")]
     assert [s.text for s in side.strength] == ["6,000+ fighters", "1,000–3,000 militants"]
-    assert doc.extra["sides_unresolved"] == "true"
+    assert doc.sides_unresolved
     assert any("unresolved" in p.message for p in doc.problems)
 
 
