@@ -34,10 +34,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.core.signals import request_started  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 PER_OFFENSIVE = 1000
 
@@ -190,17 +188,24 @@ def _ms(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples) * 1000, samples[min(len(samples) - 1, int(len(samples) * 0.95))] * 1000
 
 
+def _counter(queries: list):
+    def wrapper(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+    return wrapper
+
+
 def measure(repeat: int, only: str = "") -> None:
     from events.models import Event
     print(f"{Event.objects.count():,} events, {connection.vendor}")
-    request_started.disconnect(reset_queries)  # so that the queries of a request are counted
     anonymous, staff = Client(), _staff_client()
     print(f"{'page':32} {'status':>6} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for name, url, admin in _pages():
         if only and not any(word in name for word in only.split(",")):
             continue
         client = staff if admin else anonymous
-        with CaptureQueriesContext(connection) as queries:
+        queries: list[str] = []
+        with connection.execute_wrapper(_counter(queries)):
             response = client.get(url)
         samples = []
         for _ in range(repeat):

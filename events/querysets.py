@@ -7,7 +7,7 @@ relations (``_meta.get_field(...).related_model``), not imported.
 """
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 
@@ -67,18 +67,39 @@ class EventQuerySet(models.QuerySet):
         return self.filter(conflict=side.conflict_id).filter(Exists(through.objects.filter(
             event=OuterRef("pk"), force__participations__side=side)))
 
+    # The words filter's vector. events/migrations/0004_search_indexes.py indexes this very expression
+    # (GIN): change one, change the other.
+    @staticmethod
+    def search_vector():
+        return SearchVector("text", "section", config="english")
+
     def matching(self, text: str):
-        """Text search: PostgreSQL full text (English stemming, web-search syntax); elsewhere every
-        word must occur in the sentence or its section (case-insensitive)."""
+        """The one text search of events (the timeline's words filter, /search/, admin): PostgreSQL full
+        text (English stemming, web-search syntax) read from the ``event_search_gin`` index; elsewhere
+        every word must occur in the sentence or its section (case-insensitive)."""
         if not words_of(text):
             return self
         if connections[self.db].vendor == "postgresql":
-            return self.annotate(_search=SearchVector("text", "section", config="english")).filter(
+            # alias(), not annotate(): the vector is only compared, never selected (no row recomputes it)
+            return self.alias(_search=self.search_vector()).filter(
                 _search=SearchQuery(text, config="english", search_type="websearch"))
         qs = self
         for word in words_of(text):
             qs = qs.filter(Q(text__icontains=word) | Q(section__icontains=word))
         return qs
+
+    def best_matches(self, text: str, limit: int, pool: int = 1000):
+        """Up to ``limit`` events matching ``text``, best first. PostgreSQL ranks (``ts_rank``) a pool of
+        at most ``pool`` matches, so a word in a million sentences costs a bounded ranking, not a
+        ranking of every match; elsewhere, and when there are fewer matches, the pool is every match."""
+        found = self.matching(text)
+        if not words_of(text) or connections[self.db].vendor != "postgresql":
+            return found.order_by(*self.TIMELINE_ORDER)[:limit]
+        query = SearchQuery(text, config="english", search_type="websearch")
+        pool_ids = found.order_by().values("pk")[:pool]
+        return (self.filter(pk__in=pool_ids)
+                .annotate(rank=SearchRank(self.search_vector(), query))
+                .order_by("-rank", *self.TIMELINE_ORDER)[:limit])
 
     def per_day_by_side(self, conflict):
         """Rows ``{date, lo, hi, n}``: day-precise events of ``conflict`` per day, by the lowest and

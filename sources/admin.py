@@ -18,7 +18,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -305,6 +305,16 @@ class NamedRecordAdmin(MergeAdminMixin, SourcedImportExportAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("aliases")
+
+    def get_search_results(self, request, queryset, search_term):
+        """The site's one name search (``AliasedQuerySet.named_like``: trigram similarity on PostgreSQL,
+        so "Hizbollah" finds Hezbollah here too, from the indexes), or the exact slug. Also serves the
+        autocomplete widgets of other admin pages."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        found = self.model.objects.named_like(term).values("pk")
+        return queryset.filter(Q(pk__in=found) | Q(slug=term)), False
 
     @admin.display(description="aliases")
     def alias_names(self, obj):

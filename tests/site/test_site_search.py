@@ -2,9 +2,10 @@
 import pytest
 from django.db import connection
 
+from conflicts.models import ForceAlias
 from people.models import PersonAlias
 from reader.search import EVENT_LIMIT, search
-from tests.factories import make_conflict, make_event, make_person, make_place, make_side
+from tests.factories import make_conflict, make_event, make_force, make_person, make_place, make_side
 from tests.site.builders import build_world
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +64,76 @@ def test_full_text_uses_stemming():
     make_side(conflict)
     event = make_event(conflict, text="Government forces recaptured the villages.")
     assert event in search("village").events
+
+
+# ------------------------------------------------------------- misspellings, one search path (issue 16)
+
+@pytest.fixture
+def named():
+    """Real names among look-alikes, so that a match is a choice, not the only row."""
+    for n in range(30):
+        make_force(name=f"Brigade {n}")
+        make_place(name=f"Village {n}")
+        make_person(name=f"Person {n}")
+    hezbollah = make_force(name="Hezbollah")
+    isil = make_force(name="Islamic State of Iraq and the Levant")
+    ForceAlias.objects.create(force=isil, name="ISIL", key="isil")
+    palmyra, aleppo = make_place(name="Palmyra"), make_place(name="Aleppo")
+    soleimani = make_person(name="Qasem Soleimani")
+    return {"hezbollah": hezbollah, "isil": isil, "palmyra": palmyra, "aleppo": aleppo, "soleimani": soleimani}
+
+
+@postgres_only
+@pytest.mark.parametrize(("query", "kind", "expected"), [
+    ("Hizbollah", "forces", "hezbollah"), ("palmira", "places", "palmyra"), ("Suleimani", "people", "soleimani"),
+    ("isis", "forces", "isil"), ("Aleppo", "places", "aleppo"),
+])
+def test_misspellings_find_the_record(named, client, query, kind, expected):
+    found = getattr(search(query), kind)
+    assert found and found[0] == named[expected]
+    assert named[expected].name.split()[-1] in client.get("/search/", {"q": query}).content.decode()
+
+
+@postgres_only
+def test_admin_and_the_timeline_use_the_same_name_search(named, admin_client):
+    from conflicts.models import Force
+    assert named["hezbollah"] in Force.objects.named_like("Hizbollah")
+    response = admin_client.get("/admin/conflicts/force/", {"q": "Hizbollah"})
+    assert named["hezbollah"] in response.context["cl"].result_list
+    response = admin_client.get("/admin/people/person/", {"q": "Suleimani"})
+    assert list(response.context["cl"].result_list) == [named["soleimani"]]
+
+
+@postgres_only
+def test_words_filter_and_search_read_the_same_index():
+    """The words filter's expression is the one ``event_search_gin`` indexes: with sequential scans
+    off, PostgreSQL answers from that index (a changed expression would leave it unused)."""
+    from events.models import Event
+    conflict = make_conflict()
+    event = make_event(conflict, text="Government forces recaptured the villages.")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = Event.objects.matching("village").values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "event_search_gin" in plan
+    assert list(Event.objects.matching("village")) == [event]
+    assert search("village").events == [event]
+
+
+@postgres_only
+def test_name_search_reads_the_trigram_indexes(named):
+    from conflicts.models import Force
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = Force.objects.named_like("Hizbollah").values("pk").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on force_name_upper_trgm" in plan, plan
+
+
+def test_the_simple_fallback_needs_every_word(named):
+    """SQLite (and the words of a name anywhere): every word of the query in the name or an alias."""
+    from events.models import Place
+    assert list(Place.objects.named_like("palm")) == [named["palmyra"]]
+    assert named["isil"] in search("ISIL").forces
