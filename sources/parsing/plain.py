@@ -402,6 +402,12 @@ class PlainParser:
             if s.casualties:
                 doc.extra[f"casualties{s.record.number}"] = "; ".join(s.casualties)
         self._result_side(doc)
+        if len(doc.sides) == 1 and len(doc.sides[0].belligerents) >= 2:
+            # the flattened run kept no column of the other side: the parties are not allies, the
+            # sides could not be told apart (issue 13: never shown as one alliance without a word)
+            doc.sides_unresolved = True
+            self.problems.append(Problem(self.line1, "the infobox run does not part the sides: its parties are "
+                                                     "kept as one side, marked unresolved"))
 
     def _new_side(self, sides: list[SideDraft], doc: DocumentRecord) -> SideDraft:
         d = SideDraft(SideRecord(number=len(sides) + 1))
@@ -447,7 +453,7 @@ class PlainParser:
             return
         name, a, b = self.result_party
         key = norm(name)
-        if key in lx.RESULT_ADJECTIVES or key in lx.DEMONYMS or any(
+        if key.endswith("-led") or key in lx.RESULT_ADJECTIVES or key in lx.DEMONYMS or any(
                 key == norm(f) for forms in lx.COUNTRIES.values() for f in forms):
             return
         for s in doc.sides:
