@@ -26,7 +26,7 @@ import hashlib
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -217,7 +217,7 @@ def _contexts(kind: str) -> dict[int, set[str]]:
         rows = CommandRole.objects.values_list("person_id", "conflict__slug")
     else:
         rows = EventPlace.objects.values_list("place_id", "event__conflict__slug")
-    for pk, slug in rows:
+    for pk, slug in rows.order_by().distinct().iterator(chunk_size=10000):   # one row per pair, not per link
         out.setdefault(pk, set()).add(slug)
     return out
 
@@ -269,8 +269,10 @@ def parse_file(path: Path, *, fmt: str = "auto", known_forces: Iterable[str] = (
 
 
 def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: str = "auto",
-                dry_run: bool = False, force: bool = False, resolver: resolve.Resolver | None = None,
-                known_forces: Iterable[str] | None = None, data: bytes | None = None, page: Page | None = None,
+                dry_run: bool = False, force: bool = False,
+                resolver: resolve.Resolver | Callable[[], resolve.Resolver] | None = None,
+                known_forces: Iterable[str] | Callable[[], Iterable[str]] | None = None, data: bytes | None = None,
+                page: Page | None = None,
                 title: str | None = None, retrieved_at: datetime.datetime | None = None,
                 parsed: Parsed | tuple | None = None) -> DocumentReport:
     """Read (unless ``data``: its bytes, read by the caller), parse (unless ``parsed``: what
@@ -282,8 +284,9 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
     path as given). A wiki page that names its canonical URL (a saved HTML page) is known by it,
     unless ``url`` (``--source-url``) says otherwise. A document stored under another identity with
     the same bytes, whose file is gone, is the same document moved. ``resolver`` may be shared across
-    documents; it learns the names a document adds, so after a dry run or a failed document (rolled
-    back) the caller must not reuse it.
+    documents (or a function that returns it, called only when the document is loaded: a run of
+    unchanged documents never builds one); it learns the names a document adds, so after a dry run
+    or a failed document (rolled back) the caller must not reuse it.
     ``page``: the document is one page of the export at ``path`` (reports name it
     ``EXPORT/Page_title.wiki``); ``title``: the page title of a wikitext file; ``retrieved_at``: when
     the page was retrieved (the file's time). A wiki page whose stored revision is newer than this
@@ -309,8 +312,10 @@ def import_file(path: Path, *, identity: str | None = None, url: str = "", fmt: 
 
 
 def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes, *, identity: str, url: str,
-                   fmt: str, dry_run: bool, force: bool, resolver: resolve.Resolver | None,
-                   known_forces: Iterable[str] | None, page: Page | None, title: str | None,
+                   fmt: str, dry_run: bool, force: bool,
+                   resolver: resolve.Resolver | Callable[[], resolve.Resolver] | None,
+                   known_forces: Iterable[str] | Callable[[], Iterable[str]] | None,
+                   page: Page | None, title: str | None,
                    retrieved_at: datetime.datetime | None, parsed: Parsed | tuple | None) -> DocumentReport:
     """``import_file`` once the document is read and held by this run."""
     digest = sha256(data)
@@ -330,7 +335,8 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
             text, encoding, record = _parse(where, data, fmt, (), parsed=from_worker(parsed))
         else:
             text, encoding, record = _parse(where, data, fmt,
-                                            known_force_names() if known_forces is None else known_forces,
+                                            known_force_names() if known_forces is None else
+                                            known_forces() if callable(known_forces) else known_forces,
                                             title=title or (page and page.title), meta=page and page.meta)
     except NotAnArticle as exc:
         report.status, report.skipped = "skipped", exc
@@ -355,7 +361,8 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
     try:
         with transaction.atomic():
             loader = _Loader(record, text, where, digest, encoding, report,
-                             resolver if resolver is not None else build_resolver(), identity=identity, url=url,
+                             resolver() if callable(resolver) else resolver or build_resolver(),
+                             identity=identity, url=url,
                              original=data, retrieved_at=retrieved_at)
             loader.run(existing)
             if dry_run:

@@ -510,9 +510,24 @@ class _Run:
     migrated: bool
     single: bool
     resolver: object = None
+    known_in_database: list[str] | None = None           # force names in the database when first needed
     learned: list[str] = field(default_factory=list)   # force names from this run's documents
     reports: dict[Path, list[DocumentReport]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)   # pages skipped inside files (exports)
+
+    def known_forces(self) -> list[str]:
+        """The force names a document is read with: those of the database, read once per run (and
+        again after another run wrote some), and those of this run's documents."""
+        if self.known_in_database is None:
+            self.known_in_database = load.known_force_names()
+        return [*self.known_in_database, *self.learned]
+
+    def get_resolver(self):
+        """The run's resolver, built from the database when a document is first loaded (a run of
+        unchanged documents never builds it)."""
+        if self.resolver is None:
+            self.resolver = load.build_resolver()
+        return self.resolver
 
     def one(self, path: Path, data: bytes, *, page: load.Page | None = None, identity: str = "",
             retrieved_at=None, parsed=None) -> DocumentReport:
@@ -523,18 +538,20 @@ class _Run:
         if not self.migrated:
             report = load.parse_file(path, fmt=options.fmt, known_forces=self.learned, data=data, page=page)
         else:
-            for _attempt in range(RETRIES + 1):
-                known = None if not self.learned else [*load.known_force_names(), *self.learned]
+            for attempt in range(RETRIES + 1):
+                if attempt:
+                    self.known_in_database = None   # another run wrote names meanwhile: read them again
                 report = load.import_file(path, identity=identity, url=options.source_url if self.single else "",
                                           fmt="wikitext" if page is not None else options.fmt,
-                                          dry_run=options.dry_run, force=options.force, resolver=self.resolver,
-                                          known_forces=known, data=data, page=page, title=title,
+                                          dry_run=options.dry_run, force=options.force,
+                                          resolver=self.get_resolver,
+                                          known_forces=self.known_forces, data=data, page=page, title=title,
                                           retrieved_at=retrieved_at, parsed=parsed)
                 parsed = None   # a second attempt reads the document again, knowing what the first one learned
                 loaded = report.record is not None    # a file that failed to parse taught the resolver nothing
                 rolled_back = report.status == "failed" or (options.dry_run and report.status in ("created", "updated"))
                 if loaded and rolled_back:
-                    self.resolver = load.build_resolver()  # it learned names that were rolled back
+                    self.resolver = None    # it learned names that were rolled back: built again when needed
                 if not report.retry:
                     break   # else another run wrote a record this one wanted: again, knowing it
         if report.record is not None:
@@ -598,7 +615,7 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
         raise NotMigrated("the database has unapplied migrations")
     single = len(intake.documents) == 1
     files = intake.files
-    run = _Run(options, migrated, single, resolver=load.build_resolver() if migrated and files else None)
+    run = _Run(options, migrated, single)
     ordered = load_order(files, options.fmt, max_bytes=options.max_bytes)
     with _Readers(ordered, options, enabled=migrated) as readers:
         _load_files(run, ordered, readers, progress)
