@@ -19,6 +19,13 @@ class ConflictQuerySet(models.QuerySet):
         side = self.model._meta.get_field("sides").related_model
         return self.filter(Exists(side.objects.filter(conflict=OuterRef("pk"))))
 
+    def by_key(self, value: str):
+        """A slug, else conflicts whose name contains ``value`` (case-insensitive; on PostgreSQL from the
+        ``conflict_name_upper_trgm`` index): what a reader types in a filter box."""
+        value = (value or "").strip()
+        exact = self.filter(slug=value)
+        return exact if exact.exists() else self.filter(name__icontains=value)
+
     def for_detail(self):
         """The offensive with its parents, and its sides with their forces and strengths, in a fixed number of
         queries (the reader adds the commanders: ``reader.queries.conflict_for_detail``)."""

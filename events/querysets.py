@@ -67,6 +67,14 @@ class EventQuerySet(models.QuerySet):
         return self.filter(conflict=side.conflict_id).filter(Exists(through.objects.filter(
             event=OuterRef("pk"), force__participations__side=side)))
 
+    def on_sides(self, sides):
+        """Events that name a force listed for one of ``sides`` (a queryset or list) of the event's own
+        offensive."""
+        through = self.model.forces.through
+        return self.filter(Exists(through.objects.filter(
+            event=OuterRef("pk"), force__participations__side__in=sides,
+            force__participations__side__conflict=OuterRef("conflict"))))
+
     # The words filter's vector. events/migrations/0004_search_indexes.py indexes this very expression
     # (GIN): change one, change the other.
     @staticmethod

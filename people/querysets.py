@@ -25,6 +25,12 @@ class PersonQuerySet(AliasedQuerySet):
     def on_side(self, side):
         return self._with_role(side=side)
 
+    def in_conflicts(self, conflicts):
+        return self._with_role(conflict__in=conflicts)
+
+    def on_sides(self, sides):
+        return self._with_role(side__in=sides)
+
     def with_fate(self, fate: str):
         return self._with_role(fate=fate)
 

@@ -1,26 +1,25 @@
 """Filters of the timeline and of the commanders list. The view supplies the base queryset; these only
 narrow it.
 
-Force, person and place are text boxes (a slug from a link, or words matching a name or alias)
-rather than drop-downs: a ``<select>`` of every force would grow with the data.
+Offensive, side, force, person and place are text boxes, never drop-downs: a ``<select>`` of every
+offensive and side grew with the data (682 options at 228 offensives, most of the timeline's time).
+Each box takes what a link puts there (a slug; a side's id) or what a reader types (a name or alias,
+or part of one), and works without JavaScript; with it, ``static/js/autocomplete.js`` suggests values
+from ``/autocomplete/`` (``reader.autocomplete``), so picking one puts its slug in the box.
 """
 from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from conflicts.models import Conflict, Force, Participation, Side
 from events.models import Event, Place
 from people.models import Fate, Person
 
 
-class SideChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.conflict.name}: {obj.display_name}"
-
-
 def side_choices(conflict=None):
+    """The sides of ``conflict`` (an offensive has a few), with what their names are made of."""
     qs = Side.objects.select_related("conflict").prefetch_related(
         Prefetch("participations", queryset=Participation.objects.filter(role=Participation.Role.BELLIGERENT)
                  .select_related("force").order_by("order", "pk")),
@@ -28,8 +27,25 @@ def side_choices(conflict=None):
     return qs.filter(conflict=conflict) if conflict is not None else qs
 
 
+class SideChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.display_name
+
+
 class SideFilter(django_filters.ModelChoiceFilter):
     field_class = SideChoiceField
+
+
+def sides_by_key(value: str, conflicts=None):
+    """Sides named by a filter box: a side's id (what links and the autocomplete give), else the sides
+    that list a belligerent force the words name (``Force.objects.by_key``), of ``conflicts`` if given."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return Side.objects.filter(pk=int(value))
+    belligerent = Participation.objects.filter(side=OuterRef("pk"), role=Participation.Role.BELLIGERENT,
+                                               force__in=Force.objects.by_key(value))
+    sides = Side.objects.filter(Exists(belligerent))
+    return sides.filter(conflict__in=conflicts) if conflicts is not None else sides
 
 
 def date_input():
@@ -40,19 +56,37 @@ def text_input(placeholder: str):
     return forms.TextInput(attrs={"placeholder": placeholder})
 
 
-class EventFilter(django_filters.FilterSet):
+def autocomplete_input(kind: str, placeholder: str):
+    """A text box the autocomplete script offers suggestions for (``/autocomplete/?kind=...``)."""
+    return forms.TextInput(attrs={"placeholder": placeholder, "data-autocomplete": kind, "autocomplete": "off"})
+
+
+class OffensiveAndSideFilters(django_filters.FilterSet):
+    """The offensive and side boxes, shared by the timeline and the commanders list."""
+
+    offensive = django_filters.CharFilter(label="Offensive", method="filter_offensive",
+                                          widget=autocomplete_input("offensive", "name or part of it"))
+    side = django_filters.CharFilter(label="Side", method="filter_side",
+                                     widget=autocomplete_input("side", "a force of the side, e.g. Hezbollah"))
+
+    def offensives(self):
+        value = self.form.cleaned_data.get("offensive")
+        return Conflict.objects.offensives().by_key(value) if value else None
+
+    def sides(self, value):
+        return sides_by_key(value, self.offensives())
+
+
+class EventFilter(OffensiveAndSideFilters):
     after = django_filters.DateFilter(label="From", method="filter_after", widget=date_input())
     before = django_filters.DateFilter(label="To", method="filter_before", widget=date_input())
-    offensive = django_filters.ModelChoiceFilter(
-        label="Offensive", field_name="conflict", to_field_name="slug", empty_label="All offensives",
-        queryset=lambda request: Conflict.objects.offensives().order_by("start_date", "name"))
-    side = SideFilter(label="Side", method="filter_side", empty_label="All sides",
-                      queryset=lambda request: side_choices())
     force = django_filters.CharFilter(label="Force or unit", method="filter_force",
-                                      widget=text_input("e.g. Hezbollah"))
+                                      widget=autocomplete_input("force", "e.g. Hezbollah"))
     kind = django_filters.ChoiceFilter(label="Kind", choices=Event.Kind.choices, empty_label="Any kind")
-    place = django_filters.CharFilter(label="Place", method="filter_place", widget=text_input("e.g. Khan Tuman"))
-    person = django_filters.CharFilter(label="Person", method="filter_person", widget=text_input("e.g. Soleimani"))
+    place = django_filters.CharFilter(label="Place", method="filter_place",
+                                      widget=autocomplete_input("place", "e.g. Khan Tuman"))
+    person = django_filters.CharFilter(label="Person", method="filter_person",
+                                       widget=autocomplete_input("person", "e.g. Soleimani"))
     q = django_filters.CharFilter(label="Words", method="filter_words", widget=text_input("words in the text"))
 
     class Meta:
@@ -65,8 +99,11 @@ class EventFilter(django_filters.FilterSet):
     def filter_before(self, queryset, name, value):
         return queryset.between(before=value)
 
+    def filter_offensive(self, queryset, name, value):
+        return queryset.filter(conflict__in=self.offensives())
+
     def filter_side(self, queryset, name, value):
-        return queryset.on_side(value)
+        return queryset.on_sides(self.sides(value))
 
     def filter_force(self, queryset, name, value):
         return queryset.mentioning_forces(Force.objects.by_key(value))
@@ -82,20 +119,21 @@ class EventFilter(django_filters.FilterSet):
 
 
 class OffensiveEventFilter(EventFilter):
-    """The timeline on an offensive's page: no offensive choice, only that offensive's sides."""
+    """The timeline on an offensive's page: no offensive box, and the side a choice among that
+    offensive's few sides."""
+
+    side = SideFilter(label="Side", method="filter_one_side", empty_label="All sides", queryset=Side.objects.none())
 
     def __init__(self, *args, conflict, **kwargs):
         super().__init__(*args, **kwargs)
         del self.filters["offensive"]
         self.filters["side"].queryset = side_choices(conflict)
 
+    def filter_one_side(self, queryset, name, value):
+        return queryset.on_side(value)
 
-class PersonFilter(django_filters.FilterSet):
-    offensive = django_filters.ModelChoiceFilter(
-        label="Offensive", method="filter_offensive", to_field_name="slug", empty_label="All offensives",
-        queryset=lambda request: Conflict.objects.offensives().order_by("start_date", "name"))
-    side = SideFilter(label="Side", method="filter_side", empty_label="All sides",
-                      queryset=lambda request: side_choices())
+
+class PersonFilter(OffensiveAndSideFilters):
     fate = django_filters.ChoiceFilter(label="Fate", method="filter_fate", empty_label="Any fate",
                                        choices=[(value, label) for value, label in Fate.choices if value])
     q = django_filters.CharFilter(label="Name or alias", method="filter_words",
@@ -106,10 +144,10 @@ class PersonFilter(django_filters.FilterSet):
         fields = ["offensive", "side", "fate", "q"]
 
     def filter_offensive(self, queryset, name, value):
-        return queryset.in_conflict(value)
+        return queryset.in_conflicts(self.offensives())
 
     def filter_side(self, queryset, name, value):
-        return queryset.on_side(value)
+        return queryset.on_sides(self.sides(value))
 
     def filter_fate(self, queryset, name, value):
         return queryset.with_fate(value)

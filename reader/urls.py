@@ -10,6 +10,7 @@ conflicts = [
     path("offensives/<slug:slug>/", views.ConflictDetailView.as_view(), name="detail"),
     path("forces/<slug:slug>/", views.ForceDetailView.as_view(), name="force"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("autocomplete/", views.autocomplete, name="autocomplete"),
 ]
 events = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),

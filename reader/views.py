@@ -4,7 +4,7 @@ Each view supplies its base queryset (domain querysets and :mod:`reader.queries`
 narrow it. Every page makes a fixed number of queries (``tests/site/test_site_queries.py``).
 """
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 from django_filters.views import FilterView
@@ -16,6 +16,7 @@ from events.querysets import names_written
 from people.models import CommandRole, Person
 from sources.models import SourceDocument
 
+from .autocomplete import suggestions
 from .charts import events_per_day
 from .display import attributed_sources
 from .export import FORMATS, export_response
@@ -77,6 +78,16 @@ class ForceDetailView(DetailView):
             roles=CommandRole.objects.for_listing().filter(force=force).order_by("conflict__start_date", "order")[:100],
             page_obj=paginate_events(self.request, Event.objects.mentioning_forces([force]).for_timeline()),
             **kwargs)
+
+
+def autocomplete(request):
+    """``{"results": [{"value", "label"}, ...]}`` for a filter box (``reader.autocomplete``)."""
+    found = suggestions(request.GET.get("kind", ""), request.GET.get("q", ""))
+    if found is None:
+        return JsonResponse({"error": "unknown kind"}, status=400)
+    response = JsonResponse({"results": found})
+    patch_cache_control(response, public=True, max_age=60)
+    return response
 
 
 class SearchView(TemplateView):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from dataclasses import dataclass, field
 
 from conflicts.models import Force, ForceAlias, Participation, Strength
@@ -18,6 +19,13 @@ from sources.models import Claim
 from tests.factories import make_conflict, make_side, make_source
 
 EVIL = '<script>alert("x")</script>'
+_SITE_SCRIPT = re.compile(r'<script src="/static/js/[\w.-]+\.js" defer></script>')
+
+
+def without_site_scripts(html: str) -> str:
+    """``html`` without the site's own script tags (static files, never inline), so that a test can
+    check that no other ``<script`` made it into a page."""
+    return _SITE_SCRIPT.sub("", html)
 _world = itertools.count(1)
 
 

@@ -172,3 +172,82 @@ def test_export_reads_one_chunk_at_a_time(client, monkeypatch):
     # the offensive's slug, the rows (read 10 at a time), and the links and new names of 3 chunks of 10, 10, 5
     assert 1 + 1 + 3 * 3 <= n_queries <= 1 + 1 + 3 * 6
     assert all(row["places"] and row["forces"] is not None for row in data)
+
+
+# ------------------------------------------------- bounded filter form, autocomplete boxes (issue 16)
+
+def test_the_filter_form_lists_no_offensives_or_sides(client):
+    worlds = [build_world(5) for _ in range(3)]
+    boxes = {"/timeline/": ("offensive", "side", "force", "place", "person"), "/commanders/": ("offensive", "side")}
+    for url, names in boxes.items():
+        html = client.get(url).content.decode()
+        for world in worlds:
+            assert f'<option value="{world.conflict.slug}"' not in html
+            assert f'<option value="{world.sides[0].pk}"' not in html
+        assert html.count("<option") <= len(Event.Kind.choices) + 1 + 10  # kinds (and fates), never records
+        for name in names:
+            assert f'data-autocomplete="{name}"' in html, name
+        assert 'data-autocomplete-url="/autocomplete/"' in html
+        assert '<script src="/static/js/autocomplete.js" defer></script>' in html
+
+
+def test_the_boxes_take_names_without_javascript(client):
+    """What a reader types (a name, part of one, an alias) narrows like the slug a link gives."""
+    conflict = make_conflict(name="Palmyra offensive (March 2016)")
+    other = make_conflict(name="Aleppo offensive")
+    side_one, side_two = make_side(conflict), make_side(conflict)
+    other_side = make_side(other)
+    army, rebels = make_force(name="Syrian Army"), make_force(name="Rebels")
+    make_participation(side_one, army)
+    make_participation(side_two, rebels)
+    make_participation(other_side, rebels)
+    by_army = make_event(conflict)
+    by_army.forces.add(army)
+    by_rebels = make_event(conflict)
+    by_rebels.forces.add(rebels)
+    elsewhere = make_event(other)
+    elsewhere.forces.add(rebels)
+    assert set(ids(client.get("/timeline/?offensive=palmyra"))) == {by_army.pk, by_rebels.pk}
+    assert set(ids(client.get(f"/timeline/?offensive={conflict.slug}"))) == {by_army.pk, by_rebels.pk}
+    assert set(ids(client.get("/timeline/?side=Rebels"))) == {by_rebels.pk, elsewhere.pk}
+    assert ids(client.get("/timeline/?offensive=Palmyra&side=Rebels")) == [by_rebels.pk]
+    assert ids(client.get(f"/timeline/?side={side_one.pk}")) == [by_army.pk]
+    assert ids(client.get("/timeline/?offensive=no+such+offensive")) == []
+    data = json.loads(body(client.get("/timeline/?format=json&offensive=palmyra&side=army")))
+    assert [row["id"] for row in data] == [by_army.pk]
+
+
+def test_autocomplete_suggests_slugs_and_labels(client):
+    conflict = make_conflict(name="Palmyra offensive (March 2016)")
+    side = make_side(conflict)
+    hezbollah = make_force(name="Hezbollah")
+    make_participation(side, hezbollah)
+    make_person(name="Qasem Soleimani", slug="qasem-soleimani")
+    response = client.get("/autocomplete/", {"kind": "offensive", "q": "palm"})
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"results": [{"value": conflict.slug, "label": conflict.name}]}
+    assert client.get("/autocomplete/", {"kind": "force", "q": "Hezb"}).json()["results"] == [
+        {"value": hezbollah.slug, "label": "Hezbollah"}]
+    assert client.get("/autocomplete/", {"kind": "person", "q": "Soleim"}).json()["results"][0]["value"] == (
+        "qasem-soleimani")
+    sides = client.get("/autocomplete/", {"kind": "side", "q": "Hezbollah"}).json()["results"]
+    assert sides == [{"value": str(side.pk), "label": f"{conflict.name}: Hezbollah"}]
+    assert client.get("/autocomplete/", {"kind": "place", "q": "x"}).json() == {"results": []}
+    assert client.get("/autocomplete/", {"kind": "everything", "q": "Hezbollah"}).status_code == 400
+
+
+def test_autocomplete_is_bounded_and_escapes_nothing_it_need_not(client):
+    from reader.autocomplete import LIMIT
+    for n in range(LIMIT + 5):
+        make_force(name=f"Brigade {n} {EVIL}")
+    results = client.get("/autocomplete/", {"kind": "force", "q": "Brigade"}).json()["results"]
+    assert len(results) == LIMIT
+    assert EVIL in results[0]["label"]  # JSON data: the script sets it as text, never as markup
+
+
+def test_autocomplete_queries_do_not_grow(client, django_assert_max_num_queries):
+    build_world(10)
+    build_world(100)
+    for kind in ("offensive", "side", "force", "person", "place"):
+        with django_assert_max_num_queries(2):
+            assert client.get("/autocomplete/", {"kind": kind, "q": "Offensive"}).status_code == 200
