@@ -1,8 +1,10 @@
 """Offensives (and the wars they are part of), their sides, and the forces that fought them."""
 from __future__ import annotations
 
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
+from django.utils.timezone import now
 
 from sources.models import Alias, NamedRecord, Sourced
 from sources.precision import Precision
@@ -217,3 +219,63 @@ class Strength(Sourced):
 
     def __str__(self):
         return self.text
+
+
+# ------------------------------------------------------------------------------ the data generation
+
+class DataGeneration(models.Model):
+    """One row: a number that every import and every editor's change advances. Cached page parts carry
+    it in their keys (``conflicts.cache``), so a change makes every cached part unused at once, in every
+    process: the number lives in the database, where every process reads the same one."""
+
+    value = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"data generation {self.value}"
+
+
+GENERATION_ROW = 1
+WATCHED_APPS = frozenset({"sources", "conflicts", "people", "events"})  # the records pages are made of
+
+
+def current_generation() -> int:
+    """The data generation now (one query)."""
+    return DataGeneration.objects.filter(pk=GENERATION_ROW).values_list("value", flat=True).first() or 0
+
+
+def _advance() -> None:
+    if not DataGeneration.objects.filter(pk=GENERATION_ROW).update(value=models.F("value") + 1, changed_at=now()):
+        DataGeneration.objects.get_or_create(pk=GENERATION_ROW, defaults={"value": 1, "changed_at": now()})
+
+
+def bump_generation(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Advance the data generation, so that no cached page part made before this change is used again.
+
+    Inside a transaction the generation advances once, after the outermost transaction commits (never
+    for a rollback, such as a dry run): a page computed before the commit is then stored under the old
+    generation, which no page reads any more, and the single row is never locked for the length of an
+    import's transaction (concurrent imports would queue on it). Outside a transaction, at once. Every
+    save and delete of a record of the four data apps calls it (signals below); writes that send no
+    signal (``bulk_create``, ``QuerySet.update``, raw SQL) must call it themselves.
+    """
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        _advance()
+        return
+    # once per transaction (and savepoint: a callback of a savepoint that rolls back is dropped with it)
+    savepoints = set(connection.savepoint_ids)
+    if any(entry[1] is _advance and entry[0] == savepoints for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_advance, using=using)
+
+
+def _data_changed(sender, **kwargs) -> None:
+    watched = sender._meta.app_label in WATCHED_APPS and sender is not DataGeneration
+    if watched and kwargs.get("action", "post_").startswith("post_"):  # m2m_changed: after the change, not before
+        bump_generation(kwargs.get("using") or DEFAULT_DB_ALIAS)
+
+
+post_save.connect(_data_changed, dispatch_uid="conflicts.data_changed.save")
+post_delete.connect(_data_changed, dispatch_uid="conflicts.data_changed.delete")
+m2m_changed.connect(_data_changed, dispatch_uid="conflicts.data_changed.m2m")

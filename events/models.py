@@ -131,10 +131,8 @@ class Event(Sourced):
             models.Index(fields=["conflict", "date", "order"], name="event_conflict_date_idx"),
             models.Index(fields=["date", "order"], name="event_date_idx"),
             models.Index(fields=["kind", "date"], name="event_kind_idx"),
-            # the timeline's order (EventQuerySet.TIMELINE_ORDER), so a page is read from the index in order
-            # instead of sorting every matching event (issue 16)
-            models.Index(models.F("date"), models.F("precision").desc(), models.F("end_date").asc(nulls_first=True),
-                         models.F("conflict"), models.F("order"), models.F("id"), name="event_timeline_order_idx"),
+            # event_timeline_order_idx, in the timeline's order, is made by migration 0005 (SQLite refuses
+            # NULLS FIRST in an index, which PostgreSQL needs to read EventQuerySet.TIMELINE_ORDER from it)
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@
 | ``DJANGO_ALLOWED_HOSTS`` | comma-separated host names | ``localhost,127.0.0.1`` with debug on, else none |
 | ``DJANGO_CSRF_TRUSTED_ORIGINS`` | comma-separated origins (``https://example.org``) | none |
 | ``DJANGO_LOG_LEVEL`` | level of the ``conflicts``/``sources`` loggers | ``INFO`` |
+| ``REDIS_URL`` | ``redis://host:6379/0``: the cache (shared by every process) | a per-process memory cache |
 """
 from __future__ import annotations
 
@@ -121,6 +122,17 @@ DATABASES = {
     "default": parse_database_url(os.environ.get("DATABASE_URL", "sqlite:///var/db.sqlite3"), BASE_DIR),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache of expensive page parts (conflicts/cache.py). Its keys carry the data generation, which lives
+# in the database, so a cache that is not shared (local memory, the default) is never stale either: it
+# only computes more often. REDIS_URL shares one cache between the web processes and containers.
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": "conflicts", "TIMEOUT": 3600}
+    if REDIS_URL else
+    {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "conflicts", "TIMEOUT": 3600},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

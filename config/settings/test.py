@@ -15,3 +15,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# No cache between requests by default: a test's changes stay in its transaction, so the generation
+# advances only on commit (never, in most tests) and a shared cache would serve one test's pages to the
+# next. Tests of the cache itself (tests/site/test_site_cache.py) switch a local-memory cache on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
