@@ -111,6 +111,9 @@ for _country, _forms in COUNTRIES.items():
 
 # last words of an armed-force or organisation name: a name ends after one of them
 SUFFIXES = {
+    "service",
+    "republic",
+    "province",
     "forces",
     "force",
     "army",

@@ -63,6 +63,8 @@ for _words_of_rank in _RANK_WORDS:
 _OFFENSIVE = re.compile(r"\b(?:offensive|operation|counteroffensive|counter-offensive|invasion|campaign)\b",
                         re.I)
 _NUMBERED = re.compile(r"\b(?:Division|Brigade|Regiment|Corps|Army)\s+\d+\b")
+_ARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|az|ash|at|ath|adh)-\w", re.I)
+_INITIAL = re.compile(r"^[A-Z]\.$")
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'’”)]?\s+(?=(?:\[\d+\])*\s*[A-Z\"“(\[])")
 
 
@@ -283,9 +285,10 @@ class PlainParser:
         return subj, span
 
     # ---- a rendered infobox's field whose value runs with others on one line (rendered.py) ----
-    def names_in(self, clean) -> list[tuple[Name, str, Span]]:
+    def names_in(self, clean, learn: bool = True) -> list[tuple[Name, str, Span]]:
         """The names of a run (``clean``: its text without citation markers), split as in line 1:
-        (name, its text, its document span); each name is learned for the runs after it."""
+        (name, its text, its document span); each name is learned for the runs after it (``learn``:
+        not the commanders', which are people, not forces)."""
         self.box, self.box_end = clean, len(clean.text)
         self.lex._norms.clear()     # keyed by id(): the tokens of an earlier run may share ids with these
         out = []
@@ -293,7 +296,7 @@ class PlainParser:
             a, b = nm.toks[0].start, nm.toks[-1].end
             name = collapse(clean.text[a:b]).strip(",;")
             out.append((nm, name, self._span(a, max(b, nm.note_end or b))))
-            if nm.toks[0].kind != "label" and not nm.person:
+            if learn and nm.toks[0].kind != "label" and not nm.person:
                 self.lex.add(name, MAX_LEARNED_WORDS)
         return out
 
@@ -546,7 +549,8 @@ class PlainParser:
                 person = True
                 i = r
                 continue
-            if not person and (not cur or not _is_particle(cur[-1].text)):
+            if not person and (not cur or not _is_particle(cur[-1].text)
+                               and cur[-1].text.lower() not in lx.NAME_STARTERS):   # "Kata'ib Hezbollah"
                 k = self.lex.match(run, i)
                 if k and k < len(run) and run[k].kind == "word" and not run[k].boundary and (
                         run[k].text.lower() in lx.SUFFIXES | lx.FORCE_ADJECTIVES | lx.CONTINUATIONS):
@@ -591,8 +595,8 @@ class PlainParser:
                 return i + k
         return 0
 
-    def _names(self, side: SideDraft, run: list[Tok]) -> None:
-        for nm in self._split(run):
+    def _names(self, side: SideDraft, run: list[Tok], names: list[Name] | None = None, depth: int = 0) -> None:
+        for nm in self._split(run) if names is None else names:
             if nm.toks[0].kind == "label":
                 side.label = nm.toks[0].text
                 continue
@@ -602,6 +606,14 @@ class PlainParser:
                 continue
             end = max(b, nm.note_end or b)
             span = self._span(a, end)
+            if nm.person and nm.rank is None and len(nm.toks) >= 4 and not depth:
+                parts = self._segment(nm, people_only=True)     # "Mahmud Berxwedan Meysa Abdo": two people
+                if parts is not None:
+                    self._names(side, run, parts, depth=1)
+                    continue
+            if (not nm.person and side.phase == 2 and nm.toks[0].kind == "word"
+                    and tuple(_words(name)) not in self.lex.names and self._person_at(nm.toks, 0) == len(nm.toks)):
+                nm.person = True       # a person's name among the commanders ("Abu Omar al-Shishani")
             if nm.person:
                 self._person_before(side)
                 side.record.commanders.append(Commander(name=name, span=span, alias=nm.alias, rank=nm.rank,
@@ -609,6 +621,11 @@ class PlainParser:
                 side.phase = max(side.phase, 2)
                 continue
             words = [w for w in name.split() if not _is_particle(w)]
+            if len(nm.toks) >= 4 and tuple(_words(name)) not in self.lex.names and not depth:
+                parts = self._segment(nm)
+                if parts is not None:
+                    self._names(side, run, parts, depth=1)
+                    continue
             if len(words) > 5 and tuple(_words(name)) not in self.lex.names:
                 self.problems.append(Problem(self.line1, f"could not split the run of names {quote(name)} "
                                                          f"(side {side.record.number}); not imported"))
@@ -625,6 +642,118 @@ class PlainParser:
                     note = side.label if note is None else note
                 side.record.belligerents.append(Belligerent(name=name, note=note, span=span))
             self.lex.add(name, MAX_LEARNED_WORDS)
+
+    # ---- a run of names the splitter left whole: people and forces told apart by their shape ----
+    def _name_word(self, t: Tok) -> bool:
+        """A word that may be part of a person's name: capitalised (or an Arabic article prefix), not
+        a force suffix, demonym, country, force starter or ordinal."""
+        w = t.text.strip(",;")
+        low = w.lower()
+        if t.kind != "word" or not w:
+            return False
+        if not (w[0].isupper() or _ARTICLE.match(w)):
+            return False
+        return not (low in lx.SUFFIXES or low in lx.DEMONYMS or low in lx.NAME_STARTERS or low in lx.FORCE_ADJECTIVES
+                    or low in lx.CONTINUATIONS or low in lx.MODIFIERS or _ordinal(w) or w[0].isdigit()
+                    or (w, ) in self.static or (low,) in self.static)
+
+    def _person_at(self, toks: list[Tok], i: int) -> int:
+        """End of a person's name starting at ``toks[i]`` ("Valerii Zaluzhnyi", "Abu Mahdi al-Muhandis",
+        "James M. Gavin"), or 0: two name words, with the initials, articles and "bin X" that go with
+        them, not followed by a force suffix (then they begin a force: "Luhansk People's Republic")."""
+        n = len(toks)
+        j = i
+        if j < n and toks[j].text.lower() in ("abu", "abd", "umm", "ibn"):
+            j += 1
+        core = 0
+        while j < n and core < 2:
+            t = toks[j]
+            if _INITIAL.match(t.text) and core:
+                j += 1
+                continue
+            if not self._name_word(t) or (j > i and self.lex.match(toks, j)):
+                break
+            core += 1
+            j += 1
+        if core < 2:
+            return 0
+        while j < n and toks[j].kind == "word":
+            w = toks[j].text
+            if _ARTICLE.match(w) or _INITIAL.match(w) or w in ("Jr.", "Sr."):
+                j += 1
+            elif w.lower() in ("bin", "ibn", "bint", "de", "van", "von") and j + 1 < n:
+                j += 2
+            else:
+                break
+        if j < n and toks[j].kind == "word" and toks[j].text.lower().strip(",;") in lx.SUFFIXES:
+            return 0
+        return j
+
+    def _segment(self, nm: Name, people_only: bool = False) -> list[Name] | None:
+        """A long name cut into people and forces by shape; None when that tells nothing (no force
+        that ends like one beside the people). ``people_only``: a name marked as a person's (an
+        alias, a role after it) that is two people's."""
+        toks = nm.toks
+        if any(t.kind != "word" for t in toks):
+            return None
+        out: list[Name] = []
+        i = 0
+        while i < len(toks):
+            k = self.lex.match(toks, i)
+            if k:
+                out.append(Name(toks[i:k]))
+                i = k
+                continue
+            j = self._person_at(toks, i)
+            if j:
+                out.append(Name(toks[i:j], person=True))
+                i = j
+                continue
+            j = i + 1
+            done = toks[i].text.lower().strip(",;") in lx.SUFFIXES
+            while j < len(toks) and not done:
+                low = toks[j].text.lower().strip(",;")
+                if not _is_particle(toks[j - 1].text) and self._person_at(toks, j):
+                    break
+                done = low in lx.SUFFIXES
+                j += 1
+            while j + 1 < len(toks) and toks[j].text == "of" and toks[j + 1].text[:1].isupper():
+                j += 2           # "Armed Forces of Ukraine"
+            out.append(Name(toks[i:j]))
+            i = j
+        forces = [x for x in out if not x.person]
+        if people_only:
+            if len(out) < 2 or forces:
+                return None
+        else:
+            def force_like(x: Name) -> bool:
+                return (x.toks[-1].text.lower().strip(",;") in lx.SUFFIXES
+                        or tuple(_words(x.text)) in self.lex.names)
+            # people are only told by their shape beside a force that ends like one ("Aleksandr Lapin
+            # Ukrainian Ground Forces"); forces alone must each end like one ("Donetsk People's Republic
+            # Luhansk People's Republic"); a run of capitalised words alone stays unsplit
+            people = len(out) - len(forces)
+            if not forces and people >= 2 and self._named_in_prose(out):
+                pass     # "Rojda Felat Talal Silo": people the article's prose names
+            elif len(out) < 2 or not forces or (people and not any(force_like(x) for x in forces)) or (
+                    not people and (len(toks) <= 5 or not all(force_like(x) for x in forces))):
+                return None
+        last = out[-1]
+        last.note, last.note_end, last.alias, last.kia = nm.note, nm.note_end, nm.alias, nm.kia
+        return out
+
+    def _named_in_prose(self, people: list[Name]) -> bool:
+        """Every one of ``people`` is named again in the document, outside the infobox run (its last
+        word as a surname: "... of Khalifa Haftar"), or has the shape only a person's name has (an
+        Arabic article, an initial)."""
+        for x in people:
+            words = [t.text for t in x.toks]
+            if any(_ARTICLE.match(w) or _INITIAL.match(w) for w in words):
+                continue
+            if len(re.findall(rf"(?<!\w){re.escape(words[-1])}(?!\w)", self.text)) >= 2:
+                continue
+            return False
+        return True
 
     def _person_before(self, side: SideDraft) -> None:
         """An unmarked name right before the side's first marked commander, shaped like a person's

@@ -499,7 +499,7 @@ def _glued(parser, doc: DocumentRecord, kind: str, e: Entry, side: SideRecord) -
                 doc.extra["casualties1"] = text
         return
     label = None
-    for nm, name, span in parser.names_in(clean):
+    for nm, name, span in parser.names_in(clean, learn=kind != "commanders"):
         if nm.toks[0].kind == "label":
             label = nm.toks[0].text
             continue
