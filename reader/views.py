@@ -51,6 +51,22 @@ class CachedCountPaginator(Paginator):
             return 0
         return cached(self.request, "count", [key], rows.count)
 
+    def page(self, number):
+        """A page; one past the middle is read from the end (the order reversed, the same index read
+        backwards), so the last page costs what the first does instead of skipping every row before it.
+        The list's order must be total (the timeline's ends with the id) for the two to agree."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = self.object_list
+        if bottom > self.count // 2 and getattr(rows, "ordered", False):
+            object_list = list(rows.reverse()[self.count - top:self.count - bottom])[::-1]
+        else:
+            object_list = rows[bottom:top]
+        return self._get_page(object_list, number, self)
+
 
 class CachedCountMixin:
     """For ListView and FilterView: their paginator caches its count."""

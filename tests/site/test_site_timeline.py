@@ -251,3 +251,14 @@ def test_autocomplete_queries_do_not_grow(client, django_assert_max_num_queries)
     for kind in ("offensive", "side", "force", "person", "place"):
         with django_assert_max_num_queries(2):
             assert client.get("/autocomplete/", {"kind": kind, "q": "Offensive"}).status_code == 200
+
+
+def test_pages_past_the_middle_are_read_from_the_end_and_agree(client):
+    """Every page has the rows the plain order gives, whichever end it is read from (issue 16)."""
+    world = build_world(130)
+    expected = list(Event.objects.filter(conflict=world.conflict).for_timeline().values_list("pk", flat=True))
+    seen = []
+    for page in (1, 2, 3):
+        seen += ids(client.get(f"/timeline/?offensive={world.conflict.slug}&page={page}"))
+    assert seen == expected
+    assert ids(client.get(f"/timeline/?offensive={world.conflict.slug}&page=last")) == expected[100:]
