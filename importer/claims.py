@@ -33,6 +33,8 @@ from django.utils import timezone
 
 from sources.models import Claim, SourceDocument
 
+from .bulk import insert as insert_rows
+
 PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 #: fields chosen together: (date, precision, *dates that go with them), per model label
@@ -210,7 +212,7 @@ class DocumentClaims:
                 claim.updated_at = timezone.now()
                 update.append(claim)
         gone = [self.old[ident].pk for ident in self.withdrawn()]
-        Claim.objects.bulk_create(create, batch_size=1000)
+        insert_rows(Claim, create)
         Claim.objects.bulk_update(update, ["key", "values", "span_start", "span_end", "updated_at"], batch_size=1000)
         Claim.objects.filter(pk__in=gone).delete()
         return len(create) + len(update) + len(gone)

@@ -50,6 +50,8 @@ from sources.parsing.records import DocumentRecord, SourceMeta, Span
 from sources.parsing.text import decode, norm
 from sources.slugs import base_slug, slugify, unique_slug
 
+from .bulk import insert as insert_rows
+from .bulk import reserve_ids
 from .claims import DocumentClaims, choose, from_json
 from .locks import document_lock
 from .validation import Unstorable, check_values
@@ -509,13 +511,8 @@ class _Loader:
     def reserve_ids(self, model: type[Model], n: int) -> None:
         """Take ``n`` primary keys of ``model`` from its sequence at once (PostgreSQL), so that its new
         records can be written together; elsewhere they are written one by one."""
-        if n <= 0 or connection.vendor != "postgresql":
-            return
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [table, model._meta.pk.column, n])
-            self._ids[model] = [pk for (pk,) in reversed(cursor.fetchall())]
+        if n > 0 and connection.vendor == "postgresql":
+            self._ids[model] = reserve_ids(model, n)[::-1]     # popped from the end: ascending
 
     def deleted_by_editor(self, model: type[Model], values: dict, label: str) -> bool:
         """True (and reported) when an editor deleted this record: the import must not bring it back."""
@@ -592,7 +589,7 @@ class _Loader:
         """Write the new records of ``model`` that ``upsert(..., bulk=True)`` or ``create`` (with keys
         reserved) collected, in one statement."""
         pending = self._pending.pop(model, [])
-        model.objects.bulk_create([obj for obj, _, _, _ in pending], batch_size=1000)
+        insert_rows(model, [obj for obj, _, _, _ in pending])
         for obj, key, fields, span in pending:
             if key is not None:       # an upsert: its claim (``create``'s caller states its own)
                 self.stated_new(obj, key, fields, span)
@@ -1057,7 +1054,7 @@ class _Loader:
                 event = found
                 matcher.taken.add(found.pk)
             planned.append((ev, event, values, fingerprint, found is None))
-        Event.objects.bulk_create([event for _, event, _, _, new in planned if new], batch_size=500)
+        insert_rows(Event, [event for _, event, _, _, new in planned if new])
         changed_events, changed_fields = [], set()
         for ev, event, values, fingerprint, new in planned:
             self.claims.state(event, f"event:{fingerprint}", values, ev.span)
@@ -1169,7 +1166,7 @@ class _Loader:
                 if self.change(link, wanted, mention.span, None):
                     update.append(link)
         self.flush(entity("place").model)     # new places first: the links name them
-        EventPlace.objects.bulk_create([link for link, _, _ in create], batch_size=500)
+        insert_rows(EventPlace, [link for link, _, _ in create])
         for link, values, mention in create:
             self.claims.state(link, natural_key(EventPlace, {"event": link.event, "place": link.place_id}), values,
                               mention.span)
@@ -1223,7 +1220,7 @@ def _set_links(relation: str, wanted: dict[int, set[int]], report: DocumentRepor
             remove |= Q(event_id=event_id, **{f"{other}__in": current[event_id] - pks})
     if remove:
         through.objects.filter(remove).delete()
-    through.objects.bulk_create(add, batch_size=1000)
+    insert_rows(through, add)
 
 
 class _EventMatcher:
