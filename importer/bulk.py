@@ -11,10 +11,12 @@ later in the same transaction.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, JSONField, Model
+from psycopg.types.json import Jsonb
 
 
 def reserve_ids(model: type[Model], n: int) -> list[int]:
@@ -41,10 +43,27 @@ def insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 1000)
     fields = meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(meta.db_table)
+    values = [_value_of(f) for f in fields]
     connection.ensure_connection()
     with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objs:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+            copy.write_row([value(obj) for value in values])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+#: fields whose Python value psycopg writes as the database wants it: no preparation to run per row
+_PLAIN = {"AutoField", "BigAutoField", "SmallAutoField", "BooleanField", "CharField", "DateField", "ForeignKey",
+          "OneToOneField", "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
+          "PositiveBigIntegerField", "PositiveSmallIntegerField", "SlugField", "TextField", "URLField"}
+
+
+def _value_of(f: Field) -> Callable[[Model], object]:
+    """How to read ``f``'s value of an object as the row to write holds it."""
+    automatic = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    if f.get_internal_type() in _PLAIN and not automatic:
+        return attrgetter(f.attname)
+    if isinstance(f, JSONField) and f.encoder is None:
+        return lambda obj: Jsonb(getattr(obj, f.attname))
+    return lambda obj: f.get_db_prep_save(f.pre_save(obj, True), connection)

@@ -1075,11 +1075,13 @@ class _Loader:
         events = [(ev, event) for ev, event, _, _, _ in planned]
         self.link_places(events)
         for relation, mentioned in (("forces", forces), ("people", people)):
+            mentioned = sorted(mentioned, key=lambda m: m[1])
+            starts = [start for _, start in mentioned]
             wanted = {}
             for ev, event in events:
-                if relation not in event.locked_fields:
-                    inside = range(ev.span.start, ev.span.end)
-                    wanted[event.pk] = {pk for pk, start in mentioned if start in inside}
+                if relation not in event.locked_fields:   # the mentions inside the sentence, found by bisection
+                    first, last = bisect.bisect_left(starts, ev.span.start), bisect.bisect_left(starts, ev.span.end)
+                    wanted[event.pk] = {pk for pk, _ in mentioned[first:last]}
             _set_links(relation, wanted, self.report)
 
     def mentions(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

@@ -732,8 +732,10 @@ class Resolver:
 
 # --------------------------------------------------------------------------- mentions
 
+@lru_cache(maxsize=2)   # a loader searches one document's text with two indexes (forces, people)
 def _mention_tokens(text: str) -> list[tuple[_Tok, int]]:
-    """Tokens of ``text`` without articles; each with the start offset of its article, if any."""
+    """Tokens of ``text`` without articles; each with the start offset of its article, if any
+    (shared between callers: not to be changed)."""
     toks = _tokenise(text)
     out = []
     pending: int | None = None
