@@ -373,6 +373,11 @@ class PlainParser:
         residue_from = None
         n = len(toks)
         while i < n:
+            if (side is not None and side.phase == 2 and toks[i].kind == "word" and toks[i].text == "Unknown"
+                    and i + 1 < n and toks[i + 1].kind == "word" and toks[i + 1].text[:1].isupper()
+                    and not _is_figure(toks, i + 1)):
+                i += 1       # "Talal Silo Unknown People's Protection Units": the other side's unknown commanders
+                continue
             if _is_figure(toks, i):
                 if side is None:
                     side = self._new_side(sides, doc)
@@ -405,7 +410,8 @@ class PlainParser:
             if s.casualties:
                 doc.extra[f"casualties{s.record.number}"] = "; ".join(s.casualties)
         self._result_side(doc)
-        if len(doc.sides) == 1 and len(doc.sides[0].belligerents) >= 2:
+        with_parties = [s for s in doc.sides if s.belligerents]
+        if len(with_parties) == 1 and len(with_parties[0].belligerents) >= 2:
             # the flattened run kept no column of the other side: the parties are not allies, the
             # sides could not be told apart (issue 13: never shown as one alliance without a word)
             doc.sides_unresolved = True
@@ -463,6 +469,9 @@ class PlainParser:
             for x in s.belligerents + s.units:
                 if norm(x.name) == key or key in norm(x.name).split() or norm(x.name) in key:
                     return
+                initials = "".join(w[0] for w in x.name.split() if w[:1].isupper())
+                if len(name) >= 2 and name.isupper() and initials == name:
+                    return           # "GNA victory": the Government of National Accord
         side = SideRecord(number=len(doc.sides) + 1)
         side.belligerents.append(Belligerent(name=name, note=None, span=self._span(a, b)))
         doc.sides.append(side)
@@ -743,17 +752,19 @@ class PlainParser:
         return out
 
     def _named_in_prose(self, people: list[Name]) -> bool:
-        """Every one of ``people`` is named again in the document, outside the infobox run (its last
-        word as a surname: "... of Khalifa Haftar"), or has the shape only a person's name has (an
-        Arabic article, an initial)."""
+        """``people`` are people's names: each is two name words and its tokens or the text show it
+        (an Arabic article or an initial; or the document names one of them again outside the
+        infobox run, by its last word as a surname: "... spokesman Talal Silo announced")."""
+        named = False
         for x in people:
             words = [t.text for t in x.toks]
             if any(_ARTICLE.match(w) or _INITIAL.match(w) for w in words):
+                named = True
                 continue
-            if len(re.findall(rf"(?<!\w){re.escape(words[-1])}(?!\w)", self.text)) >= 2:
-                continue
-            return False
-        return True
+            if len(words) != 2:
+                return False
+            named = named or len(re.findall(rf"(?<!\w){re.escape(words[-1])}(?!\w)", self.text)) >= 2
+        return named
 
     def _person_before(self, side: SideDraft) -> None:
         """An unmarked name right before the side's first marked commander, shaped like a person's
