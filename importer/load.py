@@ -39,6 +39,7 @@ from django.db.models import Model, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
+from conflicts.cache import bump_generation
 from conflicts.models import Conflict, Force, ForceAlias, Participation, Side, Strength
 from events.models import Event, EventPlace
 from people.models import CommandRole, Person, PersonAlias
@@ -878,6 +879,8 @@ class _Loader:
         self.claims.save()
         self.link_new_names_to_earlier_events()
         changed = self.report.counts.changed()
+        if changed:   # rows written with COPY and bulk updates send no signal: cached page parts made before are stale
+            bump_generation()
         if existing is None:
             self.report.status = "created"
         else:
