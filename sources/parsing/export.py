@@ -12,8 +12,10 @@ def _iso(d) -> str | None:
 
 
 def to_json(doc: DocumentRecord, document: str) -> dict:
-    """One document in the gold schema; each event also carries its full sentence as ``text``."""
-    return {
+    """One document in the gold schema; each event also carries its full sentence as ``text``.
+    A document whose sides the source does not tell apart has ``"sides_unresolved": true`` after
+    ``events`` (like the corpus gold's ``sides_unresolvable``); others do not have the key."""
+    out = {
         "document": document,
         "title": doc.title,
         "start": _iso(doc.start),
@@ -48,3 +50,6 @@ def to_json(doc: DocumentRecord, document: str) -> dict:
             for e in doc.events
         ],
     }
+    if doc.sides_unresolved:
+        out["sides_unresolved"] = True
+    return out

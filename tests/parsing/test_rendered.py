@@ -193,3 +193,9 @@ def test_no_title_or_no_lead_is_one_clear_error(text, line, words):
 ])
 def test_infer_year_follows_the_narrative(month, day, ref, year):
     assert infer_year(month, day, ref) == year
+
+
+def test_the_extraction_says_when_the_sides_are_unresolved():
+    from sources.parsing.export import to_json
+    assert to_json(parse(GLUED), "x.txt")["sides_unresolved"] is True
+    assert "sides_unresolved" not in to_json(parse(ONE_PER_LINE), "y.txt")
