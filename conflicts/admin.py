@@ -41,7 +41,7 @@ class ConflictCommandRoleInline(SourcedInline):
 class ConflictAdmin(SourcedAdmin):
     list_display = ("name", "kind", "start_date", "start_precision", "end_date", "status", "event_count",
                     "has_locks")
-    list_filter = ("kind", "start_precision", HasLockedFieldsFilter)
+    list_filter = ("kind", "start_precision", "sides_unresolved", HasLockedFieldsFilter)
     search_fields = ("name", "slug", "place", "status")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("parents",)

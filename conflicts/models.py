@@ -26,7 +26,7 @@ class Conflict(Sourced):
     """An offensive, or a larger battle, campaign or war that offensives are part of."""
 
     CLAIMED_FIELDS = ("name", "kind", "start_date", "start_precision", "end_date", "end_precision", "place", "status",
-                      "territory", "summary", "extra", "latitude", "longitude")
+                      "territory", "summary", "extra", "latitude", "longitude", "sides_unresolved")
 
     Kind = ConflictKind
 
@@ -46,6 +46,9 @@ class Conflict(Sourced):
     summary = models.TextField(blank=True, help_text="The lead of the source article.")
     extra = models.JSONField(default=dict, blank=True,
                              help_text="Infobox lines the importer has no field for, by key.")
+    sides_unresolved = models.BooleanField(
+        "sides unresolved", default=False,
+        help_text="The source lists the parties without telling the sides apart: they are all kept on one side.")
     parents = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="children",
                                      help_text="Larger conflicts this one is part of.")
 

@@ -915,7 +915,7 @@ class _Loader:
             "end_date": rec.end.date if rec.end else None,
             "end_precision": rec.end.precision if rec.end else "day",
             "place": rec.place or "", "status": rec.status or "", "territory": list(rec.territory),
-            "summary": rec.lead, "extra": dict(rec.extra),
+            "summary": rec.lead, "extra": dict(rec.extra), "sides_unresolved": rec.sides_unresolved,
             "latitude": _degrees(rec.coordinates[0]) if rec.coordinates else None,
             "longitude": _degrees(rec.coordinates[1]) if rec.coordinates else None,
         }
