@@ -37,7 +37,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from conflicts.cache import bump_generation
 from conflicts.models import Conflict, Force, ForceAlias, Participation, Side, Strength
@@ -1055,7 +1055,6 @@ class _Loader:
                               **values)
             else:
                 event = found
-                matcher.taken.add(found.pk)
             planned.append((ev, event, values, fingerprint, found is None))
         insert_rows(Event, [event for _, event, _, _, new in planned if new])
         changed_events, changed_fields = [], set()
@@ -1235,13 +1234,19 @@ class _EventMatcher:
 
     def __init__(self, loader: _Loader):
         self.loader = loader
-        self.taken: set[int] = set()
         ct = DocumentClaims.content_type(Event).pk
         mine = {pk: c for (kind, pk), c in loader.claims.old.items() if kind == ct}
         events = Event.objects.in_bulk(list(mine))
         self.mine = [(events[pk], c.key.removeprefix("event:"), norm(events[pk].text))
                      for pk, c in sorted(mine.items(), key=lambda kv: (kv[1].span_start or 0, kv[0])) if pk in events]
+        # searched in C (rapidfuzz), not a Python loop per sentence: a taken event's text is None (skipped)
+        self._mine_texts: list[str | None] = [t for _, _, t in self.mine]
+        self._mine_by_fingerprint: dict[str, list[int]] = {}
+        for i, (_, fp, _) in enumerate(self.mine):
+            self._mine_by_fingerprint.setdefault(fp, []).append(i)
         self._others: list[tuple[int, str, str]] | None = None
+        self._other_texts: list[str | None] = []
+        self._others_by_fingerprint: dict[str, list[int]] = {}
         source_key_prefix = loader.conflict.slug[:150]
         self.used_keys = set(Event.objects.filter(source_key__startswith=source_key_prefix)
                              .values_list("source_key", flat=True))
@@ -1250,22 +1255,37 @@ class _EventMatcher:
             model=Event._meta.label_lower, source=loader.source)] if loader.source.pk else []
 
     def match(self, text: str, fingerprint: str) -> Event | None:
+        """The first of this document's earlier events with the same wording, else the most alike at
+        ``EVENT_REWORDED`` or more (the first of equals), else the first other document's event of this
+        offensive with the same wording or alike at ``EVENT_RETOLD``; each taken once."""
         words = norm(text)
-        free = [(e, fp, t) for e, fp, t in self.mine if e.pk not in self.taken]
-        for event, fp, _ in free:
-            if fp == fingerprint:
-                return event
-        best = max(free, key=lambda item: fuzz.ratio(words, item[2]), default=None)
-        if best is not None and fuzz.ratio(words, best[2]) >= self.loader.EVENT_REWORDED:
-            return best[0]
+        for i in self._mine_by_fingerprint.get(fingerprint, ()):
+            if self._mine_texts[i] is not None:
+                return self._take_mine(i)
+        best = process.extractOne(words, self._mine_texts, scorer=fuzz.ratio,
+                                  score_cutoff=self.loader.EVENT_REWORDED)
+        if best is not None:
+            return self._take_mine(best[2])
         if self._others is None:
             self._others = [(pk, _fingerprint(t), norm(t)) for pk, t in Event.objects.filter(
                 conflict=self.loader.conflict).exclude(pk__in=[e.pk for e, _, _ in self.mine])
-                .values_list("pk", "text")]
-        for pk, fp, other in self._others:
-            if pk not in self.taken and (fp == fingerprint or fuzz.ratio(words, other) >= self.loader.EVENT_RETOLD):
-                return Event.objects.get(pk=pk)
-        return None
+                .order_by("date", "order", "pk").values_list("pk", "text")]
+            self._other_texts = [t for _, _, t in self._others]
+            for i, (_, fp, _) in enumerate(self._others):
+                self._others_by_fingerprint.setdefault(fp, []).append(i)
+        same = next((i for i in self._others_by_fingerprint.get(fingerprint, ()) if self._other_texts[i] is not None),
+                    None)
+        alike = process.extract(words, self._other_texts, scorer=fuzz.ratio, score_cutoff=self.loader.EVENT_RETOLD,
+                                limit=None)
+        first = min([i for i in (same, *(hit[2] for hit in alike)) if i is not None], default=None)
+        if first is None:
+            return None
+        self._other_texts[first] = None
+        return Event.objects.get(pk=self._others[first][0])
+
+    def _take_mine(self, i: int) -> Event:
+        self._mine_texts[i] = None
+        return self.mine[i][0]
 
     def deleted(self, text: str, fingerprint: str) -> bool:
         words = norm(text)
