@@ -198,7 +198,12 @@ _LAUNCH = re.compile(
     r"(?:offensive|operation|attack|assault|counteroffensive|counter-offensive|invasion|campaign|"
     r"landings?|battle|siege)\b"
     r"|\b(?:offensive|operation|counteroffensive|invasion|campaign|battle|siege|attack|assault)\s+"
-    r"(?:was\s+)?(?:launched|began|begun|started|opened|commenced)\b",
+    r"(?:was\s+)?(?:launched|began|begun|started|opened|commenced)\b"
+    # "..., launched on 4 April 2019 by ...", "was launched by ISIL on 13 September 2014", "began its
+    # advance on Palmyra in early March 2016", "announced the start of the battle"
+    r"|,\s+launched\s+(?:on|in)\b|\bwas\s+launched\s+by\b"
+    r"|\bbeg[au]n\s+(?:its|their|the)\s+advance\b"
+    r"|\b(?:the\s+)?start\s+of\s+the\s+(?:battle|offensive|operation|assault|siege)\b",
     re.I,
 )
 _ENDED = re.compile(

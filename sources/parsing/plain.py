@@ -10,6 +10,7 @@ be split is reported as a problem, not turned into an entity.
 """
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,7 +46,8 @@ _IN_LEAD = re.compile(
     r"(?:the\s+|a\s+|an\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,6}?\s+(?:set|launched|tried|attempted|sought|fought|"
     r"began|attacked|moved|advanced|captured|took|retook|was|were|had)\b")
 _WHEN = re.compile(
-    rf"^(?P<name>.+?)\s+(?:in|of|from|during)\s+(?P<when>(?:(?:early|late|mid-?)\s*)?(?:(?:{_MONTHS})\s+)?"
+    rf"^(?P<name>.+?)\s+(?:in|of|from|during)\s+(?P<when>(?:(?:early|late|mid-?)\s*)?"
+    rf"(?:(?:{_MONTHS})(?:\s+and\s+(?:{_MONTHS}))?\s+)?"
     rf"\d{{4}}(?:\s*[\u2013\u2014-]\s*(?:(?:{_MONTHS})\s+)?\d{{4}})?)$")
 # a bracket after the name that holds only its period is part of the title, as in the article's own
 # title ("The Palmyra offensive (March 2016) was ..."); another bracket ("(ISIL)", "(French: ...)") is not
@@ -62,6 +64,14 @@ for _words_of_rank in _RANK_WORDS:
     _RANKS_BY_FIRST.setdefault(_words_of_rank[0], []).append(_words_of_rank)
 _OFFENSIVE = re.compile(r"\b(?:offensive|operation|counteroffensive|counter-offensive|invasion|campaign)\b",
                         re.I)
+_KIND = re.compile(r"(?i)\b(?:counteroffensive|offensive|operation|battle|siege|campaign|invasion)\b")
+_LAUNCH_MONTH = re.compile(rf"\b(?:in\s+)?(?:(?:early|mid|late)[-\s]+)?(?P<m>{_MONTHS})(?:\s+(?P<y>\d{{4}}))?\b")
+
+
+def lx_month(name: str) -> int:
+    return _MONTHS.split("|").index(name) + 1
+
+
 _NUMBERED = re.compile(r"\b(?:Division|Brigade|Regiment|Corps|Army)\s+\d+\b")
 _ARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|az|ash|at|ath|adh)-\w", re.I)
 _INITIAL = re.compile(r"^[A-Z]\.$")
@@ -804,27 +814,41 @@ class PlainParser:
 
     # ---- period ----------------------------------------------------------------------------
     def _period(self, doc: DocumentRecord, blocks: list[Block], title: str) -> None:
+        """Start: the stated launch; first in a sentence that names the kind of the title ("Battle of
+        Raqqa": the start of the *battle*, not of the campaign before it), else any offensive's word,
+        else any launch sentence. A launch stated to the month only ("in early March 2016") gives the
+        first of the month, at month precision (corpus judgement 2)."""
         year = last_year(title) or last_year(doc.lead)
+        kind = _KIND.search(title)
+        strict = re.compile(rf"(?i)\b{kind.group()}\b") if kind else _OFFENSIVE
         start = end = None
-        for strong in (True, False):
+        precision = "day"
+        by_month = None          # a launch stated to the month: only when no day is stated anywhere
+        for test in (strict, _OFFENSIVE, None):
             y = year
             for b in blocks:
                 clean = strip_citations(b.text, b.start)
                 for sent in _SENTENCE.split(clean.text):
                     y = last_year(sent) or y
-                    if start is None and is_launch_sentence(sent) and (not strong or _OFFENSIVE.search(sent)):
+                    if start is None and is_launch_sentence(sent) and (test is None or test.search(sent)):
                         found = prose_dates(sent, y)
                         if found:
                             start = found[0][0]
+                        elif by_month is None:
+                            month = _LAUNCH_MONTH.search(sent)
+                            if month and (month.group("y") or y):
+                                by_month = datetime.date(int(month.group("y") or y), lx_month(month.group("m")), 1)
                     if end is None and start is not None and is_end_sentence(sent):
                         found = prose_dates(sent, y)
                         if found and found[0][0] >= start:
                             end = found[0][0]
             if start is not None:
                 break
+        if start is None and by_month is not None:
+            start, precision = by_month, "month"
         if start is None:
             self.problems.append(Problem(self.line1, "no launch date stated: start left empty"))
-        doc.start = PartialDate(start, "day") if start else None
+        doc.start = PartialDate(start, precision) if start else None
         doc.end = PartialDate(end, "day") if end else None
 
 

@@ -199,3 +199,28 @@ def test_the_extraction_says_when_the_sides_are_unresolved():
     from sources.parsing.export import to_json
     assert to_json(parse(GLUED), "x.txt")["sides_unresolved"] is True
     assert "sides_unresolved" not in to_json(parse(ONE_PER_LINE), "y.txt")
+
+
+@pytest.mark.parametrize("lead, rest, start, precision", [
+    # the launch of the battle itself, not of the campaign before it
+    ("In the Battle of Exampleton (2017), the Example Forces set out to take the city.",
+     "[1] The forces began the campaign to isolate the city on 6 November 2016.\n"
+     "[2] On 6 June 2017, their spokesman announced the start of the battle for the city.\n",
+     D(2017, 6, 6), "day"),
+    ("The siege of Exampleton, also known as the battle of Exampleton, was launched by the militants on "
+     "13 September 2014 against the town.", "[1] On 6 October, the militants entered the town.\n",
+     D(2014, 9, 13), "day"),
+    # a launch stated to the month only: the first of the month
+    ("The Exampleton offensive was a military operation of the army in March 2016.",
+     "[1] The army began its advance on Exampleton in early March 2016, moving east.\n",
+     D(2016, 3, 1), "month"),
+])
+def test_the_stated_launch_starts_a_plain_offensive(lead, rest, start, precision):
+    doc = parse(f"Government victory Syria Russia {lead}\n{rest}", format="plain")
+    assert (doc.start.date, doc.start.precision) == (start, precision)
+
+
+def test_a_title_of_two_months():
+    doc = parse("Government victory Iraq The Example offensive of May and June 2016 was an operation of the "
+                "army.\n[1] On 22 May 2016, the army attacked.\n", format="plain")
+    assert doc.title == "Example offensive (May and June 2016)"
