@@ -99,7 +99,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
         rf"(?:(?i:between|from)\s+)?{_g('m', _MON)}\s+{_g('d', _MDAY)}{_DASH}{_g('d2', _MDAY)}"
         rf"(?:,?\s+{_g('y', _YEAR)})?")),
     # 15 March 2016 / 15th of March / 15 Oct.
-    ("dm", re.compile(rf"{_WEEKDAY}{_g('d', _DAY)}(?:\s+of)?\s+{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?")),
+    # (not a name: "the 22 May Hospital", "the 6 October Bridge")
+    ("dm", re.compile(rf"{_WEEKDAY}{_g('d', _DAY)}(?:\s+of)?\s+{_g('m', _MON)}(?:,?\s+{_g('y', _YEAR)})?"
+                      r"(?!\s+(?:Hospital|Street|Square|Stadium|Bridge|University|Mosque|Avenue|Road|Movement"
+                      r"|Brigade|Revolution|Camp|Airport|Dam|Hall|Park|Station)\b)")),
     # March 15, 2016 / Sept. 3 / March 3rd
     ("md", re.compile(rf"{_WEEKDAY}{_g('m', _MON)}\s+{_g('d', _MDAY)}(?!\s*(?:km|mi|m)\b)"
                       rf"(?:,?\s+{_g('y', _YEAR)})?")),

@@ -462,14 +462,21 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
     for gi, s in enumerate(sentences):
         block = blocks[s.block]
         prev_block = blocks[s.block - 1] if s.block else None
-        soft = prev_block is not None and _soft_gap(prev_block, block) and state.block < s.block
+        every = D.find_mentions(s.text, errors=True)
+        soft = prev_block is not None and state.block < s.block and (
+            _soft_gap(prev_block, block)
+            # a paragraph of one sentence right after the latest event's paragraph continues it
+            # ("Many of the men who survived were captured."), when it reads as narrative (below);
+            # not in another section, not the document's closing paragraph (a summing-up), and not a
+            # sentence that states a date of its own, even one that is no date ("31 February")
+            or (state.block == s.block - 1 and s.index_in_block == 0 and prev_block.section == block.section
+                and gi + 1 < len(sentences) and sentences[gi + 1].block != s.block and not every))
         # the reference for a missing year: the narrative's latest date, unless that was background
         # in an earlier paragraph
         year_ref = state.date or default_ref
         if (state.date is not None and start_date is not None and state.block != s.block
                 and state.date < start_date - datetime.timedelta(days=60)):
             year_ref = start_date
-        every = D.find_mentions(s.text, errors=True)
         mentions = [m for m in every if m.error is None]
         line = lines.line(s.block, s.start - block.start)
 

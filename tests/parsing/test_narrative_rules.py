@@ -134,3 +134,22 @@ def test_narrative_status_continues_the_date(continued):
 
 def test_an_ordinal_alone_needs_a_narrative():
     assert parse_date("On the 24th, the attack began.") is None
+
+
+def test_a_one_sentence_paragraph_continues_the_date():
+    text = ("On 29 August 2014, the columns set out along the agreed routes.\n\n"
+            "Many of the men who survived were captured.\n\n"
+            "On 2 September, the last units reached their lines. The battle was over.")
+    assert [e[1] for e in events_of(text)][:2] == ["2014-08-29", "2014-08-29"]
+
+
+def test_a_closing_one_sentence_paragraph_is_a_summing_up():
+    text = ("On 25 September 1944, the last paratroopers crossed the river.\n\n"
+            "The failure left the Allies with a salient that led nowhere.")
+    assert [e[1] for e in events_of(text)] == ["1944-09-25"]
+
+
+@pytest.mark.parametrize("name", ["22 May Hospital", "6 October Bridge", "26 September Square"])
+def test_a_date_in_a_name_does_not_date_the_sentence(name):
+    text = f"The army attacked in June 2018. In November, fighting reached the area of the {name}."
+    assert [e[1] for e in events_of(text)] == ["2018-06-01", "2018-11-01"]
