@@ -7,6 +7,7 @@ import pytest
 
 from sources.parsing import ParseError, parse
 from sources.parsing.dates import infer_year
+from sources.parsing.export import to_json
 
 D = datetime.date
 
@@ -196,7 +197,6 @@ def test_infer_year_follows_the_narrative(month, day, ref, year):
 
 
 def test_the_extraction_says_when_the_sides_are_unresolved():
-    from sources.parsing.export import to_json
     assert to_json(parse(GLUED), "x.txt")["sides_unresolved"] is True
     assert "sides_unresolved" not in to_json(parse(ONE_PER_LINE), "y.txt")
 
