@@ -215,3 +215,13 @@ def test_force_page_shows_its_chain_of_parents(client):
     html = client.get(brigade.get_absolute_url()).content.decode()
     assert "4th Mechanized Division</a> › <a" in html and "Syrian Army</a> › <a" in html
     assert "Syrian Armed Forces</a>." in html
+
+
+def test_a_strength_states_its_qualifier_once(client):
+    from conflicts.models import Strength
+    world = build_world(2)
+    side = world.conflict.sides.order_by("number").first()
+    Strength.objects.create(side=side, text="2,000+ (per Syrian Army)", number=2000, qualifier="per Syrian Army",
+                            order=1)
+    html = client.get(world.conflict.get_absolute_url()).content.decode()
+    assert html.count("(per Syrian Army)") == 1
