@@ -100,6 +100,7 @@ class DocumentReport:
     record: DocumentRecord | None = None               # the parse, for --json
     skipped: NotAnArticle | None = None                # status "skipped": why (a redirect, not an offensive)
     retry: bool = False                                # failed on a conflict with another run: load it again
+    resolver_stale: bool = False                       # the run's resolver learned keys that are not records
 
     def change(self, action: str, obj: Model, fields: dict | None = None) -> None:
         """What the import did to one record: ``added``, ``changed`` (field: old → new) or ``withdrawn``."""
@@ -1169,6 +1170,14 @@ class _Loader:
                 wanted["in_source"] = True
                 if self.change(link, wanted, mention.span, None):
                     update.append(link)
+        taken = self.places_made_meanwhile()
+        if taken:    # another run made some of this document's new places: link its records instead
+            for link, _, _ in create:
+                link.place_id = taken.get(link.place_id, link.place_id)
+            unique: dict[tuple[int, int], tuple] = {}
+            for item in create:        # a sentence naming both: one link, the first mention's
+                unique.setdefault((item[0].event_id, item[0].place_id), item)
+            create = list(unique.values())
         self.flush(entity("place").model)     # new places first: the links name them
         insert_rows(EventPlace, [link for link, _, _ in create])
         for link, values, mention in create:
@@ -1178,6 +1187,34 @@ class _Loader:
         if update:
             EventPlace.objects.bulk_update(update, ["name_as_written", "order", "source_id", "span_start", "span_end",
                                                     "in_source"], batch_size=500)
+
+
+    def places_made_meanwhile(self) -> dict[int, int]:
+        """New places of this document whose slug a record made since (by another run sharing the
+        database) now holds: they are that record, not new ones. Returns {reserved key: its key} after
+        dropping them from the rows to write and moving this document's claims and aliases to them;
+        the run's resolver is rebuilt after this document, as it knows the reserved keys."""
+        model = entity("place").model
+        pending = self._pending.get(model, [])
+        if not pending:
+            return {}
+        held = dict(model._base_manager.filter(slug__in=[obj.slug for obj, *_ in pending]).values_list("slug", "pk"))
+        taken = {obj.pk: held[obj.slug] for obj, *_ in pending if obj.slug in held}
+        if not taken:
+            return {}
+        self._pending[model] = [item for item in pending if item[0].pk not in taken]
+        ct = DocumentClaims.content_type(model).pk
+        for reserved, pk in taken.items():
+            stated = self.claims.new.pop((ct, reserved), None)
+            if stated is not None and (ct, pk) not in self.claims.new:
+                self.claims.new[ct, pk] = stated
+            self.report.counts.add(model, Action.CREATED, -1)
+            self.report.changes = [c for c in self.report.changes
+                                   if not (c["model"] == model._meta.label_lower and c["id"] == reserved)]
+            found = entity("place")
+            found.alias_model.objects.filter(**{f"{found.fk}_id": reserved}).update(**{f"{found.fk}_id": pk})
+        self.report.resolver_stale = True
+        return taken
 
 
 _WORD = re.compile(r"[^\W_]+")

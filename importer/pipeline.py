@@ -550,7 +550,7 @@ class _Run:
                 parsed = None   # a second attempt reads the document again, knowing what the first one learned
                 loaded = report.record is not None    # a file that failed to parse taught the resolver nothing
                 rolled_back = report.status == "failed" or (options.dry_run and report.status in ("created", "updated"))
-                if loaded and rolled_back:
+                if loaded and (rolled_back or report.resolver_stale):
                     self.resolver = None    # it learned names that were rolled back: built again when needed
                 if not report.retry:
                     break   # else another run wrote a record this one wanted: again, knowing it

@@ -71,3 +71,24 @@ def test_new_places_are_written_in_one_statement(tmp_path):
     assert Place.objects.count() == 24
     assert EventPlace.objects.filter(event__conflict__name="Third Homs offensive").count() == 24
     assert many == few       # 21 more places: the same statements
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="new places are written together on PostgreSQL")
+def test_a_new_place_another_run_made_meanwhile_is_that_record(tmp_path, monkeypatch):
+    """Runs sharing a database: a place this document is about to write, made by another run since the
+    document was read, is linked as that record, never stored twice or failing the document."""
+    from importer import load
+    document(tmp_path / "doc.txt", "Second Homs offensive", 1, 1, 3)
+    read = load._Loader.read_entities
+
+    def read_then_another_run_writes(loader):
+        read(loader)
+        Place.objects.create(name="Rastan", slug="rastan", kind="settlement")     # committed by the other run
+
+    monkeypatch.setattr(load._Loader, "read_entities", read_then_another_run_writes)
+    report = import_file(tmp_path / "doc.txt", resolver=build_resolver())
+    assert report.status == "created", report.error
+    rastan = Place.objects.get(slug="rastan")
+    assert Place.objects.filter(name="Rastan").count() == 1
+    assert EventPlace.objects.filter(place=rastan, event__conflict__name="Second Homs offensive").count() == 1
+    assert report.resolver_stale and report.counts["events.place", "created"] == 2
