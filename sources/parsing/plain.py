@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from . import lexicon as lx
 from .infobox import RANKS, ROLE_WORDS, strength_entry
 from .infodate import is_end_sentence, is_launch_sentence, last_year, prose_dates
-from .rendered import body_lines, read_rendered
 from .records import (
     Belligerent,
     Block,
@@ -33,6 +32,7 @@ from .records import (
     Strength,
     Unit,
 )
+from .rendered import body_lines, read_rendered
 from .text import collapse, norm, quote, strip_citations
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December")

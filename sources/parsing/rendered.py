@@ -28,8 +28,7 @@ from . import infobox
 from . import lexicon as lx
 from .coords import parse_coordinates
 from .infodate import parse_period_report
-from .records import (Belligerent, Block, Commander, DocumentRecord, Field, ParseError, Problem, SideRecord, Span,
-                      Unit)
+from .records import Belligerent, Block, Commander, DocumentRecord, Field, ParseError, Problem, SideRecord, Span, Unit
 from .text import Clean, collapse, quote, strip_citations
 
 _LABELS = {
@@ -157,7 +156,7 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
     n1, p1, line1 = content[0]
     labels1 = _labels_in(line1)
     lead_at = None
-    for k, (n, pos, line) in enumerate(content[1:], 1):
+    for k, (_n, _pos, line) in enumerate(content[1:], 1):
         stripped = line.strip()
         if _CHROME.match(stripped) or _labels_in(line):
             continue
@@ -236,7 +235,7 @@ def _sections(head_lines: list[tuple[int, int, str]], title: str) -> list[Sectio
     sections: list[Section] = []
     cur: Section | None = None
     seen: set[str] = set()
-    for idx, (n, pos, line) in enumerate(head_lines):
+    for n, pos, line in head_lines:
         stripped = line.strip()
         if not stripped:
             if cur is not None:

@@ -3,9 +3,10 @@ and no score falls below its floor (a ratchet: raise a floor when the parser get
 
 Issue 13's targets are event recall 0.97, date accuracy 0.95, event precision 0.97 and commanders,
 units and belligerents F1 0.95 (a floor below its target would be what the parser reaches, rounded
-down by 0.01; today every target is reached). The documents are parsed as ``import_sources`` reads them, without a database:
-structured documents first, then plain ones, each read with the force names of the shipped known
-names and of the documents read before it (``bench/score_corpus.py`` runs the importer itself)."""
+down by 0.01; today every target is reached). The documents are parsed as ``import_sources`` reads
+them, without a database: structured documents first, then plain ones, each read with the force
+names of the shipped known names and of the documents read before it (``bench/score_corpus.py``
+runs the importer itself)."""
 from __future__ import annotations
 
 import json
