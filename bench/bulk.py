@@ -584,14 +584,17 @@ class Bench:
             self.code = now
 
     # -- 1. import -----------------------------------------------------------------------------------
-    def main_import(self) -> None:
-        s = self.sizes
+    def databases(self) -> None:
         self.url = recreate_database(self.server, self.args.db)
         log(f"  database {self.args.db}: migrate {migrate(self.url):.1f} s")
         # the concurrent runs' databases: copies of the migrated, still empty one (fresher than migrating)
         self.serial_url = recreate_database(self.server, f"{self.args.db}_serial", template=self.args.db)
         self.again_url = recreate_database(self.server, f"{self.args.db}_serial_again", template=self.args.db)
         self.both_url = recreate_database(self.server, f"{self.args.db}_concurrent", template=self.args.db)
+
+    def main_import(self) -> None:
+        s = self.sizes
+        self.databases()
         folder = self.tmp / "corpus"
         paths, manifest = corpus.generate(folder, docs=s.docs, events=s.events, plain_share=self.args.plain_share,
                                           bad_share=self.args.bad_share, seed=self.args.seed)
@@ -850,6 +853,11 @@ class Bench:
         started = time.perf_counter()
         setup_django(db_url(self.server, self.args.db))
         self.tables = project_tables()
+        if self.args.only == "concurrent":      # the one stage that needs no loaded database
+            self.databases()
+            self.stage("7. two concurrent runs", self.concurrent)
+            self.figures["total_s"] = time.perf_counter() - started
+            return
         self.stage("1. import", self.main_import)
         if not self.url or not hasattr(self, "import_wall"):
             raise SystemExit("the import failed: nothing else to measure")
@@ -899,6 +907,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--plain-share", type=float, default=0.5, help="share of plain documents (default 0.5)")
     ap.add_argument("--bad-share", type=float, default=0.02, help="share of bad files (default 0.02)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--only", choices=["concurrent"], help="run only this stage (the two concurrent runs)")
     ap.add_argument("--db", default="bench_bulk", help="database name (default bench_bulk; also <db>_serial, "
                                                       "<db>_serial_again, <db>_concurrent); dropped and created again")
     ap.add_argument("--server", help=f"PostgreSQL server URL (default: DATABASE_URL's server, else {DEFAULT_SERVER})")

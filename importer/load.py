@@ -413,8 +413,11 @@ def _moved(digest: str) -> SourceDocument | None:
 
 
 def _record_failure(path: Path, identity: str, digest: str, data: bytes, exc: ParseError, dry_run: bool) -> None:
-    """Keep a failed document visible to editors (status failed, with the error); never touch a good one."""
-    if dry_run or SourceDocument.objects.filter(identity=identity, status=SourceDocument.Status.IMPORTED).exists():
+    """Keep a failed document visible to editors (status failed, with the error); never touch a good one,
+    nor one stored as failed with these bytes by this parser (a run over the same bad file writes nothing)."""
+    if dry_run or SourceDocument.objects.filter(identity=identity).filter(
+            Q(status=SourceDocument.Status.IMPORTED)
+            | Q(status=SourceDocument.Status.FAILED, sha256=digest, parser_version=PARSER_VERSION)).exists():
         return
     try:
         text, _ = decode(data)

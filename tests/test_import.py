@@ -200,6 +200,17 @@ def test_bad_file_gets_one_clear_error_and_the_others_still_load(tmp_path, conte
     assert errors == [f"{where}: {problem['message']}"], out.getvalue()
 
 
+def test_the_same_bad_file_again_is_reported_again_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("= Title =\n\nInfobox\n- Date 16 October\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="1 of 1 documents failed"):
+        run(bad)
+    first = SourceDocument.objects.values().get(name="bad.txt")
+    with pytest.raises(CommandError, match="1 of 1 documents failed"):
+        run(bad)
+    assert SourceDocument.objects.values().get(name="bad.txt") == first    # not even its time
+
+
 def test_error_line_names_the_file_and_the_line(tmp_path):
     bad = tmp_path / "broken.txt"
     bad.write_text("= Title =\n\nInfobox\n- Conflict: X\n- Date 16 October\n", encoding="utf-8")
