@@ -1173,7 +1173,7 @@ class _Loader:
                 wanted["in_source"] = True
                 if self.change(link, wanted, mention.span, None):
                     update.append(link)
-        taken = self.places_made_meanwhile()
+        taken = self.write_new_places()       # new places first: the links name them
         if taken:    # another run made some of this document's new places: link its records instead
             for link, _, _ in create:
                 link.place_id = taken.get(link.place_id, link.place_id)
@@ -1181,7 +1181,6 @@ class _Loader:
             for item in create:        # a sentence naming both: one link, the first mention's
                 unique.setdefault((item[0].event_id, item[0].place_id), item)
             create = list(unique.values())
-        self.flush(entity("place").model)     # new places first: the links name them
         insert_rows(EventPlace, [link for link, _, _ in create])
         for link, values, mention in create:
             self.claims.state(link, natural_key(EventPlace, {"event": link.event, "place": link.place_id}), values,
@@ -1192,20 +1191,26 @@ class _Loader:
                                                     "in_source"], batch_size=500)
 
 
-    def places_made_meanwhile(self) -> dict[int, int]:
-        """New places of this document whose slug a record made since (by another run sharing the
-        database) now holds: they are that record, not new ones. Returns {reserved key: its key} after
-        dropping them from the rows to write and moving this document's claims and aliases to them;
-        the run's resolver is rebuilt after this document, as it knows the reserved keys."""
+    def write_new_places(self) -> dict[int, int]:
+        """Write this document's new places in one statement that skips those whose slug another run
+        sharing the database wrote since the document was read (``INSERT ... ON CONFLICT DO NOTHING``,
+        which waits for that run's transaction): they are that run's records, not new ones. Returns
+        {reserved key: the record's key} for those, with this document's claims and aliases moved to
+        them; the run's resolver is rebuilt after this document, as it knows the reserved keys."""
         model = entity("place").model
-        pending = self._pending.get(model, [])
+        pending = [obj for obj, *_ in self._pending.pop(model, [])]
         if not pending:
             return {}
-        held = dict(model._base_manager.filter(slug__in=[obj.slug for obj, *_ in pending]).values_list("slug", "pk"))
-        taken = {obj.pk: held[obj.slug] for obj, *_ in pending if obj.slug in held}
-        if not taken:
+        model.objects.bulk_create(pending, ignore_conflicts=True, batch_size=1000)
+        written = set(model._base_manager.filter(pk__in=[obj.pk for obj in pending]).values_list("pk", flat=True))
+        lost = [obj for obj in pending if obj.pk not in written]
+        if not lost:
             return {}
-        self._pending[model] = [item for item in pending if item[0].pk not in taken]
+        held = dict(model._base_manager.filter(slug__in=[obj.slug for obj in lost]).values_list("slug", "pk"))
+        missing = [obj.slug for obj in lost if obj.slug not in held]
+        if missing:    # not a slug another run holds: a conflict this run cannot resolve (the document is retried)
+            raise IntegrityError(f"new places not written: {', '.join(missing)}")
+        taken = {obj.pk: held[obj.slug] for obj in lost}
         ct = DocumentClaims.content_type(model).pk
         for reserved, pk in taken.items():
             stated = self.claims.new.pop((ct, reserved), None)
