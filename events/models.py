@@ -7,7 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from sources.models import Alias, NamedRecord, Sourced
-from sources.precision import Precision
+from sources.precision import Precision, period_end
 
 from .querysets import EventQuerySet, PlaceQuerySet
 
@@ -99,6 +99,10 @@ class Event(Sourced):
     conflict = models.ForeignKey("conflicts.Conflict", on_delete=models.CASCADE, related_name="events")
     date = models.DateField()
     end_date = models.DateField(null=True, blank=True, help_text="Only for a stated range.")
+    period_end = models.DateField(
+        null=True, editable=False,
+        help_text="The last day the event may cover at its precision (end date, end of month or year): "
+                  "a date filter keeps events whose period overlaps it. Derived on save.")
     precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
     time_of_day = models.CharField(max_length=10, choices=TimeOfDay, blank=True, default=TimeOfDay.NONE)
     text = models.TextField(help_text="The sentence, citation markers removed.")
@@ -131,12 +135,26 @@ class Event(Sourced):
             models.Index(fields=["conflict", "date", "order"], name="event_conflict_date_idx"),
             models.Index(fields=["date", "order"], name="event_date_idx"),
             models.Index(fields=["kind", "date"], name="event_kind_idx"),
+            models.Index(fields=["period_end", "date"], name="event_period_end_idx"),
             # event_timeline_order_idx, in the timeline's order, is made by migration 0005 (SQLite refuses
             # NULLS FIRST in an index, which PostgreSQL needs to read EventQuerySet.TIMELINE_ORDER from it)
         ]
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d}: {self.text[:80]}"
+
+    def set_period_end(self) -> bool:
+        """Derive ``period_end`` from the date, end date and precision; True when it changed. Everything
+        that writes events without ``save()`` (the importer's bulk writes) calls this first."""
+        value = period_end(self.date, self.precision, self.end_date) if self.date else None
+        changed = value != self.period_end
+        self.period_end = value
+        return changed
+
+    def save(self, *args, **kwargs):
+        if self.set_period_end() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "period_end"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         """The timeline of its offensive on its day, at the event (offensive pages are paginated)."""

@@ -1060,6 +1060,9 @@ class _Loader:
             else:
                 event = found
             planned.append((ev, event, values, fingerprint, found is None))
+        for _, event, _, _, new in planned:
+            if new:
+                event.set_period_end()
         insert_rows(Event, [event for _, event, _, _, new in planned if new])
         changed_events, changed_fields = [], set()
         for ev, event, values, fingerprint, new in planned:
@@ -1073,6 +1076,8 @@ class _Loader:
                 wanted.update(source_id=self.source.pk, span_start=ev.span.start, span_end=ev.span.end)
             wanted["in_source"] = True
             fields = self.change(event, wanted, ev.span, f"event {ev.date}: {ev.text[:60]}")
+            if fields and event.set_period_end():
+                fields = [*fields, "period_end"]
             if fields:
                 changed_events.append(event)
                 changed_fields.update(fields)

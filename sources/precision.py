@@ -7,6 +7,7 @@ thin wrappers over these).
 """
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.db import models
@@ -66,6 +67,21 @@ def iso_at_precision(value: datetime.date | None, precision: str = DAY) -> str:
     if precision == MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def period_end(value: datetime.date | None, precision: str = DAY,
+               end: datetime.date | None = None) -> datetime.date | None:
+    """The last day a date at ``precision`` (or a range ending at ``end``) may mean: the day itself,
+    the month's last day, 31 December. A month-precise event overlaps a date filter that covers any
+    part of its month (``Event.period_end``)."""
+    value = end or value
+    if value is None:
+        return None
+    if precision == YEAR:
+        return datetime.date(value.year, 12, 31)
+    if precision == MONTH:
+        return datetime.date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+    return value
 
 
 class Precision(models.TextChoices):

@@ -106,3 +106,20 @@ def test_str_and_urls():
     assert event.get_absolute_url() == (
         f"/timeline/?offensive=aleppo-offensive-2015&after=2015-12-20&before=2015-12-20#event-{event.pk}")
     assert Event.objects.for_timeline().get() == event
+
+
+@pytest.mark.parametrize(("date", "end", "precision", "expected"), [
+    (datetime.date(2016, 3, 5), None, "day", datetime.date(2016, 3, 5)),
+    (datetime.date(2016, 3, 5), datetime.date(2016, 3, 9), "day", datetime.date(2016, 3, 9)),
+    (datetime.date(2016, 2, 1), None, "month", datetime.date(2016, 2, 29)),
+    (datetime.date(2015, 10, 1), datetime.date(2015, 12, 1), "month", datetime.date(2015, 12, 31)),
+    (datetime.date(2015, 1, 1), None, "year", datetime.date(2015, 12, 31)),
+])
+def test_event_period_end_is_derived_on_save(date, end, precision, expected):
+    event = make_event(make_conflict(), date=date, end_date=end, precision=precision)
+    event.refresh_from_db()
+    assert event.period_end == expected
+    event.precision, event.end_date = "day", None
+    event.save(update_fields=["precision", "end_date"])
+    event.refresh_from_db()
+    assert event.period_end == date
