@@ -6,6 +6,8 @@
     .venv/bin/python bench/pages.py generate --events 1000000      # refuses a database that has events
     .venv/bin/python bench/pages.py measure --repeat 20            # p50/p95 and queries per page kind
     .venv/bin/python bench/pages.py export --events 100000         # export rate and memory
+    .venv/bin/python bench/pages.py throughput --seconds 60        # gunicorn, 16 connections
+    .venv/bin/python bench/pages.py explain                        # EXPLAIN ANALYZE of the slowest query
 
 ``generate`` writes rows with ``INSERT ... SELECT generate_series`` (PostgreSQL only): offensives of
 1,000 events each with two sides, forces, people and places in proportion (a few real names among
@@ -15,8 +17,19 @@ them: Hezbollah, ISIL, Palmyra, Aleppo, Qasem Soleimani), each event naming a pl
 ``measure`` requests each page in-process (``django.test.Client``: the middleware, the views, the
 templates and the database; no network or gunicorn) with the cache the environment configures
 (``REDIS_URL``, else local memory) and prints the queries and time of the first request (cached parts
-missed) and the p50/p95 (ms) of the repeats (cached parts hit, until the data changes). Figures are
+missed) and the p50/p95 (ms) of the repeats (cached parts hit, until the data changes). Anonymous
+pages are also cached whole (``reader.middleware.AnonymousPageCacheMiddleware``): the repeats of a
+reader's page are hits; ``DJANGO_PAGE_CACHE_SECONDS=0`` measures the pages computed each time (parts
+still cached). Figures are
 for this machine and vary with what else runs on it: read the ratios.
+
+``throughput`` serves the site with gunicorn (``gunicorn.conf.py``, base settings, DEBUG off, static
+files collected into a temporary folder) and keeps 16 connections busy for ``--seconds`` on
+``/timeline/`` and then on ``/healthz`` (the trivial view), each for the same time, printing requests/s,
+errors and latency; the ratio is the target (issue 16: ≥ 0.2).
+
+``explain`` requests every page kind once, times each SQL statement, and prints ``EXPLAIN (ANALYZE,
+BUFFERS)`` of the slowest.
 """
 # ruff: noqa: S608  (the generated SQL is built from integers and constants, never from input)
 from __future__ import annotations
@@ -42,6 +55,8 @@ from config.settings import base  # noqa: E402
 # the test settings serve static files without collectstatic, but cache nothing: use the cache the
 # environment configures (REDIS_URL, else local memory), as a served site does
 settings.CACHES = base.CACHES
+# whole pages for anonymous readers as served (DJANGO_PAGE_CACHE_SECONDS=0 measures without them)
+settings.PAGE_CACHE_SECONDS = base.PAGE_CACHE_SECONDS
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -83,10 +98,11 @@ def generate(n_events: int) -> None:
             'https://en.wikipedia.org/wiki/Generated_'||i, 'CC BY-SA 4.0', '', 'Wikipedia', 1000 + i
             FROM generate_series(1, {n_off}) i""",
         f"""INSERT INTO conflicts_conflict (id, locked_fields, name, slug, kind, start_date, start_precision,
-            end_date, end_precision, place, status, territory, summary, extra, source_id, in_source)
+            end_date, end_precision, place, status, territory, summary, extra, source_id, in_source,
+            sides_unresolved)
             SELECT i, '[]', {_word("'o'||i")}||' offensive '||i, 'generated-offensive-'||i, 'offensive',
             date '2011-01-01' + (i * 37) % 3000, 'day', date '2011-01-01' + (i * 37) % 3000 + 300, 'day',
-            {_word("'l'||(i*7)")}||', Syria', 'Government victory', '[]', '', '{{}}', i, true
+            {_word("'l'||(i*7)")}||', Syria', 'Government victory', '[]', '', '{{}}', i, true, false
             FROM generate_series(1, {n_off}) i""",
         f"""INSERT INTO conflicts_side (id, locked_fields, number, label, conflict_id, source_id, in_source)
             SELECT c * 2 + s - 2, '[]', s, '', c, c, true
@@ -110,17 +126,18 @@ def generate(n_events: int) -> None:
             VALUES ('Ghasem Soleimani', 'ghasem soleimani', 'known', now(), 1)""",
         f"""INSERT INTO events_event (id, locked_fields, source_key, date, end_date, precision, time_of_day, text,
             kind, section, "order", citations, background, conflict_id, source_id, span_start, span_end,
-            in_source)
-            SELECT i, '[]', 'e-'||i, date '2011-01-01' + (c * 37) % 3000 + (i % {PER_OFFENSIVE}) / 4, NULL,
-            CASE WHEN i % 20 = 0 THEN 'month' ELSE 'day' END, '',
+            in_source, period_end)
+            SELECT i, '[]', 'e-'||i, day, NULL, CASE WHEN i % 20 = 0 THEN 'month' ELSE 'day' END, '',
             'The '||(ARRAY['army','rebels','militia','coalition','brigade'])[i % 5 + 1]||' '||
             (ARRAY['captured','attacked','shelled','withdrew from','reinforced','recaptured','bombed'])[i % 7 + 1]
             ||' '||{_word("'l'||((i * 31) % " + str(n_places) + " + 1)")}||' near '||{_word("'x'||(i % 997)")}
             ||' after fighting on day '||(i % {PER_OFFENSIVE})||'.',
             (ARRAY['capture','attack','other','airstrike','withdrawal','reinforcement','recapture'])[i % 7 + 1],
             'Phase '||(i % {PER_OFFENSIVE}) / 250 + 1, i % {PER_OFFENSIVE}, '[]', false, c, c,
-            (i % {PER_OFFENSIVE}) * 100, (i % {PER_OFFENSIVE}) * 100 + 90, true
-            FROM (SELECT i, (i - 1) / {PER_OFFENSIVE} + 1 AS c FROM generate_series(1, {n_events}) i) g""",
+            (i % {PER_OFFENSIVE}) * 100, (i % {PER_OFFENSIVE}) * 100 + 90, true,
+            CASE WHEN i % 20 = 0 THEN (date_trunc('month', day) + interval '1 month - 1 day')::date ELSE day END
+            FROM (SELECT i, c, date '2011-01-01' + (c * 37) % 3000 + (i % {PER_OFFENSIVE}) / 4 AS day
+                  FROM (SELECT i, (i - 1) / {PER_OFFENSIVE} + 1 AS c FROM generate_series(1, {n_events}) i) n) g""",
         f"""INSERT INTO events_eventplace (locked_fields, name_as_written, "order", event_id, place_id, in_source)
             SELECT '[]', '', 0, i, (i * 31) % {n_places} + 1, true FROM generate_series(1, {n_events}) i""",
         f"""INSERT INTO events_event_forces (event_id, force_id)
@@ -260,6 +277,120 @@ def export(n_events: int) -> None:
               f"{_rss_mb():.0f} MB after", flush=True)
 
 
+def _load(url: str, connections: int, seconds: float) -> tuple[int, int, list[float]]:
+    """``connections`` threads each requesting ``url`` over one keep-alive connection for ``seconds``:
+    (responses with status 200, errors, latencies in seconds)."""
+    import http.client
+    import threading
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    ok, errors, latencies, lock = [0], [0], [], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker():
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        mine_ok, mine_errors, mine = 0, 0, []
+        while time.perf_counter() < deadline:
+            t = time.perf_counter()
+            try:
+                conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""))
+                response = conn.getresponse()
+                response.read()
+                if response.status == 200:
+                    mine_ok += 1
+                else:
+                    mine_errors += 1
+            except (OSError, http.client.HTTPException):
+                mine_errors += 1
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+            mine.append(time.perf_counter() - t)
+        with lock:
+            ok[0] += mine_ok
+            errors[0] += mine_errors
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return ok[0], errors[0], latencies
+
+
+def throughput(seconds: float, connections: int, workers: int) -> None:
+    import secrets
+    import signal
+    import subprocess
+    import tempfile
+    import urllib.request
+
+    root = Path(__file__).resolve().parent.parent
+    port = 8765
+    with tempfile.TemporaryDirectory() as static_root:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "DJANGO_DEBUG": "0",
+               "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+               "DJANGO_STATIC_ROOT": static_root}
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=root, env=env,
+                       check=True)
+        server = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "--config", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "/dev/null"],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            for _ in range(60):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 (loopback)
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/timeline/", timeout=60)  # noqa: S310 (warm up)
+            print(f"gunicorn, {workers} workers (gunicorn.conf.py threads), {connections} connections, "
+                  f"{seconds:.0f} s each")
+            rates = {}
+            for name in ("/timeline/", "/healthz"):
+                ok, errors, latencies = _load(f"http://127.0.0.1:{port}{name}", connections, seconds)
+                rates[name] = ok / seconds
+                p50, p95 = _ms(latencies) if latencies else (0, 0)
+                print(f"{name:12} {ok / seconds:8.1f} requests/s  {errors} errors  p50 {p50:.0f} ms  "
+                      f"p95 {p95:.0f} ms", flush=True)
+            print(f"ratio /timeline/ to /healthz: {rates['/timeline/'] / max(rates['/healthz'], 1e-9):.3f} "
+                  f"(target >= 0.2)")
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+
+
+def explain() -> None:
+    """Every page kind once, each statement timed; EXPLAIN ANALYZE of the slowest."""
+    timed: list[tuple[float, str, tuple, str]] = []
+    page = [""]
+
+    def timer(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - t, sql, params, page[0]))
+
+    anonymous, staff = Client(), _staff_client()
+    for name, url, admin in _pages():
+        page[0] = name
+        with connection.execute_wrapper(timer):
+            (staff if admin else anonymous).get(url)
+    timed.sort(key=lambda row: row[0], reverse=True)
+    for elapsed, sql, _, name in timed[:5]:
+        print(f"{elapsed * 1000:8.1f} ms  {name}: {' '.join(sql.split())[:160]}")
+    elapsed, sql, params, name = timed[0]
+    if sql.lstrip().upper().startswith("SELECT"):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            print(f"\nEXPLAIN ANALYZE of the slowest ({name}, {elapsed * 1000:.1f} ms):")
+            for (line,) in cursor.fetchall():
+                print("  " + line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -268,11 +399,20 @@ def main() -> None:
     measuring.add_argument("--repeat", type=int, default=20)
     measuring.add_argument("--only", default="", help="comma-separated parts of page names (e.g. search,q=)")
     commands.add_parser("export").add_argument("--events", type=int, default=100_000)
+    loading = commands.add_parser("throughput")
+    loading.add_argument("--seconds", type=float, default=60)
+    loading.add_argument("--connections", type=int, default=16)
+    loading.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    commands.add_parser("explain")
     args = parser.parse_args()
     if args.command == "generate":
         generate(args.events)
     elif args.command == "measure":
         measure(args.repeat, args.only)
+    elif args.command == "throughput":
+        throughput(args.seconds, args.connections, args.workers)
+    elif args.command == "explain":
+        explain()
     else:
         export(args.events)
 

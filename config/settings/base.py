@@ -8,6 +8,8 @@
 | ``DJANGO_ALLOWED_HOSTS`` | comma-separated host names | ``localhost,127.0.0.1`` with debug on, else none |
 | ``DJANGO_CSRF_TRUSTED_ORIGINS`` | comma-separated origins (``https://example.org``) | none |
 | ``DJANGO_LOG_LEVEL`` | level of the ``conflicts``/``sources`` loggers | ``INFO`` |
+| ``DJANGO_STATIC_ROOT`` | where ``collectstatic`` writes and whitenoise serves from | ``var/static`` |
+| ``DJANGO_PAGE_CACHE_SECONDS`` | seconds an anonymous reader's page is cached (``0``: off) | ``600`` |
 | ``REDIS_URL`` | ``redis://host:6379/0``: the cache (shared by every process) | a per-process memory cache |
 """
 from __future__ import annotations
@@ -96,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "reader.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -127,6 +130,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in the database, so a cache that is not shared (local memory, the default) is never stale either: it
 # only computes more often. REDIS_URL shares one cache between the web processes and containers.
 REDIS_URL = env("REDIS_URL")
+# whole pages for anonymous readers (reader.middleware.AnonymousPageCacheMiddleware); 0 turns it off
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                 "KEY_PREFIX": "conflicts", "TIMEOUT": 3600}
@@ -148,7 +154,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "var" / "static")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -19,3 +19,5 @@ WHITENOISE_AUTOREFRESH = True
 # advances only on commit (never, in most tests) and a shared cache would serve one test's pages to the
 # next. Tests of the cache itself (tests/site/test_site_cache.py) switch a local-memory cache on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+# Whole anonymous pages are not cached either (the tests of reader.middleware switch it on).
+PAGE_CACHE_SECONDS = 0
