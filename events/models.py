@@ -1,8 +1,6 @@
 """Dated events of an offensive and the places they happened at."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.db import models
 from django.urls import reverse
 
@@ -157,10 +155,8 @@ class Event(Sourced):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        """The timeline of its offensive on its day, at the event (offensive pages are paginated)."""
-        query = urlencode({"offensive": self.conflict.slug, "after": self.date.isoformat(),
-                           "before": self.date.isoformat()})
-        return f"{reverse('events:timeline')}?{query}#event-{self.pk}"
+        """The event's own page, a stable address to cite (issue 17)."""
+        return reverse("events:detail", args=[self.pk])
 
 
 class EventPlace(Sourced):

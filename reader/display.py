@@ -52,6 +52,11 @@ def event_url(event) -> str:
     return event.get_absolute_url()
 
 
+def event_title(event) -> str:
+    """A reader's title for an event (its page, its citation): "Capture, 16 October 2015"."""
+    return f"{event.get_kind_display().capitalize()}, {format_range(event.date, event.end_date, event.precision)}"
+
+
 def get_count(counts: dict, key) -> int:
     """A count, 0 when absent."""
     return counts.get(key, 0)

@@ -9,10 +9,18 @@ the chunk's events, by event id) and one per kind for names not seen before in t
 (:class:`_Names`), so the query count grows with the number of chunks, not of rows, and memory holds
 one chunk and the names. ``bench/exports.py`` measures the rate.
 
-``source_url`` is the event's sentence on this site's source page; the ``source_*`` columns after it
+``url`` is the event's own page on this site (issue 17: a stable address to cite) and ``source_url`` the
+event's sentence on this site's source page; the ``source_*`` columns after it
 attribute the text to where the source document is from (``sources.attribution``): its title, site,
 canonical page URL, revision (id, permanent link, time), retrieval time and licence, and the attribution
 as one sentence, worked out once per source document.
+
+After those, as ACLED gives them (issue 17): ``sides``, the sides of the event's offensive that list a
+force the event names (as ``EventQuerySet.on_sides`` reads them; "1: Syrian Arab Republic, Russia"),
+``actor1`` the forces named that the lowest-numbered of those sides lists, ``actor2`` those the other
+sides list (a force listed on two sides counts for the first), ``fatalities`` the people killed where the
+sentence states it (empty when it does not: not zero), and ``url``. The sides of an offensive are read once
+per export (one query for the offensives a chunk meets first), so they too cost per chunk, not per row.
 """
 from __future__ import annotations
 
@@ -26,7 +34,7 @@ from django.db.models import BooleanField, F, Func, Value
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from conflicts.models import Force
+from conflicts.models import Force, Participation
 from events.models import Event, EventPlace, Place
 from people.models import Person
 from sources.attribution import attribution
@@ -35,14 +43,16 @@ COLUMNS = ("id", "offensive", "date", "end_date", "precision", "time_of_day", "k
            "places", "forces", "people", "source_url",
            "source_title", "source_site", "source_canonical_url", "source_revision", "source_revision_url",
            "source_revision_time", "source_retrieved_at", "source_licence", "source_licence_url",
-           "source_attribution")
-ATTRIBUTION_COLUMNS = COLUMNS[COLUMNS.index("source_title"):]
+           "source_attribution",
+           "sides", "actor1", "actor2", "fatalities", "url")
+ATTRIBUTION_COLUMNS = COLUMNS[COLUMNS.index("source_title"):COLUMNS.index("source_attribution") + 1]
+TAIL_COLUMNS = COLUMNS[COLUMNS.index("source_attribution") + 1:]
 FORMATS = ("csv", "json")
 CHUNK = 2000
 
 # what a row is read from, in this order (the event's own columns, then its source's attribution fields)
 _EVENT_FIELDS = ("pk", "conflict__slug", "date", "end_date", "precision", "time_of_day", "kind", "section", "text",
-                 "source_id", "span_start", "span_end", "in_source")
+                 "source_id", "span_start", "span_end", "in_source", "conflict_id", "casualties")
 _SOURCE_FIELDS = ("title", "name", "url", "site", "revision_id", "revision_time", "retrieved_at", "licence")
 
 
@@ -99,9 +109,11 @@ class _Names:
 
     def __init__(self):
         self.names: dict[type, dict[int, str]] = {model: {} for *_, model in self.RELATIONS}
+        self.force_ids: dict[int, list[int]] = {}  # of the last chunk: event id -> ids of the forces it names
 
     def of_chunk(self, ids: list[int]) -> list[dict[int, list[str]]]:
         out = []
+        self.force_ids = {}
         for _, through, fk, order, model in self.RELATIONS:
             links = list(_any_of(through.objects.all(), "event_id", ids).order_by(*order).values_list("event_id", fk))
             known = self.names[model]
@@ -111,11 +123,62 @@ class _Names:
             found: dict[int, list[str]] = {}
             for event_id, entity in links:
                 found.setdefault(event_id, []).append(known[entity])
+                if model is Force:
+                    self.force_ids.setdefault(event_id, []).append(entity)
             if model is not Place:
                 for names in found.values():
                     names.sort()
             out.append(found)
         return out
+
+
+class _Sides:
+    """The sides of the offensives an export meets, read once per offensive: for each, its sides in
+    number order with their names (``Side.display_name``: the label, else the first two belligerents)
+    and the forces each lists (belligerents and units). One query per chunk that meets new offensives."""
+
+    def __init__(self):
+        self.sides: dict[int, list[tuple[int, str, set[int]]]] = {}  # conflict id -> [(number, name, force ids)]
+
+    def read(self, conflict_ids) -> None:
+        missing = sorted(set(conflict_ids) - self.sides.keys())
+        if not missing:
+            return
+        for conflict_id in missing:
+            self.sides[conflict_id] = []
+        rows = (_any_of(Participation.objects.all(), "side__conflict_id", missing)
+                .order_by("side__conflict_id", "side__number", "role", "order", "pk")
+                .values_list("side__conflict_id", "side__number", "side__label", "role", "force_id", "force__name"))
+        building: dict[tuple[int, int], tuple[str, list[str], set[int]]] = {}
+        for conflict_id, number, label, role, force_id, force_name in rows:
+            entry = building.setdefault((conflict_id, number), (label, [], set()))
+            if role == Participation.Role.BELLIGERENT:
+                entry[1].append(force_name)
+            entry[2].add(force_id)
+        for (conflict_id, number), (label, belligerents, forces) in building.items():
+            self.sides[conflict_id].append((number, label or self.name(number, belligerents), forces))
+
+    @staticmethod
+    def name(number: int, belligerents: list[str]) -> str:
+        # as Side.display_name
+        if not belligerents:
+            return f"side {number}"
+        return ", ".join(belligerents[:2]) + (" and others" if len(belligerents) > 2 else "")
+
+    def of_event(self, conflict_id: int, force_ids: list[int], force_names: dict[int, str]):
+        """``(sides, actor1, actor2)`` of an event naming ``force_ids``: lists of names."""
+        named, sides, actors = set(force_ids), [], []
+        taken: set[int] = set()
+        for number, name, forces in self.sides.get(conflict_id, ()):
+            on_side = (named & forces) - taken
+            if named & forces:
+                sides.append(f"{number}: {name}")
+            if on_side:
+                actors.append(sorted(force_names[pk] for pk in on_side))
+                taken |= on_side
+        actor1 = actors[0] if actors else []
+        actor2 = sorted(name for names in actors[1:] for name in names)
+        return sides, actor1, actor2
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -134,8 +197,9 @@ def _cell(value) -> str:
 
 
 class _Rows:
-    """The export's rows: iterate for ``(head, source_id)`` pairs, ``head`` the columns up to
-    ``source_url`` and :attr:`attributions` the ``source_*`` columns of each source id met so far
+    """The export's rows: iterate for ``(head, source_id, tail)``, ``head`` the columns up to
+    ``source_url``, ``tail`` those after the ``source_*`` columns (:data:`TAIL_COLUMNS`) and
+    :attr:`attributions` the ``source_*`` columns of each source id met so far
     (worked out once per document). ``for_csv``: list columns joined and every cell made safe by
     :func:`_cell` (only free text is looked at: ids, dates, slugs, choices and URLs cannot start a
     formula)."""
@@ -154,14 +218,19 @@ class _Rows:
         rows = (self.queryset.prefetch_related(None).select_related(None).values_list(*fields)
                 .iterator(chunk_size=CHUNK))
         pages: dict[int, str] = {}         # source id -> absolute URL of its page
-        attributions, names, n_event = self.attributions, _Names(), len(_EVENT_FIELDS)
+        attributions, names, sides, n_event = self.attributions, _Names(), _Sides(), len(_EVENT_FIELDS)
+        force_names = names.names[Force]
         for_csv = self.for_csv
         empty = "" if for_csv else []
+        # the event page's URL, made absolute once: the id goes where the placeholder is
+        event_url = self.request.build_absolute_uri(reverse("events:detail", args=[987654321])).split("987654321")
+        url_head, url_tail = event_url[0], event_url[-1]
         while chunk := list(islice(rows, CHUNK)):
             places, forces, people = names.of_chunk([row[0] for row in chunk])
+            sides.read({row[n_event - 2] for row in chunk})
             for row in chunk:
                 (pk, offensive, date, end_date, precision, time_of_day, kind, section, text,
-                 source_id, span_start, span_end, in_source) = row[:n_event]
+                 source_id, span_start, span_end, in_source, conflict_id, casualties) = row[:n_event]
                 if source_id not in attributions:
                     attributions[source_id] = self._attribution(source_id, row[n_event:])
                     if source_id is not None:
@@ -169,22 +238,26 @@ class _Rows:
                             reverse("sources:detail", args=[source_id]))
                 source_url = (f"{pages[source_id]}#span-{span_start}-{span_end}"
                               if source_id is not None and span_start is not None and in_source else None)
-                place_names, force_names, person_names = places.get(pk), forces.get(pk), people.get(pk)
+                place_names, event_forces, person_names = places.get(pk), forces.get(pk), people.get(pk)
+                side_names, actor1, actor2 = sides.of_event(conflict_id, names.force_ids.get(pk, ()), force_names)
                 if for_csv:
                     section, text = _cell(section), _cell(text)
                     place_names = _cell(place_names) if place_names else empty
-                    force_names = _cell(force_names) if force_names else empty
+                    event_forces = _cell(event_forces) if event_forces else empty
                     person_names = _cell(person_names) if person_names else empty
-                yield (pk, offensive, date.isoformat(), end_date.isoformat() if end_date else None, precision,
-                       time_of_day or None, kind, section or None, text, place_names or empty, force_names or empty,
-                       person_names or empty, source_url), source_id
+                    side_names, actor1, actor2 = (_cell(value) if value else empty
+                                                  for value in (side_names, actor1, actor2))
+                yield ((pk, offensive, date.isoformat(), end_date.isoformat() if end_date else None, precision,
+                        time_of_day or None, kind, section or None, text, place_names or empty, event_forces or empty,
+                        person_names or empty, source_url), source_id,
+                       (side_names, actor1, actor2, casualties, f"{url_head}{pk}{url_tail}"))
 
 
 def export_rows(queryset, request):
     """Each event of ``queryset`` (in its order) as a tuple in :data:`COLUMNS` order, list columns as lists."""
     rows = _Rows(queryset, request)
-    for head, source_id in rows:
-        yield head + rows.attributions[source_id]
+    for head, source_id, tail in rows:
+        yield head + rows.attributions[source_id] + tail
 
 
 def _batches(rows, size: int = 200):
@@ -206,11 +279,11 @@ def _csv(queryset, request):
     yield "\ufeff" + writer.writerow(COLUMNS) + "\r\n"  # the BOM, so that spreadsheet programs read UTF-8
     for batch in _batches(iter(rows)):  # one response chunk per batch of lines, not per line
         lines = []
-        for head, source_id in batch:
+        for head, source_id, tail in batch:
             suffix = suffixes.get(source_id)
             if suffix is None:
-                suffix = suffixes[source_id] = "," + writer.writerow(rows.attributions[source_id]) + "\r\n"
-            lines.append(writer.writerow(head) + suffix)
+                suffix = suffixes[source_id] = "," + writer.writerow(rows.attributions[source_id]) + ","
+            lines.append(writer.writerow(head) + suffix + writer.writerow(tail) + "\r\n")
         yield "".join(lines)
 
 
@@ -218,18 +291,19 @@ def _json(queryset, request):
     # As for CSV, the attribution members are encoded once per document and appended to each object.
     rows = _Rows(queryset, request)
     suffixes: dict[int | None, str] = {}
-    head_columns = COLUMNS[:len(COLUMNS) - len(ATTRIBUTION_COLUMNS)]
+    head_columns = COLUMNS[:COLUMNS.index("source_title")]
     yield "["
     separator = "\n"
     for batch in _batches(iter(rows)):
         parts = []
-        for head, source_id in batch:
+        for head, source_id, tail in batch:
             suffix = suffixes.get(source_id)
             if suffix is None:
                 attribution_object = dict(zip(ATTRIBUTION_COLUMNS, rows.attributions[source_id], strict=True))
-                suffix = suffixes[source_id] = ", " + json.dumps(attribution_object, ensure_ascii=False)[1:]
+                suffix = suffixes[source_id] = ", " + json.dumps(attribution_object, ensure_ascii=False)[1:-1]
             parts.append(separator + json.dumps(dict(zip(head_columns, head, strict=True)), ensure_ascii=False)[:-1]
-                         + suffix)
+                         + suffix + ", " + json.dumps(dict(zip(TAIL_COLUMNS, tail, strict=True)),
+                                                      ensure_ascii=False)[1:])
             separator = ",\n"
         yield "".join(parts)
     yield "\n]\n"

@@ -43,12 +43,15 @@ class _Span:
         return f"span-{self.records[0].start}-{self.records[0].end}"
 
 
-def _spans(text_length: int, records) -> list[_Span]:
+def _spans(text_length: int, records, offset: int = 0) -> list[_Span]:
     grouped: dict[tuple[int, int], list[SpanRecord]] = defaultdict(list)
     for record in records:
-        if record.start is None or record.end is None or not 0 <= record.start < min(record.end, text_length):
+        if record.start is None or record.end is None:
+            continue
+        start, end = record.start - offset, record.end - offset
+        if not 0 <= start < min(end, text_length):
             continue  # empty, or outside the text (a stale span after an edit): nothing to mark
-        grouped[(record.start, record.end)].append(record)
+        grouped[(start, end)].append(record)
     # outer spans first: by start, then longest first
     ordered = sorted(grouped.items(), key=lambda item: (item[0][0], -item[0][1]))
     return [_Span(start, min(end, text_length), recs) for (start, end), recs in ordered]
@@ -60,9 +63,13 @@ def _links(span: _Span) -> str:
         for r in span.records)
 
 
-def highlight(text: str, records) -> SafeString:
-    """``text`` escaped, with ``records``' spans (``SpanRecord``) as nested ``<mark>`` elements."""
-    spans = _spans(len(text), records)
+def highlight(text: str, records, offset: int = 0) -> SafeString:
+    """``text`` escaped, with ``records``' spans (``SpanRecord``) as nested ``<mark>`` elements.
+
+    ``offset``: where ``text`` starts in the document the spans count in (a passage of it, as on an
+    event's page); spans that begin outside ``text`` are not marked, and anchors keep the document's offsets.
+    """
+    spans = _spans(len(text), records, offset)
     starts: dict[int, list[_Span]] = defaultdict(list)
     ends: set[int] = set()
     for span in spans:
@@ -92,6 +99,20 @@ def highlight(text: str, records) -> SafeString:
         if i + 1 < len(cuts):
             out.append(escape(text[pos:cuts[i + 1]]))
     return mark_safe("".join(out))  # noqa: S308 (every piece of text above went through escape/format_html)
+
+
+def event_span_records(event) -> list[SpanRecord]:
+    """The event's sentence and the places it names (``place_links`` prefetched), as the source page marks
+    them, for the passage on the event's page: no queries."""
+    found = []
+    if event.span_start is not None:
+        found.append(SpanRecord(event.span_start, event.span_end, "source", "this sentence on the source page",
+                                event.source_url() or ""))
+    for link in event.place_links.all():
+        if link.span_start is not None and link.source_id == event.source_id:
+            found.append(SpanRecord(link.span_start, link.span_end, "place", link.place.name,
+                                    link.place.get_absolute_url()))
+    return found
 
 
 def span_records(document) -> list[SpanRecord]:

@@ -14,6 +14,7 @@ conflicts = [
 ]
 events = [
     path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("events/<int:pk>/", views.EventDetailView.as_view(), name="detail"),
     path("places/<slug:slug>/", views.PlaceDetailView.as_view(), name="place"),
 ]
 people = [

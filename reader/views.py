@@ -24,9 +24,19 @@ from .charts import events_per_day
 from .display import attributed_sources
 from .export import FORMATS, export_response
 from .filters import EventFilter, OffensiveEventFilter, PersonFilter
-from .highlight import highlight, span_records
+from .highlight import event_span_records, highlight, span_records
 from .infobox import side_boxes
-from .queries import conflict_for_detail, offensives_at, offensives_for_listing, sources_of, visible_sources
+from .queries import (
+    conflict_for_detail,
+    event_for_detail,
+    event_neighbours,
+    event_passage,
+    event_sides,
+    offensives_at,
+    offensives_for_listing,
+    sources_of,
+    visible_sources,
+)
 from .search import search
 
 EVENTS_PER_PAGE = 50
@@ -165,6 +175,28 @@ class TimelineView(CachedCountMixin, FilterView):
                 return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain")
             return export_response(filterset.qs, fmt, request)
         return super().get(request, *args, **kwargs)
+
+
+class EventDetailView(DetailView):
+    """One event, citable: its sentence in the source's passage, date, offensive, sides, forces, people,
+    places, casualties, sources, a "cite this" block and the offensive's previous and next events."""
+
+    template_name = "events/event_detail.html"
+
+    def get_queryset(self):
+        return event_for_detail()
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        passage = event_passage(event)
+        previous, following = event_neighbours(event)
+        return super().get_context_data(
+            sides=event_sides(event),
+            passage=passage,
+            highlighted=highlight(passage.text, event_span_records(event), offset=passage.offset) if passage else "",
+            previous=previous,
+            next=following,
+            **kwargs)
 
 
 class PlaceDetailView(DetailView):

@@ -103,8 +103,7 @@ def test_str_and_urls():
     assert person.get_absolute_url() == "/commanders/qasem-soleimani/"
     assert place.get_absolute_url() == "/places/khan-tuman/"
     assert source.get_absolute_url() == f"/sources/{source.pk}/"
-    assert event.get_absolute_url() == (
-        f"/timeline/?offensive=aleppo-offensive-2015&after=2015-12-20&before=2015-12-20#event-{event.pk}")
+    assert event.get_absolute_url() == f"/events/{event.pk}/"
     assert Event.objects.for_timeline().get() == event
 
 

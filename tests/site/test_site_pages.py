@@ -25,6 +25,7 @@ def pages(world):
         "source": world.source.get_absolute_url(),
         "search": "/search/?q=script",
         "search for a name": "/search/?q=Person",
+        "event": world.events[3].get_absolute_url(),
     }
 
 
