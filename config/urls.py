@@ -12,3 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+# the site's error pages, with its header, navigation and search (issue 17)
+handler404 = "reader.views.page_not_found"
+handler500 = "reader.views.server_error"

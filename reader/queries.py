@@ -59,6 +59,16 @@ def offensives_at(place, limit: int = 50):
                                    ).order_by("start_date", "name")[:limit]
 
 
+def offensives_naming(force, limit: int = 50):
+    """Offensives whose events name ``force`` (or a unit up to two levels below it, as its page's events
+    do) but that do not list it on a side (bounded): where it fought as the sentences tell. One query: an
+    ``EXISTS`` per offensive, which stops at its first such event."""
+    return (Conflict.objects.offensives()
+            .filter(Exists(Event.objects.filter(conflict=OuterRef("pk")).mentioning_forces([force])))
+            .exclude(sides__participations__force=force)
+            .order_by("start_date", "name")[:limit])
+
+
 def visible_sources(user):
     """The source documents ``user`` may read: those that loaded (status ``imported``); staff see failed
     ones too. A failed document's text can be anything the importer was pointed at (issue 15). The bytes

@@ -3,9 +3,13 @@
 Each view supplies its base queryset (domain querysets and :mod:`reader.queries`); FilterSets only
 narrow it. Every page makes a fixed number of queries (``tests/site/test_site_queries.py``).
 """
+import re
+
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
@@ -34,6 +38,7 @@ from .queries import (
     event_sides,
     offensives_at,
     offensives_for_listing,
+    offensives_naming,
     sources_of,
     visible_sources,
 )
@@ -134,6 +139,7 @@ class ForceDetailView(DetailView):
         return super().get_context_data(
             children=force.children.order_by("name")[:200],
             participations=participations_of(force),
+            named_in=offensives_naming(force),
             roles=CommandRole.objects.for_listing().filter(force=force).order_by("conflict__start_date", "order")[:100],
             page_obj=paginate_events(self.request, Event.objects.mentioning_forces([force]).for_timeline()),
             **kwargs)
@@ -254,3 +260,37 @@ class SourceDetailView(DetailView):
         if self.object.status != SourceDocument.Status.IMPORTED:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+# ------------------------------------------------------------------------------ error pages (issue 17, point 8)
+
+def page_not_found(request, exception=None):
+    """The site's "not found" page (``templates/404.html``: the header, navigation and search). For a
+    list's page number past its end (``?page=999``), links to the list's first and last pages; otherwise
+    the search box holds the address's words."""
+    query = request.GET.copy()
+    page = query.pop("page", [None])[-1]
+    last_segment = ([part for part in request.path.split("/") if part] or [""])[-1]
+    context = {"request_path": request.path, "words": " ".join(re.findall(r"[^\W_]+", last_segment))[:100]}
+    if page is not None:
+        first = request.path + (f"?{query.urlencode()}" if query else "")
+        query["page"] = "last"
+        context.update(page_asked=page[:20], first_page=first, last_page=f"{request.path}?{query.urlencode()}")
+    return render(request, "404.html", context, status=404)
+
+
+SERVER_ERROR_FALLBACK = ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                         "<title>Server error · Conflict encyclopedia</title></head><body>"
+                         '<h1>Something went wrong</h1><p>The server could not make this page. <a href="/">Home</a>'
+                         "</p></body></html>")
+
+
+def server_error(request):
+    """``templates/500.html`` rendered without the request (no context processors, no queries); a plain
+    page if even that fails (a missing static manifest, say), never a second error."""
+    try:
+        content = loader.get_template("500.html").render()
+    except Exception:  # noqa: BLE001 (whatever broke the page may break its template too)
+        content = SERVER_ERROR_FALLBACK
+    return HttpResponseServerError(content)

@@ -29,7 +29,7 @@ PAGES = {
     "commanders": (lambda w: "/commanders/", 7),
     "commanders-filtered": (lambda w: f"/commanders/?offensive={w.conflict.slug}&fate=killed&q=Person", 8),
     "commander": (lambda w: w.person.get_absolute_url(), 11),
-    "force": (lambda w: w.force.get_absolute_url(), 12),
+    "force": (lambda w: w.force.get_absolute_url(), 14),  # (+1: the offensives its events name, issue 17)
     "place": (lambda w: w.place.get_absolute_url(), 11),
     "source": (lambda w: w.source.get_absolute_url(), 11),
     "search": (lambda w: "/search/?q=Person", 6),
