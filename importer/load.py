@@ -48,6 +48,7 @@ from sources.entities import entities, entity
 from sources.models import DeletedRecord, KnownName, ResolutionDecision, SourceDocument, natural_key
 from sources.parsing import PARSER_VERSION, NotAnArticle, Parsed, ParseError, from_worker, read
 from sources.parsing.records import DocumentRecord, SourceMeta, Span
+from sources.parsing.sides import KnownForces, KnownSides
 from sources.parsing.text import decode, norm
 from sources.slugs import base_slug, slugify, unique_slug
 
@@ -226,8 +227,38 @@ def _contexts(kind: str) -> dict[int, set[str]]:
     return out
 
 
-def known_force_names() -> list[str]:
-    return [*Force.objects.values_list("name", flat=True), *ForceAlias.objects.values_list("name", flat=True)]
+def known_force_names() -> KnownForces:
+    """The force names and aliases the database knows, with the sides of its offensives
+    (``known_sides``): what the plain parser reads a document with."""
+    names = [*Force.objects.values_list("name", flat=True), *ForceAlias.objects.values_list("name", flat=True)]
+    return KnownForces(names, known_sides())
+
+
+def known_sides() -> KnownSides:
+    """Which forces (names and aliases) and commanders (names and aliases) were on which side of each
+    offensive whose sides are told apart: the evidence that splits a plain infobox run that does not
+    part its sides (``sources.parsing.sides``). One query per kind, whatever the number of offensives."""
+    known = KnownSides()
+    resolved = Side.objects.filter(conflict__sides_unresolved=False)
+    numbers = dict(resolved.values_list("pk", "number"))
+    conflicts = dict(resolved.values_list("pk", "conflict_id"))
+    if not numbers:
+        return known
+    force_names: dict[int, list[str]] = {}
+    for pk, name in Force.objects.values_list("pk", "name").iterator(chunk_size=10000):
+        force_names.setdefault(pk, []).append(name)
+    for pk, name in ForceAlias.objects.values_list("force_id", "name").iterator(chunk_size=10000):
+        force_names.setdefault(pk, []).append(name)
+    for side, force in Participation.objects.filter(side_id__in=resolved).values_list("side_id", "force_id").distinct():
+        known.add(conflicts[side], numbers[side], forces=force_names.get(force, ()))
+    people = dict(Person.objects.values_list("pk", "name"))
+    aliases: dict[int, list[str]] = {}
+    for pk, name in PersonAlias.objects.values_list("person_id", "name").iterator(chunk_size=10000):
+        aliases.setdefault(pk, []).append(name)
+    for side, person in CommandRole.objects.filter(side_id__in=resolved).values_list("side_id", "person_id").distinct():
+        if person in people:
+            known.add(conflicts[side], numbers[side], people=[people[person], *aliases.get(person, ())])
+    return known
 
 
 def _parse(path: Path, data: bytes, fmt: str, known_forces: Iterable[str], *, title: str | None = None,

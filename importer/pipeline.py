@@ -53,6 +53,7 @@ from django.utils import timezone
 from sources.parsing import ParseError, detect_format, read_in_worker
 from sources.parsing.dump import SiteInfo, is_export, is_export_file, open_export, read_export
 from sources.parsing.html import looks_like_article
+from sources.parsing.sides import KnownForces, KnownSides
 from sources.parsing.text import decode
 
 from . import load
@@ -512,15 +513,20 @@ class _Run:
     resolver: object = None
     known_in_database: list[str] | None = None           # force names in the database when first needed
     learned: list[str] = field(default_factory=list)   # force names from this run's documents
+    # the sides of the database's offensives (read with its names) and of this run's documents
+    known_sides: KnownSides = field(default_factory=KnownSides)
     reports: dict[Path, list[DocumentReport]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)   # pages skipped inside files (exports)
 
-    def known_forces(self) -> list[str]:
+    def known_forces(self) -> KnownForces:
         """The force names a document is read with: those of the database, read once per run (and
-        again after another run wrote some), and those of this run's documents."""
+        again after another run wrote some), and those of this run's documents; with the sides both
+        told apart (``sources.parsing.sides``: evidence for a plain run that does not part its sides)."""
         if self.known_in_database is None:
             self.known_in_database = load.known_force_names()
-        return [*self.known_in_database, *self.learned]
+            self.known_in_database.sides.update(self.known_sides)    # and what this run's documents said
+            self.known_sides = self.known_in_database.sides
+        return KnownForces([*self.known_in_database, *self.learned], self.known_sides)
 
     def get_resolver(self):
         """The run's resolver, built from the database when a document is first loaded (a run of
@@ -536,7 +542,8 @@ class _Run:
         options = self.options
         title = options.title if self.single and page is None else None
         if not self.migrated:
-            report = load.parse_file(path, fmt=options.fmt, known_forces=self.learned, data=data, page=page)
+            report = load.parse_file(path, fmt=options.fmt, known_forces=KnownForces(self.learned, self.known_sides),
+                                     data=data, page=page)
         else:
             for attempt in range(RETRIES + 1):
                 if attempt:
@@ -556,6 +563,8 @@ class _Run:
                     break   # else another run wrote a record this one wanted: again, knowing it
         if report.record is not None:
             self.learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
+            if not report.record.sides_unresolved:      # its sides are evidence for the plain documents after it
+                self.known_sides.add_record(("document", str(path), report.title), report.record.sides)
             if not options.records:
                 report.record = None    # memory grows with the largest document, not with the run
         return report

@@ -33,6 +33,7 @@ from .records import (
     Unit,
 )
 from .rendered import body_lines, read_rendered
+from .sides import split
 from .text import collapse, norm, quote, strip_citations
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December")
@@ -217,6 +218,8 @@ class PlainParser:
         self.lex = Lexicon(known_forces)
         self.static = set(self.lex.names)
         self.problems: list[Problem] = []
+        self.known_sides = getattr(known_forces, "sides", None)   # sides.KnownForces: what other documents said
+        self.breaks: dict[str, int] = {}    # a list's cut the run shows (an "Unknown" for the other side's)
 
     # ---- line 1 ----------------------------------------------------------------------------
     def parse(self) -> tuple[DocumentRecord, list[Block]]:
@@ -253,6 +256,8 @@ class PlainParser:
             blocks.append(Block(text=line, start=pos, section=None, line=n))
         doc.lead = collapse(strip_citations(blocks[0].text).text)
         doc.lead_span = Span(blocks[0].start, blocks[0].start + len(blocks[0].text))
+        if doc.sides_unresolved:
+            self.resolve_sides(doc, self.line1)
         self._period(doc, blocks, title)
         doc.problems.extend(self.problems)
         return doc, Blocks(blocks, doc.problems)
@@ -387,6 +392,7 @@ class PlainParser:
                     and i + 1 < n and toks[i + 1].kind == "word" and toks[i + 1].text[:1].isupper()
                     and not _is_figure(toks, i + 1)):
                 i += 1       # "Talal Silo Unknown People's Protection Units": the other side's unknown commanders
+                self.breaks["c"] = len(side.record.commanders)
                 continue
             if _is_figure(toks, i):
                 if side is None:
@@ -427,6 +433,28 @@ class PlainParser:
             doc.sides_unresolved = True
             self.problems.append(Problem(self.line1, "the infobox run does not part the sides: its parties are "
                                                      "kept as one side, marked unresolved"))
+
+    def resolve_sides(self, doc: DocumentRecord, line: int) -> None:
+        """The one side of a run that does not part the sides, split by evidence (``sides.split``:
+        the result, the lead, units and commanders that name their party, strength entries, the sides
+        of other documents); left one side and marked unresolved when the evidence leaves a doubt."""
+        full = [s for s in doc.sides if s.belligerents or s.commanders or s.units or s.strength]
+        if len(full) != 1:
+            return
+        prose = self.text[doc.lead_span.start:] if doc.lead_span else self.text
+        decision = split(full[0], known=self.known_sides, status=doc.status, lead=doc.lead, prose=prose,
+                         breaks=self.breaks)
+        if decision.sides is None:
+            self.problems.append(Problem(line, "the sides could not be told apart by evidence ("
+                                               + "; ".join(decision.evidence) + ")"))
+            return
+        doc.sides = decision.sides
+        doc.sides_unresolved = False
+        casualties = doc.extra.get("casualties1", "").split("; ")
+        if len(casualties) == 2:
+            doc.extra["casualties1"], doc.extra["casualties2"] = casualties
+        self.problems.append(Problem(line, "the sides, which the infobox does not part, were told apart by "
+                                           "evidence: " + "; ".join(decision.evidence)))
 
     def _new_side(self, sides: list[SideDraft], doc: DocumentRecord) -> SideDraft:
         d = SideDraft(SideRecord(number=len(sides) + 1))

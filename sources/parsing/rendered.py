@@ -224,6 +224,8 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
     blocks += [Block(text=ln, start=p, section=None, line=k) for k, p, ln in body_lines(rest)]
     doc.lead = collapse(strip_citations(line).text)
     doc.lead_span = Span(pos, pos + len(line))
+    if doc.sides_unresolved:
+        parser.resolve_sides(doc, head_lines[0][0] if head_lines else n1)
     if doc.start is None:
         parser.line1 = n
         parser._period(doc, blocks, doc.title)
@@ -503,6 +505,8 @@ def _glued(parser, doc: DocumentRecord, kind: str, e: Entry, side: SideRecord) -
             label = nm.toks[0].text
             continue
         if not infobox.meaningful(name) or name.lower() == "unknown":
+            if kind == "commanders" and name.lower() == "unknown":
+                parser.breaks["c"] = len(side.commanders)      # the other side's commanders, unknown
             continue
         if kind == "belligerents":
             if _SUPPORT_LABEL.match(name):

@@ -9,6 +9,7 @@ names of the shipped known names and of the documents read before it (``bench/sc
 runs the importer itself)."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -19,6 +20,8 @@ import pytest
 
 from sources.parsing import ParseError, detect_format, parse
 from sources.parsing.export import to_json
+from sources.parsing.records import DocumentRecord
+from sources.parsing.sides import KnownForces, KnownSides
 from sources.parsing.text import norm
 
 HERE = Path(__file__).resolve().parent
@@ -41,23 +44,34 @@ def documents() -> list[Path]:
     return sorted(HERE.glob("*/*.txt"))
 
 
-@pytest.fixture(scope="module")
-def predictions() -> tuple[list[dict], dict[str, str]]:
+@functools.cache
+def read_corpus() -> tuple[dict[Path, DocumentRecord], dict[str, str]]:
+    """Every document parsed as ``import_sources`` reads the corpus: structured documents first, each
+    read with the force names of those before it and the sides they told apart (``KnownForces``, the
+    evidence that splits a plain infobox run); (records by path, rejected file names with the error)."""
     docs = documents()
     texts = {p: p.read_text(encoding="utf-8") for p in docs}
     ordered = sorted(docs, key=lambda p: (detect_format(texts[p]) == "plain", str(p)))
-    known = _known_names()
-    out, rejected = [], {}
+    known, sides = _known_names(), KnownSides()
+    records, rejected = {}, {}
     for path in ordered:
         try:
-            doc = parse(path.read_bytes(), name=path.name, known_forces=known)
+            doc = parse(path.read_bytes(), name=path.name, known_forces=KnownForces(known, sides))
         except ParseError as exc:
             rejected[path.name] = str(exc)
             continue
-        out.append(to_json(doc, path.name))
+        records[path] = doc
         for side in doc.sides:
             known += [b.name for b in side.belligerents] + [u.name for u in side.units]
-    return out, rejected
+        if not doc.sides_unresolved:
+            sides.add_record(path.stem, doc.sides)
+    return records, rejected
+
+
+@pytest.fixture(scope="module")
+def predictions() -> tuple[list[dict], dict[str, str]]:
+    records, rejected = read_corpus()
+    return [to_json(doc, path.name) for path, doc in records.items()], rejected
 
 
 def test_the_corpus_is_there():
@@ -92,6 +106,18 @@ def test_scores_do_not_fall_below_their_floors(predictions, tmp_path):
 # Documents whose sides the parser still gets wrong without saying so (none today; list a stem here,
 # with the reason, rather than weaken the test).
 SIDES_WRONG: set[str] = set()
+# Documents whose sides are told apart right but whose flattened run glues two belligerents' names
+# into other names (the names are scored by belligerents F1): their sides are compared by words.
+NAMES_GLUED = {"p4-battle-of-konna": "'Al-Qaeda in the Islamic Maghreb' runs into 'Movement for Oneness and Jihad "
+                                     "in West Africa'"}
+# The sides the evidence tells apart in this corpus (structured and rendered documents' columns aside): a
+# plain infobox run that does not part them, split by the result, the lead, units and commanders naming
+# their party and the sides of the documents read before (raise this when the evidence grows)
+SPLIT_BY_EVIDENCE = {"p1-fallujah-offensive-2016", "p1-palmyra-offensive-march-2016", "p4-battle-of-konna"}
+
+
+def _words(names) -> list[str]:
+    return sorted(w for name in names for w in norm(name).split())
 
 
 @pytest.mark.parametrize("path", documents(), ids=lambda p: p.stem)
@@ -100,10 +126,25 @@ def test_sides_exactly_or_marked_unresolved(path):
     exactly (which belligerents on which side), unless the parser marks them unresolved."""
     if path.stem in SIDES_WRONG:
         pytest.xfail("the flattened run's sides are cut in the wrong place")
-    doc = parse(path.read_bytes(), name=path.name, known_forces=_known_names())
+    doc = read_corpus()[0][path]
     gold = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     if doc.sides_unresolved:
         assert len([s for s in doc.sides if s.belligerents]) == 1
         return
+    if path.stem in NAMES_GLUED:
+        assert [_words(b.name for b in s.belligerents) for s in doc.sides] == [
+            _words(b["name"] for b in s["belligerents"]) for s in gold["sides"]]
+        return
     assert [sorted(norm(b.name) for b in s.belligerents) for s in doc.sides] == [
         sorted(norm(b["name"]) for b in s["belligerents"]) for s in gold["sides"]]
+
+
+def test_sides_split_by_evidence():
+    """The plain runs that do not part their sides and that the evidence splits (each checked above
+    against the gold); the rest stay one side, marked unresolved, with the reason as a problem."""
+    split = {p.stem for p, doc in read_corpus()[0].items()
+             if any("told apart by evidence:" in x.message for x in doc.problems)}
+    assert split == SPLIT_BY_EVIDENCE
+    for path, doc in read_corpus()[0].items():
+        if doc.sides_unresolved:
+            assert any("could not be told apart by evidence" in x.message for x in doc.problems), path.stem
