@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils.timezone import now
 
+from sources.labels import MISSING, related_label
 from sources.models import Alias, NamedRecord, Sourced
 from sources.precision import Precision
 
@@ -77,7 +78,7 @@ class Conflict(Sourced):
         indexes = [models.Index(fields=["start_date"], name="conflict_start_idx")]
 
     def __str__(self):
-        return self.name
+        return self.name or ""
 
     def get_absolute_url(self):
         return reverse("conflicts:detail", args=[self.slug])
@@ -105,7 +106,7 @@ class Side(Sourced):
         ]
 
     def __str__(self):
-        return f"{self.conflict}: {self.label or f'side {self.number}'}"
+        return f"{related_label(self, 'conflict')}: {self.label or f'side {self.number or MISSING}'}"
 
     @property
     def display_name(self) -> str:
@@ -197,7 +198,7 @@ class Participation(Sourced):
         ]
 
     def __str__(self):
-        return f"{self.force} ({self.role}, {self.side})"
+        return f"{related_label(self, 'force')} ({self.role}, {related_label(self, 'side')})"
 
 
 class Strength(Sourced):
@@ -221,7 +222,7 @@ class Strength(Sourced):
         ]
 
     def __str__(self):
-        return self.text
+        return self.text or ""
 
 
 # ------------------------------------------------------------------------------ the data generation

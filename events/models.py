@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from sources.labels import date_label, related_label
 from sources.models import Alias, NamedRecord, Sourced
 from sources.precision import Precision, period_end
 
@@ -139,7 +140,7 @@ class Event(Sourced):
         ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d}: {self.text[:80]}"
+        return f"{date_label(self.date)}: {(self.text or '')[:80]}"
 
     def set_period_end(self) -> bool:
         """Derive ``period_end`` from the date, end date and precision; True when it changed. Everything
@@ -178,4 +179,4 @@ class EventPlace(Sourced):
         ]
 
     def __str__(self):
-        return f"{self.place} in {self.event}"
+        return f"{related_label(self, 'place')} in {related_label(self, 'event')}"

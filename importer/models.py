@@ -21,7 +21,8 @@ class ImportRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self):
-        return f"Import of {self.started_at:%Y-%m-%d %H:%M} ({self.documents} documents, {self.failed} failed)"
+        started = f"{self.started_at:%Y-%m-%d %H:%M}" if self.started_at else "(not started)"
+        return f"Import of {started} ({self.documents} documents, {self.failed} failed)"
 
 
 class DocumentImport(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from sources.labels import related_label
 from sources.models import Alias, NamedRecord, Sourced
 
 from .querysets import CommandRoleQuerySet, PersonQuerySet
@@ -74,4 +75,4 @@ class CommandRole(Sourced):
 
     def __str__(self):
         role = f" ({self.role})" if self.role else ""
-        return f"{self.person}{role}, {self.conflict}"
+        return f"{related_label(self, 'person')}{role}, {related_label(self, 'conflict')}"

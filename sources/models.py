@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 
+from .labels import MISSING, related_label
 from .names import EntityKind, name_key
 
 
@@ -72,7 +73,7 @@ class SourceDocument(models.Model):
         ]
 
     def __str__(self):
-        return self.title or self.name
+        return self.title or self.name or ""
 
     def get_absolute_url(self):
         return reverse("sources:detail", args=[self.pk])
@@ -108,7 +109,8 @@ class Claim(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"], name="claim_record_idx")]
 
     def __str__(self):
-        return f"{self.document} states {self.content_type.model} #{self.object_id}"
+        model = self.content_type.model if self.content_type_id else MISSING
+        return f"{related_label(self, 'document')} states {model} #{self.object_id}"
 
 
 class Sourced(models.Model):
@@ -172,7 +174,7 @@ class NamedRecord(Sourced):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.name or ""
 
 
 class Alias(models.Model):
@@ -201,7 +203,7 @@ class Alias(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.name or ""
 
     def save(self, *args, **kwargs):
         _write_key(self, self.KIND, kwargs)
