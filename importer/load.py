@@ -56,6 +56,7 @@ from .bulk import insert as insert_rows
 from .bulk import reserve_ids
 from .claims import DocumentClaims, choose, from_json
 from .locks import document_lock
+from .review import review_document
 from .validation import Unstorable, check_values
 
 log = logging.getLogger(__name__)
@@ -912,6 +913,7 @@ class _Loader:
             self.flush(model)
         self.withdraw()
         self.claims.save()
+        review_document(self)   # what the importer doubts, for editors (admin: the review queue)
         self.link_new_names_to_earlier_events()
         changed = self.report.counts.changed()
         if changed:   # rows written with COPY and bulk updates send no signal: cached page parts made before are stale

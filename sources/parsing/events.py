@@ -516,6 +516,7 @@ def extract_events(blocks: list[Block], *, start: PartialDate | None = None,
             citations=s.citations,
             places=tuple(find_places(s.raw, s.start)),
             background=bool(start_date and date < start_date),
+            continued=resolved is None,
         ))
     return events
 

@@ -136,6 +136,7 @@ class EventRecord:
     citations: tuple[str, ...] = ()  # marker numbers as written, e.g. ("64", "69")
     places: tuple[PlaceMention, ...] = ()
     background: bool = False       # dated before the offensive's start
+    continued: bool = False        # no date of its own: dated by the narrative's latest date (editors review it)
 
 
 @dataclass

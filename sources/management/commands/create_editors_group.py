@@ -24,7 +24,7 @@ PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
                   "strength": ALL},
     "people": {"person": ALL, "personalias": ALL, "commandrole": ALL},
     "events": {"event": ALL, "eventplace": ALL, "place": ALL, "placealias": ALL},
-    "importer": {"importrun": ("view",), "documentimport": ("view",)},
+    "importer": {"importrun": ("view",), "documentimport": ("view",), "reviewitem": ("view", "change")},
 }
 
 
