@@ -22,14 +22,33 @@ class PlaceKind(models.TextChoices):
     OTHER = "other", "other"
 
 
+class CoordinatesOrigin(models.TextChoices):
+    NONE = "", "not known"
+    SOURCE = "source", "source document"
+    GAZETTEER = "gazetteer", "gazetteer (GeoNames)"
+    EDITOR = "editor", "editor"
+
+
 class Place(NamedRecord):
     CLAIMED_FIELDS = ("name", "kind")
 
     Kind = PlaceKind
+    CoordinatesOrigin = CoordinatesOrigin
 
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.OTHER)
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    coordinates_origin = models.CharField(
+        "coordinates from", max_length=9, choices=CoordinatesOrigin, blank=True, default=CoordinatesOrigin.NONE,
+        help_text="Where the coordinates come from. Coordinates an editor sets are never replaced by the "
+                  "gazetteer or a re-import.")
+    geonames_id = models.PositiveIntegerField(
+        "GeoNames id", null=True, blank=True,
+        help_text="The gazetteer entry the coordinates were taken from (geonames.org/<id>).")
+    coordinates_score = models.FloatField(
+        "match score", null=True, blank=True,
+        help_text="How closely the gazetteer's name matched (0-100; 100 is the same name or one of its "
+                  "alternate names).")
 
     objects = PlaceQuerySet.as_manager()
 
@@ -43,6 +62,8 @@ class Place(NamedRecord):
             models.CheckConstraint(
                 condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="place_longitude_range"),
+            models.CheckConstraint(condition=models.Q(coordinates_origin__in=CoordinatesOrigin.values),
+                                   name="place_coordinates_origin_valid"),
         ]
 
     def get_absolute_url(self):

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
@@ -45,6 +46,7 @@ from events.models import Event, EventPlace
 from people.models import CommandRole, Person, PersonAlias
 from sources import classify, resolve
 from sources.entities import entities, entity
+from sources.gazetteer import default_gazetteer
 from sources.models import DeletedRecord, KnownName, ResolutionDecision, SourceDocument, natural_key
 from sources.parsing import PARSER_VERSION, NotAnArticle, Parsed, ParseError, from_worker, read
 from sources.parsing.records import DocumentRecord, SourceMeta, Span
@@ -52,6 +54,7 @@ from sources.parsing.sides import KnownForces, KnownSides
 from sources.parsing.text import decode, norm
 from sources.slugs import base_slug, slugify, unique_slug
 
+from . import geocode
 from .bulk import insert as insert_rows
 from .bulk import reserve_ids
 from .claims import DocumentClaims, choose, from_json
@@ -784,6 +787,8 @@ class _Loader:
         if other is not None:      # a record of another name has the slug (the same name elsewhere)
             slug = unique_slug(model, name)
         fields = {"name": name, "slug": slug, **create_fields}
+        if kind == "place":   # the gazetteer's coordinates, in the offensive's country (a lookup in memory)
+            fields.update(geocode.coordinates_for(default_gazetteer(), name, self.place_country))
         if span is not None:
             fields.update(span_start=span.start, span_end=span.end)
         obj = self.create(model, span, source=self.source, **fields)
@@ -865,6 +870,14 @@ class _Loader:
             places[pk].add(place)
         for pk, named in places.items():
             self._place_countries[pk] = {c for c in map(classify.country_of, named) if c}
+
+    @cached_property
+    def place_country(self) -> str | None:
+        """ISO code of the country this document's new places are looked up in (``importer.geocode``)."""
+        return geocode.offensive_country(
+            default_gazetteer(), self.conflict.place if self.conflict else "",
+            [b.name for side in self.rec.sides for b in side.belligerents],
+            [m.name for ev in self.rec.events for m in ev.places], self.conflict.name if self.conflict else "")
 
     def same_country(self, place_pk: int) -> bool:
         """Whether a known place may be the one this offensive names: it is in the offensive's country, or
