@@ -17,7 +17,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONE, SELF, UNSAFE_HASHES
 
@@ -171,11 +173,31 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 
+# Maps (issue 17): Leaflet draws on tiles from MAP_TILE_URL ({s} a subdomain, {z}/{x}/{y} the tile);
+# OpenStreetMap's by default. Its origin is the one outside origin the Content-Security-Policy allows
+# (img-src). An empty MAP_TILE_URL draws no tiles: the server-drawn SVG of the points is the map.
+MAP_TILE_URL = env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+
+
+def tile_origin(url: str | None) -> str | None:
+    """The origin of a tile URL template, as a CSP source ("https://{s}.tile.example.org/..." ->
+    "https://*.tile.example.org"); None for an empty or relative one."""
+    parts = urlsplit(url or "")
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = re.sub(r"^\{[a-z]\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
 # Content-Security-Policy (django-csp 4; served by reader.middleware.ContentSecurityPolicyMiddleware):
 # everything from this origin only, no inline script or style ('unsafe-inline' nowhere), no plugins,
-# no <base>, no framing, forms post only here. docs/security.md explains it.
+# no <base>, no framing, forms post only here; images also from the map's tile host. docs/security.md
+# explains it.
 SITE_CSP_DIRECTIVES = {
     "default-src": [SELF],
+    "img-src": [SELF, *filter(None, [tile_origin(MAP_TILE_URL)])],
     "object-src": [NONE],
     "base-uri": [NONE],
     "form-action": [SELF],

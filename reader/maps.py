@@ -1,0 +1,198 @@
+"""The map of a page (issue 17): the places of its events with coordinates, one point per place with its
+number of events, and an SVG of those points drawn on the server.
+
+``map_for(request, subject=None, events=None)`` gives what ``templates/includes/map.html`` shows: for an
+offensive, a force or a place (``subject``), or the events of a filtered timeline (``events``). The points
+are bounded (``MAX_POINTS`` places with the most events) and read in one aggregate query, cached for the
+data generation. ``static/js/map.js`` draws them with Leaflet over the tiles of ``settings.MAP_TILE_URL``;
+the SVG (with a scale bar) is the map without JavaScript and when the tiles cannot be loaded.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from conflicts.cache import cached, query_key
+from conflicts.models import Conflict, Force
+from events.models import Event, EventPlace, Place
+
+#: at most this many places on a map (those named by the most events)
+MAX_POINTS = 200
+#: labelled in the SVG (the rest have a tooltip)
+MAX_LABELS = 8
+
+WIDTH, HEIGHT, PAD = 640, 360, 28
+EARTH_KM_PER_DEGREE = 111.32
+
+
+@dataclass
+class MapPoint:
+    name: str
+    url: str
+    latitude: float
+    longitude: float
+    events: int = 0
+    kind: str = "place"     # "place" or "offensive" (the coordinates its infobox states)
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "url": self.url, "lat": self.latitude, "lon": self.longitude,
+                "events": self.events, "kind": self.kind}
+
+
+@dataclass
+class SiteMap:
+    points: list[MapPoint] = field(default_factory=list)
+    truncated: bool = False      # more places than MAX_POINTS have coordinates
+    subject: str = "events"      # "place", "offensive", "force" or "events"
+
+    @property
+    def places(self) -> int:
+        return sum(p.kind == "place" for p in self.points)
+
+    @property
+    def caption(self) -> str:
+        if self.subject == "place":
+            return "Where the place is (the circle links to its page)."
+        n = self.places
+        text = (f"{n} place{'s' if n != 1 else ''} named by {'these' if self.subject == 'events' else 'its'} events"
+                f"{f' (the {n} named by the most)' if self.truncated else ''}; the larger the circle, the more "
+                "events name the place. Places whose coordinates are not known are not shown.")
+        if n != len(self.points):
+            text += " The ringed point is where the offensive's infobox places it."
+        return text
+
+    def data(self) -> dict:
+        """What ``static/js/map.js`` reads (``json_script``)."""
+        return {"points": [p.as_json() for p in self.points]}
+
+    @property
+    def svg(self) -> SafeString:
+        return fallback_svg(self.points)
+
+
+def places_of(events, limit: int = MAX_POINTS) -> tuple[list[MapPoint], bool]:
+    """The places with coordinates named by ``events`` (a queryset), most events first, at most ``limit``:
+    (points, whether there were more)."""
+    rows = (EventPlace.objects.filter(event__in=events.order_by().values("pk"),
+                                      place__latitude__isnull=False, place__longitude__isnull=False)
+            .values("place__name", "place__slug", "place__latitude", "place__longitude")
+            .annotate(n=Count("event_id", distinct=True))
+            .order_by("-n", "place__name")[:limit + 1])
+    points = [MapPoint(r["place__name"], reverse("events:place", args=[r["place__slug"]]),
+                       float(r["place__latitude"]), float(r["place__longitude"]), r["n"]) for r in rows]
+    return points[:limit], len(points) > limit
+
+
+def _compute(subject, events) -> SiteMap:
+    if isinstance(subject, Place):
+        if subject.latitude is None or subject.longitude is None:
+            return SiteMap()
+        n = EventPlace.objects.filter(place=subject).values("event_id").distinct().count()
+        return SiteMap([MapPoint(subject.name, subject.get_absolute_url(), float(subject.latitude),
+                                 float(subject.longitude), n)], subject="place")
+    offensive = []
+    if isinstance(subject, Conflict):
+        events = Event.objects.filter(conflict=subject)
+        if subject.latitude is not None and subject.longitude is not None:
+            offensive = [MapPoint(subject.name, subject.get_absolute_url(), float(subject.latitude),
+                                  float(subject.longitude), kind="offensive")]
+    elif isinstance(subject, Force):
+        events = Event.objects.mentioning_forces([subject])
+    if events is None:
+        return SiteMap()
+    points, truncated = places_of(events)
+    kind = "offensive" if isinstance(subject, Conflict) else "force" if isinstance(subject, Force) else "events"
+    return SiteMap(offensive + points, truncated, kind)
+
+
+def map_for(request, subject=None, events=None) -> SiteMap:
+    """The map of an offensive, force or place (``subject``) or of a queryset of ``events``; cached."""
+    if subject is not None:
+        parts = [type(subject).__name__, subject.pk]
+    elif events is not None:
+        try:
+            parts = ["events", query_key(events.order_by())]
+        except Exception:   # an empty queryset (.none()): no SQL to name, nothing to map
+            return SiteMap()
+    else:
+        return SiteMap()
+    return cached(request, "map", parts, lambda: _compute(subject, events))
+
+
+def tile_settings() -> dict:
+    return {"url": settings.MAP_TILE_URL or "", "attribution": settings.MAP_TILE_ATTRIBUTION or ""}
+
+
+# --------------------------------------------------------------------------- the SVG fallback
+
+def _nice(value: float) -> float:
+    """The largest 1, 2 or 5 times a power of ten not above ``value``."""
+    power = 10 ** math.floor(math.log10(value))
+    return max(m * power for m in (1, 2, 5) if m * power <= value)
+
+
+def _n(value: float) -> str:
+    """A coordinate of the SVG, to a tenth of a pixel (format_html escapes its arguments to strings first)."""
+    return f"{value:.1f}"
+
+
+def fallback_svg(points: list[MapPoint]) -> SafeString:
+    """The points on a plain equirectangular projection (longitudes shrunk by the cosine of the middle
+    latitude, so that distances read true near it), with a scale bar in kilometres. Escaped by
+    ``format_html``; presentation attributes only (no style attribute: the CSP refuses them)."""
+    if not points:
+        return mark_safe("")
+    lats = [p.latitude for p in points]
+    lons = [p.longitude for p in points]
+    mid = (min(lats) + max(lats)) / 2
+    cos = max(math.cos(math.radians(mid)), 0.05)
+    # at least ~20 km across, so that one point or a few close ones are not a blown-up blur
+    span_y = max(max(lats) - min(lats), 0.18)
+    span_x = max((max(lons) - min(lons)) * cos, 0.18)
+    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD - 24
+    scale = min(inner_w / span_x, inner_h / span_y)          # px per degree of latitude
+    cx, cy = (min(lons) + max(lons)) / 2, mid
+
+    def xy(p: MapPoint) -> tuple[float, float]:
+        return (WIDTH / 2 + (p.longitude - cx) * cos * scale, PAD + inner_h / 2 - (p.latitude - cy) * scale)
+
+    most = max((p.events for p in points), default=0) or 1
+    ordered = sorted(points, key=lambda p: p.events)       # the largest drawn last, on top
+    marks = []
+    for p in ordered:
+        x, y = xy(p)
+        r = 4 + 8 * math.sqrt(p.events / most) if p.kind == "place" else 7
+        what = f"{p.name}: {p.events} event{'s' if p.events != 1 else ''}" if p.kind == "place" \
+            else f"{p.name} (the offensive's coordinates)"
+        marks.append(format_html(
+            '<a href="{}" class="map-point map-point-{}"><title>{}</title>'
+            '<circle cx="{}" cy="{}" r="{}"></circle></a>', p.url, p.kind, what, _n(x), _n(y), _n(r)))
+    labels = sorted((p for p in points if p.kind == "place"), key=lambda p: -p.events)[:MAX_LABELS]
+    texts = []
+    for p in labels:
+        x, y = xy(p)
+        anchor = "end" if x > WIDTH * 0.75 else "start"
+        texts.append(format_html('<text x="{}" y="{}" text-anchor="{}" class="map-label">{}</text>',
+                                 _n(x + (-10 if anchor == "end" else 10)), _n(y + 4), anchor, p.name))
+    # the scale bar: a round distance about a quarter of the width
+    km_per_px = EARTH_KM_PER_DEGREE / scale
+    km = _nice(km_per_px * inner_w / 4)
+    bar = km / km_per_px
+    x0, y0 = PAD, HEIGHT - PAD + 6
+    label = f"{km:g} km"
+    scale_bar = format_html(
+        '<g class="map-scale"><path d="M{} {}v6h{}v-6" fill="none" stroke="#1a1a1a" stroke-width="1.5">'
+        '</path><text x="{}" y="{}">{}</text></g>', _n(x0), _n(y0 - 6), _n(bar), _n(x0 + bar + 6), _n(y0 + 1), label)
+    summary = f"{len(points)} point{'s' if len(points) != 1 else ''} on a plain map with a scale of {label}"
+    return format_html(
+        '<svg class="map-svg" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
+        '<rect class="map-ground" x="0" y="0" width="{}" height="{}"></rect>{}{}{}</svg>',
+        WIDTH, HEIGHT, summary, WIDTH, HEIGHT,
+        format_html_join("", "{}", ((m,) for m in marks)), format_html_join("", "{}", ((t,) for t in texts)),
+        scale_bar)
