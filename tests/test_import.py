@@ -306,3 +306,46 @@ def test_a_force_named_later_takes_its_mentions_back_from_a_shorter_name(tmp_pat
     output = run(folder, "--force")
     assert "Records: 0 created, 0 updated" in output
     assert (snapshot(), sorted(Event.forces.through.objects.values_list("event_id", "force_id"))) == before
+
+
+MOSUL = """= Battle of Mosul (2016–2017) =
+
+Infobox
+- Conflict: Battle of Mosul (2016–2017)
+- Date: 16 October 2016 – 20 July 2017
+- Place: Mosul, Iraq
+- Status: Iraqi government victory
+- Combatant1: Iraq, CJTF–OIR
+- Combatant2: Islamic State of Iraq and the Levant
+- Commander1: Lt. Gen. Abdul Ghani al-Assadi
+- Units1: Iraqi Army, Counter Terrorism Service
+- Units2: Military of ISIL
+
+The Battle of Mosul was an operation of the Iraqi security forces to retake Mosul from ISIL.[1]
+
+==Course==
+On 17 October 2016, Iraqi forces advanced on the villages east of the city.[2]
+"""
+
+
+def test_a_plain_run_is_split_by_the_sides_another_document_loaded(tmp_path):
+    """The importer passes the sides the database's offensives told apart (``load.known_sides``) to the
+    parser: Ramadi's run, whose own text does not part the sides, is split by Mosul's; without Mosul it
+    stays one side, marked unresolved."""
+    from tests.parsing.test_sides import RAMADI_BARE
+    # without its commander: a person's name right after a known force's name is read as a belligerent
+    # ("Islamic State of Iraq and the Levant Ismail al-Mahlawi"), a miss of the run's splitter
+    ramadi_text = RAMADI_BARE.replace("the Levant Ismail al-Mahlawi ", "the Levant ")
+    (tmp_path / "ramadi.txt").write_text(ramadi_text, encoding="utf-8")
+    run(tmp_path / "ramadi.txt")
+    ramadi = Conflict.objects.get(name="Second Battle of Ramadi")
+    assert ramadi.sides_unresolved
+    (tmp_path / "mosul.txt").write_text(MOSUL, encoding="utf-8")
+    run(tmp_path / "mosul.txt")
+    run(tmp_path / "ramadi.txt", "--force")
+    ramadi.refresh_from_db()
+    assert not ramadi.sides_unresolved
+    by_side = {}
+    for p in Participation.objects.filter(side__conflict=ramadi, role="belligerent").select_related("side", "force"):
+        by_side.setdefault(p.side.number, set()).add(p.force.name)
+    assert by_side == {1: {"Iraq", "CJTF–OIR"}, 2: {"Islamic State of Iraq and the Levant"}}

@@ -76,6 +76,7 @@ def lx_month(name: str) -> int:
 _NUMBERED = re.compile(r"\b(?:Division|Brigade|Regiment|Corps|Army)\s+\d+\b")
 _ARTICLE = re.compile(r"^(?:al|el|ad|as|an|ar|az|ash|at|ath|adh)-\w", re.I)
 _INITIAL = re.compile(r"^[A-Z]\.$")
+UNPARTED = "the infobox run does not part the sides"
 _SENTENCE = re.compile(r"(?<=[.!?])[\"'’”)]?\s+(?=(?:\[\d+\])*\s*[A-Z\"“(\[])")
 
 
@@ -431,8 +432,8 @@ class PlainParser:
             # the flattened run kept no column of the other side: the parties are not allies, the
             # sides could not be told apart (issue 13: never shown as one alliance without a word)
             doc.sides_unresolved = True
-            self.problems.append(Problem(self.line1, "the infobox run does not part the sides: its parties are "
-                                                     "kept as one side, marked unresolved"))
+            self.problems.append(Problem(self.line1, f"{UNPARTED}: its parties are kept as one side, marked "
+                                                     "unresolved"))
 
     def resolve_sides(self, doc: DocumentRecord, line: int) -> None:
         """The one side of a run that does not part the sides, split by evidence (``sides.split``:
@@ -450,6 +451,7 @@ class PlainParser:
             return
         doc.sides = decision.sides
         doc.sides_unresolved = False
+        self.problems = [p for p in self.problems if not p.message.startswith(UNPARTED)]
         casualties = doc.extra.get("casualties1", "").split("; ")
         if len(casualties) == 2:
             doc.extra["casualties1"], doc.extra["casualties2"] = casualties
@@ -602,6 +604,11 @@ class PlainParser:
                 if k and k < len(run) and run[k].kind == "word" and not run[k].boundary and (
                         run[k].text.lower() in lx.SUFFIXES | lx.FORCE_ADJECTIVES | lx.CONTINUATIONS):
                     k = 0  # "United States Army", "Russian ... ": the known name is the start of a longer one
+                if k and k + 1 < len(run) and run[k].text in ("in", "of") and all(
+                        x.kind == "word" and not x.boundary for x in run[k:k + 3]) and (
+                        run[k + 1].text[:1].isupper() or run[k + 1].text == "the" and k + 2 < len(run)
+                        and run[k + 2].text[:1].isupper()):
+                    k = 0  # "Al-Qaeda in the Islamic Maghreb": a known name that a longer one starts with
                 if k:
                     flush()
                     names.append(Name(run[i:k]))

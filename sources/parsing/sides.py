@@ -118,11 +118,13 @@ class _Item:
 
 
 def acronym(name: str) -> str:
-    """"Islamic State of Iraq and the Levant" -> "isil", "Donetsk People's Republic" -> "dpr"."""
-    words = [w for w in re.split(r"[\s–-]+", name) if w and w.lower() not in _SMALL]
+    """"Islamic State of Iraq and the Levant" -> "isil", "Donetsk People's Republic" -> "dpr",
+    "Al-Qaeda in the Islamic Maghreb" -> "aqim"; "" for a name of fewer than three capitalised words
+    (two letters name too many things) or with other lower-case words ("pro-Moscow militia")."""
+    words = [w for w in re.split(r"[\s–-]+", name) if w and w not in _SMALL]    # "Al-Qaeda": "Al" counts
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return ""
-    return "".join(w[0] for w in words).lower()
+    return "".join(w[0] for w in words).lower() if len(words) >= 3 else ""
 
 
 def forms_of(name: str) -> set[str]:

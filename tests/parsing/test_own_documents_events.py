@@ -19,6 +19,12 @@ EXPECTED = {
         ("On 3 July, Soviet forces recaptured Minsk", "1944-07-03", None, "day", "recapture", ["Minsk"]),
         ("The operation ended on 19 August 1944", "1944-08-19", None, "day", "other", []),
     ],
+    "plain/diabaly_2013.txt": [
+        ("The Battle of Diabaly was fought in January 2013", "2013-01-01", None, "month", "attack", ["Diabaly"]),
+        ("On 14 January 2013, AQIM commander", "2013-01-14", None, "day", "attack", ["Diabaly"]),
+        ("French aircraft struck the fighters", "2013-01-15", None, "day", "airstrike", []),
+        ("On 21 January 2013, French and Malian troops", "2013-01-21", None, "day", "attack", ["Diabaly"]),
+    ],
     "plain/hodeidah_2018.txt": [
         ("The coalition launched the offensive", "2018-06-13", None, "day", "attack", []),
         ("On 20 June, coalition forces captured", "2018-06-20", None, "day", "capture", ["Hodeidah Airport"]),
@@ -52,6 +58,14 @@ EXPECTED = {
         ("The offensive began on 17 October 2016", "2016-10-17", None, "day", "attack", []),
         ("By 24 January 2017, the eastern half", "2017-01-24", None, "day", "capture", []),
         ("The Iraqi government declared the liberation", "2017-07-10", None, "day", "capture", ["Mosul"]),
+    ],
+    "plain/ramadi_2015.txt": [
+        # "which had captured it in May 2015": dated by the action (seed 21), kind of its verb
+        ("The Second Battle of Ramadi was", "2015-05-01", None, "month", "capture", ["Ramadi"]),
+        ("Iraqi Major General Ismail al-Mahlawi", "2015-12-22", None, "day", "attack", []),
+        ("On 27 December 2015, troops of the Counter Terrorism Service", "2015-12-27", None, "day", "other", ["Hoz"]),
+        ("The government declared the city retaken", "2015-12-28", None, "day", "recapture", []),
+        ("On 9 February 2016, the army announced", "2016-02-09", None, "day", "announcement", []),
     ],
     "plain/tet_1968.txt": [
         ("North Vietnamese and Viet Cong forces launched", "1968-01-31", None, "day", "attack", []),
