@@ -88,12 +88,33 @@ class PlaceAliasInline(AliasInline):
 @admin.register(Place)
 class PlaceAdmin(NamedRecordAdmin):
     resource_classes = [PlaceResource]
-    list_display = ("name", "kind", "latitude", "longitude", "alias_names", "event_count", "has_locks")
-    list_filter = ("kind", HasLockedFieldsFilter)
+    list_display = ("name", "kind", "latitude", "longitude", "coordinates_origin", "alias_names", "event_count",
+                    "has_locks")
+    list_filter = ("kind", "coordinates_origin", HasLockedFieldsFilter)
     inlines = [PlaceAliasInline]
-    readonly_fields = ("events_link",)
-    fieldsets = [(None, {"fields": ["name", "slug", "kind", ("latitude", "longitude"), "events_link"]}),
+    readonly_fields = ("events_link", "coordinates_origin", "gazetteer_entry", "coordinates_score")
+    fieldsets = [(None, {"fields": ["name", "slug", "kind", "events_link"]}),
+                 ("Coordinates", {
+                     "fields": [("latitude", "longitude"), "coordinates_origin", "gazetteer_entry",
+                                "coordinates_score"],
+                     "description": "Coordinates you enter (or clear) are yours: the gazetteer and re-imports keep "
+                                    "them. The gazetteer's come from GeoNames, matched by name in the offensive's "
+                                    "country."}),
                  IMPORT_METADATA]
+
+    def save_model(self, request, obj, form, change):
+        # an editor's coordinates (or their removal) replace the gazetteer's match, and are locked by the save
+        if {"latitude", "longitude"} & set(form.changed_data):
+            located = obj.latitude is not None and obj.longitude is not None
+            obj.coordinates_origin = Place.CoordinatesOrigin.EDITOR if located else Place.CoordinatesOrigin.NONE
+            obj.geonames_id = obj.coordinates_score = None
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="gazetteer entry")
+    def gazetteer_entry(self, obj):
+        if obj is None or obj.geonames_id is None:
+            return "—"
+        return format_html('<a href="https://www.geonames.org/{0}/" rel="noopener">GeoNames {0}</a>', obj.geonames_id)
 
     def get_queryset(self, request):
         return (super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
