@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
 from django.utils.timezone import now
 
+from sources.classify import country_of
 from sources.labels import MISSING, related_label
 from sources.models import Alias, NamedRecord, Sourced
 from sources.precision import Precision
@@ -39,6 +40,10 @@ class Conflict(Sourced):
     end_date = models.DateField(null=True, blank=True, help_text="Empty when the sources do not state it.")
     end_precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
     place = models.CharField(max_length=300, blank=True)
+    country = models.CharField(
+        max_length=100, blank=True, default="", editable=False,
+        help_text="The country the place names (GeoNames' country names), derived from the place on save: "
+                  "the home page filters by it.")
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True,
                                    help_text="Where the source's coordinates put it (decimal degrees).")
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -75,10 +80,23 @@ class Conflict(Sourced):
                 condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
                 name="conflict_longitude_range"),
         ]
-        indexes = [models.Index(fields=["start_date"], name="conflict_start_idx")]
+        indexes = [models.Index(fields=["start_date"], name="conflict_start_idx"),
+                   models.Index(fields=["country", "start_date"], name="conflict_country_idx")]
 
     def __str__(self):
         return self.name or ""
+
+    def set_country(self) -> bool:
+        """Derive ``country`` from ``place`` (``sources.classify.country_of``); True when it changed."""
+        value = country_of(self.place) or ""
+        changed = value != self.country
+        self.country = value
+        return changed
+
+    def save(self, *args, **kwargs):
+        if self.set_country() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "country"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("conflicts:detail", args=[self.slug])

@@ -6,8 +6,10 @@ their relations (``_meta.get_field(...).related_model``), not imported.
 """
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from sources.models import Claim
 from sources.querysets import AliasedQuerySet
@@ -18,6 +20,40 @@ class ConflictQuerySet(models.QuerySet):
         """Conflicts imported as offensives in their own right (with sides), not only named as a parent."""
         side = self.model._meta.get_field("sides").related_model
         return self.filter(Exists(side.objects.filter(conflict=OuterRef("pk"))))
+
+    def with_parts(self):
+        """Conflicts that others are part of: wars, campaigns, battles with offensives of their own."""
+        through = self.model._meta.get_field("parents").remote_field.through
+        return self.filter(Exists(through.objects.filter(to_conflict=OuterRef("pk"))))
+
+    def within(self, conflict):
+        """``conflict`` and the conflicts part of it, two levels down (a war's battles and their
+        offensives): what a war's timeline shows."""
+        return self.filter(pk__in=self.model.objects.filter(
+            Q(pk=conflict.pk) | Q(parents=conflict) | Q(parents__parents=conflict)).values("pk"))
+
+    def part_of(self, conflicts):
+        """Conflicts part of any of ``conflicts`` (a queryset), directly or through a battle or campaign."""
+        return self.filter(pk__in=self.model.objects.filter(
+            Q(parents__in=conflicts) | Q(parents__parents__in=conflicts)).values("pk"))
+
+    def in_year(self, year: int):
+        """Conflicts whose period overlaps ``year``. Without a stated end, a conflict counts for the year it
+        began only (not for every year since)."""
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return self.filter(start_date__lte=last).filter(
+            Q(end_date__gte=first) | Q(end_date__isnull=True, start_date__gte=first))
+
+    def with_outcome(self, words: str):
+        """Conflicts whose result or status contains every word of ``words`` (case-insensitive)."""
+        qs = self
+        for word in (words or "").split():
+            qs = qs.filter(status__icontains=word)
+        return qs
+
+    def countries(self):
+        """The countries these conflicts' places name (at most the world's: a bounded list)."""
+        return self.exclude(country="").order_by("country").values_list("country", flat=True).distinct()
 
     def by_key(self, value: str):
         """A slug, else conflicts whose name contains ``value`` (case-insensitive; on PostgreSQL from the

@@ -27,6 +27,12 @@ def _offensives(query: str) -> list[dict]:
     return [{"value": c.slug, "label": c.name} for c in found[:LIMIT]]
 
 
+def _wars(query: str) -> list[dict]:
+    """Wars, campaigns and battles that offensives are part of."""
+    found = Conflict.objects.with_parts().filter(Q(name__icontains=query) | Q(slug=query)).order_by("name")
+    return [{"value": c.slug, "label": c.name} for c in found[:LIMIT]]
+
+
 def _sides(query: str) -> list[dict]:
     """Sides whose offensive is named by ``query``, or that list a belligerent named by it."""
     belligerents = Participation.objects.filter(side=OuterRef("pk"), role=Participation.Role.BELLIGERENT,
@@ -42,6 +48,7 @@ def _sides(query: str) -> list[dict]:
 KINDS = {
     "offensive": _offensives,
     "side": _sides,
+    "war": _wars,
     "force": lambda query: _named(Force, query),
     "person": lambda query: _named(Person, query),
     "place": lambda query: _named(Place, query),

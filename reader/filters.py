@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 
 from conflicts.models import Conflict, Force, Participation, Side
 from events.models import Event, Place
@@ -154,3 +154,68 @@ class PersonFilter(OffensiveAndSideFilters):
 
     def filter_words(self, queryset, name, value):
         return queryset.matching(value)
+
+
+# ------------------------------------------------------------------------------ the home page (issue 17)
+
+def country_choices():
+    """The countries the offensives' places name: a bounded list (the world's countries at most)."""
+    return [(country, country) for country in Conflict.objects.offensives().countries()]
+
+
+class OffensiveFilter(django_filters.FilterSet):
+    """The home page's offensives by war or campaign, country, year and outcome, in a chosen order.
+
+    The war is a text box (a slug, what links and the autocomplete give, or part of a name), the country a
+    choice among the countries the offensives' places name (bounded by the world's), the year a number:
+    no box lists the offensives or wars themselves."""
+
+    ORDERS = {
+        "": ("start_date", "name", "pk"),
+        "newest": (F("start_date").desc(nulls_last=True), "name", "pk"),
+        "name": ("name", "pk"),
+        "events": ("-event_count", "start_date", "pk"),
+        "country": (F("no_country").asc(), "country", "start_date", "pk"),
+        "outcome": (F("no_outcome").asc(), "status", "start_date", "pk"),
+        "war": (F("war").asc(nulls_last=True), "start_date", "pk"),
+    }
+
+    war = django_filters.CharFilter(label="War or campaign", method="filter_war",
+                                    widget=autocomplete_input("war", "e.g. Syrian Civil War"))
+    country = django_filters.ChoiceFilter(label="Country", method="filter_country", empty_label="Any country",
+                                          choices=country_choices)
+    year = django_filters.NumberFilter(label="Year", method="filter_year", min_value=1, max_value=9999,
+                                       widget=forms.NumberInput(attrs={"placeholder": "e.g. 2016", "step": 1}))
+    outcome = django_filters.CharFilter(label="Outcome", method="filter_outcome",
+                                        widget=text_input("e.g. government victory"))
+    order = django_filters.ChoiceFilter(label="Sort by", method="filter_order", empty_label="Oldest first",
+                                        choices=[("newest", "Newest first"), ("name", "Name"),
+                                                 ("events", "Most events"), ("country", "Country"),
+                                                 ("outcome", "Outcome"), ("war", "War or campaign")])
+
+    class Meta:
+        model = Conflict
+        fields = ["war", "country", "year", "outcome", "order"]
+
+    def filter_war(self, queryset, name, value):
+        return queryset.part_of(Conflict.objects.with_parts().by_key(value))
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country=value)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.in_year(int(value))
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.with_outcome(value)
+
+    def filter_order(self, queryset, name, value):
+        if value == "war":  # the first conflict it is part of, by name
+            through = Conflict._meta.get_field("parents").remote_field.through
+            queryset = queryset.annotate(war=Subquery(through.objects.filter(from_conflict=OuterRef("pk"))
+                                                      .order_by("to_conflict__name").values("to_conflict__name")[:1]))
+        elif value in ("country", "outcome"):
+            field = "country" if value == "country" else "status"
+            queryset = queryset.annotate(**{f"no_{value}": Case(When(**{field: ""}, then=Value(1)), default=Value(0),
+                                                                 output_field=IntegerField())})
+        return queryset.order_by(*self.ORDERS[value])

@@ -38,8 +38,21 @@ def with_counts(conflicts):
 
 
 def offensives_for_listing():
-    """The home page: offensives with their counts, oldest first."""
-    return with_counts(Conflict.objects.offensives()).order_by("start_date", "name")
+    """The home page: offensives with their counts and the conflicts they are part of, oldest first (the
+    home page's filter may choose another order: ``reader.filters.OffensiveFilter``)."""
+    return (with_counts(Conflict.objects.offensives())
+            .prefetch_related(Prefetch("parents", queryset=Conflict.objects.order_by("start_date", "name")))
+            .order_by("start_date", "name", "pk"))
+
+
+def parts_of(conflict, limit: int = 100):
+    """The conflicts part of ``conflict`` (a war's offensives), oldest first, with their counts and sides
+    (each with its belligerents, for ``Side.display_name``); bounded."""
+    return (with_counts(conflict.children.all())
+            .prefetch_related(Prefetch("sides", queryset=Side.objects.order_by("number").prefetch_related(
+                Prefetch("participations", queryset=Participation.objects.filter(
+                    role=Participation.Role.BELLIGERENT).select_related("force").order_by("order", "pk")))))
+            .order_by(F("start_date").asc(nulls_last=True), "name", "pk")[:limit])
 
 
 def conflict_for_detail():

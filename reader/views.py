@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from conflicts.cache import cached, query_key
-from conflicts.models import Force
+from conflicts.models import Conflict, Force
 from conflicts.querysets import participations_of
 from events.models import Event, Place
 from events.querysets import names_written
@@ -27,7 +27,7 @@ from .autocomplete import suggestions
 from .charts import events_per_day
 from .display import attributed_sources
 from .export import FORMATS, export_response
-from .filters import EventFilter, OffensiveEventFilter, PersonFilter
+from .filters import EventFilter, OffensiveEventFilter, OffensiveFilter, PersonFilter
 from .highlight import event_span_records, highlight, span_records
 from .infobox import side_boxes
 from .queries import (
@@ -39,6 +39,7 @@ from .queries import (
     offensives_at,
     offensives_for_listing,
     offensives_naming,
+    parts_of,
     sources_of,
     visible_sources,
 )
@@ -101,7 +102,10 @@ def paginate_events(request, queryset, per_page=EVENTS_PER_PAGE):
     return paginator.get_page(paginator.num_pages if number == "last" else number)
 
 
-class HomeView(CachedCountMixin, ListView):
+class HomeView(CachedCountMixin, FilterView):
+    """The offensives, filtered by war, country, year and outcome and sorted (``OffensiveFilter``)."""
+
+    filterset_class = OffensiveFilter
     template_name = "conflicts/conflict_list.html"
     context_object_name = "offensives"
     paginate_by = 50
@@ -118,9 +122,14 @@ class ConflictDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         conflict = self.object
+        parts = list(parts_of(conflict))
+        # a war's timeline holds its parts' events (issue 17); an offensive's reads its own from its index
+        events = (Event.objects.filter(conflict__in=Conflict.objects.within(conflict)) if parts
+                  else Event.objects.filter(conflict=conflict))
         event_filter = OffensiveEventFilter(self.request.GET or None, conflict=conflict,
-                                            queryset=Event.objects.filter(conflict=conflict).for_timeline())
+                                            queryset=events.for_timeline())
         return super().get_context_data(
+            parts=parts,
             sides=side_boxes(conflict),
             chart=cached(self.request, "chart", [conflict.pk], lambda: events_per_day(conflict, conflict.sides.all())),
             filter=event_filter,

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 # page -> (url builder, bound); pages that list events or show an infobox load the sources' claims in one query;
 # pages with a paginated list or a chart read the data generation once (conflicts.cache: cached counts)
 PAGES = {
-    "home": (lambda w: "/", 3),
-    "offensive": (lambda w: w.conflict.get_absolute_url(), 18),
-    "offensive-filtered": (lambda w: f"{w.conflict.get_absolute_url()}?kind=capture&q=army&side={w.sides[0].pk}", 20),
+    "home": (lambda w: "/", 5),  # (+2: the country choices, the offensives' parents: issue 17)
+    "offensive": (lambda w: w.conflict.get_absolute_url(), 19),
+    "offensive-filtered": (lambda w: f"{w.conflict.get_absolute_url()}?kind=capture&q=army&side={w.sides[0].pk}", 21),
     "timeline": (lambda w: "/timeline/", 9),
     "timeline-filtered": (lambda w: f"/timeline/?offensive={w.conflict.slug}&force={w.force.slug}"
                                     f"&person={w.person.slug}&place={w.place.slug}&after=2015-10-01"
@@ -33,11 +33,15 @@ PAGES = {
     "place": (lambda w: w.place.get_absolute_url(), 11),
     "source": (lambda w: w.source.get_absolute_url(), 11),
     "search": (lambda w: "/search/?q=Person", 6),
+    # the home page's filters (issue 17): its country choices and the offensives' parents, one query each
+    "home-filtered": (lambda w: f"/?war={w.parent.slug}&year=2015&outcome=victory&order=war", 6),
+    # a war: its parts (with their sides) and its parts' events
+    "war": (lambda w: w.parent.get_absolute_url(), 23),
+    # the event, its relations, its sides (and their forces), the source's passage, previous and next
+    "event": (lambda w: w.events[len(w.events) // 2].get_absolute_url(), 12),
 }
 
 
-    # the event, its relations, its sides (and their forces), the source's passage, previous and next
-    "event": (lambda w: w.events[len(w.events) // 2].get_absolute_url(), 12),
 @pytest.fixture(autouse=True)
 def content_types_cached():
     """Steady state: a serving process has the content types cached (the claims' relation reads them once)."""
