@@ -21,6 +21,8 @@ force the event names (as ``EventQuerySet.on_sides`` reads them; "1: Syrian Arab
 sides list (a force listed on two sides counts for the first), ``fatalities`` the people killed where the
 sentence states it (empty when it does not: not zero), and ``url``. The sides of an offensive are read once
 per export (one query for the offensives a chunk meets first), so they too cost per chunk, not per row.
+Last, ``latitude`` and ``longitude`` (issue 17, maps): those of the first place the sentence names that
+has coordinates, read with the places' names (empty when none has).
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ COLUMNS = ("id", "offensive", "date", "end_date", "precision", "time_of_day", "k
            "source_title", "source_site", "source_canonical_url", "source_revision", "source_revision_url",
            "source_revision_time", "source_retrieved_at", "source_licence", "source_licence_url",
            "source_attribution",
-           "sides", "actor1", "actor2", "fatalities", "url")
+           "sides", "actor1", "actor2", "fatalities", "url", "latitude", "longitude")
 ATTRIBUTION_COLUMNS = COLUMNS[COLUMNS.index("source_title"):COLUMNS.index("source_attribution") + 1]
 TAIL_COLUMNS = COLUMNS[COLUMNS.index("source_attribution") + 1:]
 FORMATS = ("csv", "json")
@@ -110,21 +112,31 @@ class _Names:
     def __init__(self):
         self.names: dict[type, dict[int, str]] = {model: {} for *_, model in self.RELATIONS}
         self.force_ids: dict[int, list[int]] = {}  # of the last chunk: event id -> ids of the forces it names
+        self.coordinates: dict[int, tuple[float, float]] = {}  # place id -> (latitude, longitude), where known
+        self.located: dict[int, tuple[float, float]] = {}  # of the last chunk: event id -> its first located place's
 
     def of_chunk(self, ids: list[int]) -> list[dict[int, list[str]]]:
         out = []
-        self.force_ids = {}
+        self.force_ids, self.located = {}, {}
         for _, through, fk, order, model in self.RELATIONS:
             links = list(_any_of(through.objects.all(), "event_id", ids).order_by(*order).values_list("event_id", fk))
             known = self.names[model]
             missing = list({entity for _, entity in links if entity not in known})
-            if missing:
+            if missing and model is Place:
+                for pk, name, lat, lon in (_any_of(model.objects.all(), "pk", missing).order_by()
+                                           .values_list("pk", "name", "latitude", "longitude")):
+                    known[pk] = name
+                    if lat is not None and lon is not None:
+                        self.coordinates[pk] = (float(lat), float(lon))
+            elif missing:
                 known.update(_any_of(model.objects.all(), "pk", missing).order_by().values_list("pk", "name"))
             found: dict[int, list[str]] = {}
             for event_id, entity in links:
                 found.setdefault(event_id, []).append(known[entity])
                 if model is Force:
                     self.force_ids.setdefault(event_id, []).append(entity)
+                elif model is Place and entity in self.coordinates:
+                    self.located.setdefault(event_id, self.coordinates[entity])
             if model is not Place:
                 for names in found.values():
                     names.sort()
@@ -250,7 +262,8 @@ class _Rows:
                 yield ((pk, offensive, date.isoformat(), end_date.isoformat() if end_date else None, precision,
                         time_of_day or None, kind, section or None, text, place_names or empty, event_forces or empty,
                         person_names or empty, source_url), source_id,
-                       (side_names, actor1, actor2, casualties, f"{url_head}{pk}{url_tail}"))
+                       (side_names, actor1, actor2, casualties, f"{url_head}{pk}{url_tail}",
+                        *names.located.get(pk, (None, None))))
 
 
 def export_rows(queryset, request):

@@ -133,3 +133,21 @@ def test_tile_origin():
 def test_without_a_tile_url_the_svg_is_the_map(client, offensive):
     html = client.get(offensive.get_absolute_url()).content.decode()
     assert 'data-tile-url=""' in html and '<svg class="map-svg"' in html
+
+
+def test_exports_carry_the_coordinates_of_the_first_located_place(client, offensive):
+    unlocated = make_place(name="Nowhere else")
+    event = make_event(conflict=offensive, places=[unlocated, Event.objects.filter(conflict=offensive)
+                                                   .first().places.get(name="Palmyra")])
+    bare = make_event(conflict=offensive, places=[unlocated])
+    rows = json.loads(b"".join(client.get("/timeline/?format=json")
+                               .streaming_content))
+    by_id = {row["id"]: row for row in rows}
+    assert (by_id[event.pk]["latitude"], by_id[event.pk]["longitude"]) == (34.5624, 38.28402)
+    assert (by_id[bare.pk]["latitude"], by_id[bare.pk]["longitude"]) == (None, None)
+    aleppo_event = next(r for r in rows if r["places"] == ["Aleppo", "Palmyra"])
+    assert (aleppo_event["latitude"], aleppo_event["longitude"]) == (36.20124, 37.16117)   # the first place's
+    csv_text = b"".join(client.get("/timeline/?format=csv").streaming_content).decode()
+    header, *lines = csv_text.lstrip("\ufeff").splitlines()
+    assert header.endswith(",url,latitude,longitude")
+    assert any(line.endswith(",34.5624,38.28402") for line in lines)

@@ -129,7 +129,7 @@ def test_the_source_page_links_its_sentences_to_their_event_pages(client, battle
 def test_exports_carry_sides_actors_fatalities_and_the_event_url(client, battle):
     rows = list(csv.reader(io.StringIO(body(client.get("/timeline/?format=csv")))))
     assert tuple(rows[0]) == COLUMNS
-    assert COLUMNS[-5:] == ("sides", "actor1", "actor2", "fatalities", "url")
+    assert COLUMNS[-7:-2] == ("sides", "actor1", "actor2", "fatalities", "url")
     row = dict(zip(COLUMNS, rows[1], strict=True))
     assert row["sides"] == "1: Army; 2: The rebels"
     assert (row["actor1"], row["actor2"]) == ("Army", "Rebel Group")

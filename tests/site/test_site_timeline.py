@@ -93,7 +93,9 @@ def test_csv_export_has_stable_columns_and_applies_the_filter(client, world):
                                          "source_revision_url", "source_revision_time", "source_retrieved_at",
                                          "source_licence", "source_licence_url", "source_attribution",
                                          # added at the end (issue 17: sides, ACLED's actors, fatalities, event)
-                                         "sides", "actor1", "actor2", "fatalities", "url")
+                                         "sides", "actor1", "actor2", "fatalities", "url",
+                                         # added at the end (issue 17, maps: the first located place's)
+                                         "latitude", "longitude")
     expected = [e for e in world.events if e.kind == "airstrike"]
     assert len(rows) - 1 == len(expected)
     first = dict(zip(COLUMNS, rows[1], strict=True))
