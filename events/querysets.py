@@ -39,14 +39,52 @@ class EventQuerySet(models.QuerySet):
                                            .defer("document__text", "document__original").order_by("document_id")))
                 .order_by(*self.TIMELINE_ORDER))
 
+    # The columns of TIMELINE_ORDER: an event's place in the timeline (a page's seek key)
+    TIMELINE_KEY = ("date", "precision", "end_date", "conflict_id", "order", "pk")
+
+    def from_key(self, key):
+        """Events at or after ``key`` (values of ``TIMELINE_KEY``) in ``TIMELINE_ORDER``: a seek (keyset)
+        condition, which the timeline index (``event_timeline_order_idx``) reads from ``key``'s date on
+        instead of skipping every earlier row (``reader.timeline``)."""
+        date, precision, end_date, conflict_id, order, pk = key
+        if end_date is None:  # NULLS FIRST: every stated end comes after no end
+            end_after, end_same = Q(end_date__isnull=False), Q(end_date__isnull=True)
+        else:
+            end_after, end_same = Q(end_date__gt=end_date), Q(end_date=end_date)
+        rest = Q(order__gt=order) | Q(order=order, pk__gte=pk)
+        rest = Q(conflict_id__gt=conflict_id) | Q(conflict_id=conflict_id) & rest
+        rest = end_after | end_same & rest
+        rest = Q(precision__lt=precision) | Q(precision=precision) & rest  # precision DESC
+        return self.filter(date__gte=date).filter(Q(date__gt=date) | Q(date=date) & rest)
+
     def between(self, after=None, before=None):
-        """Events overlapping the days ``after``..``before`` (either may be None)."""
+        """Events whose period overlaps the days ``after``..``before`` (either may be None): a range, a
+        month- or year-precise event counts from its date to its ``period_end`` (``event_period_end_idx``)."""
         qs = self
         if after:
-            qs = qs.filter(Q(end_date__gte=after) | Q(end_date__isnull=True, date__gte=after))
+            qs = qs.filter(period_end__gte=after)
         if before:
             qs = qs.filter(date__lte=before)
         return qs
+
+    def naming_no_side(self):
+        """Events that name no force listed for a side of their own offensive."""
+        through = self.model.forces.through
+        return self.exclude(Exists(through.objects.filter(
+            event=OuterRef("pk"), force__participations__side__conflict=OuterRef("conflict"))))
+
+    def count_by_kind(self):
+        """Rows ``{kind, n}``, most first."""
+        return self.order_by().values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+
+    def count_by_side(self, limit: int):
+        """Rows ``{side, n}`` (a side's id, its events), most first, at most ``limit``: an event counts for
+        each side of its own offensive whose listed forces it names (as ``on_sides`` filters)."""
+        through = self.model.forces.through
+        return (through.objects.filter(event__in=self.order_by().values("pk"),
+                                       force__participations__side__conflict=F("event__conflict"))
+                .values(side=F("force__participations__side")).annotate(n=Count("event", distinct=True))
+                .order_by("-n", "side")[:limit])
 
     def mentioning_forces(self, forces):
         """Events naming any of ``forces`` (a queryset or list of Force) or a unit up to two levels below."""

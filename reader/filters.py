@@ -88,10 +88,16 @@ class EventFilter(OffensiveAndSideFilters):
     person = django_filters.CharFilter(label="Person", method="filter_person",
                                        widget=autocomplete_input("person", "e.g. Soleimani"))
     q = django_filters.CharFilter(label="Words", method="filter_words", widget=text_input("words in the text"))
+    # not a filter: the view pages the events in this order (reader.timeline); here so the form keeps it
+    order = django_filters.ChoiceFilter(label="Order", method="keep_order", empty_label="Oldest first",
+                                        choices=[("newest", "Newest first")])
 
     class Meta:
         model = Event
-        fields = ["after", "before", "offensive", "side", "force", "kind", "place", "person", "q"]
+        fields = ["after", "before", "offensive", "side", "force", "kind", "place", "person", "q", "order"]
+
+    def keep_order(self, queryset, name, value):
+        return queryset
 
     def filter_after(self, queryset, name, value):
         return queryset.between(after=value)
@@ -127,6 +133,7 @@ class OffensiveEventFilter(EventFilter):
     def __init__(self, *args, conflict, **kwargs):
         super().__init__(*args, **kwargs)
         del self.filters["offensive"]
+        del self.filters["order"]  # an offensive's page keeps the timeline's order
         self.filters["side"].queryset = side_choices(conflict)
 
     def filter_one_side(self, queryset, name, value):

@@ -8,7 +8,7 @@ import re
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
@@ -23,6 +23,7 @@ from events.querysets import names_written
 from people.models import CommandRole, Person
 from sources.models import SourceDocument
 
+from . import timeline
 from .autocomplete import suggestions
 from .charts import events_per_day
 from .display import attributed_sources
@@ -172,8 +173,9 @@ class SearchView(TemplateView):
         return super().get_context_data(query=query, results=search(query), **kwargs)
 
 
-class TimelineView(CachedCountMixin, FilterView):
-    """All events, filtered; ``?format=csv`` or ``?format=json`` exports the same filter."""
+class TimelineView(FilterView):
+    """All events, filtered; ``?format=csv`` or ``?format=json`` exports the same filter. Pages, the jump to
+    a year or month (``?year=&month=``), newest first and the counts: ``reader.timeline``."""
 
     filterset_class = EventFilter
     paginate_by = EVENTS_PER_PAGE
@@ -189,7 +191,48 @@ class TimelineView(CachedCountMixin, FilterView):
             if not filterset.is_valid():
                 return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain")
             return export_response(filterset.qs, fmt, request)
+        period = timeline.period_asked(request.GET.get("year"), request.GET.get("month"))
+        if period is not None:
+            return self.jump(*period)
         return super().get(request, *args, **kwargs)
+
+    def timeline_paginator(self, queryset):
+        newest = self.request.GET.get("order") == timeline.NEWEST
+        return timeline.TimelinePaginator(queryset, self.paginate_by, request=self.request, newest=newest)
+
+    def jump(self, start, end):
+        """To the page holding the period's first event (newest first: its last), at that event."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        query = self.request.GET.copy()
+        for name in ("year", "month", "page"):
+            query.pop(name, None)
+        anchor = ""
+        if filterset.is_valid():
+            number, event_id = self.timeline_paginator(filterset.qs).page_of_period(start, end)
+            if number > 1:
+                query["page"] = str(number)
+            anchor = f"#event-{event_id}" if event_id else ""
+        return redirect(f"{self.request.path}{'?' if query else ''}{query.urlencode()}{anchor}")
+
+    def paginate_queryset(self, queryset, page_size):
+        """``?page=`` a number or "last"; out of range gives the last page (never a 404)."""
+        paginator = self.timeline_paginator(queryset)
+        number = self.request.GET.get("page")
+        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = context["paginator"]
+        stats = paginator.stats
+        return {**context, "heading": timeline.describe(self.filterset),
+                "counts": timeline.counts_for(self.request, paginator),
+                "newest": paginator.newest,
+                "years": range(stats["first"].year, stats["last"].year + 1) if stats["first"] else range(0),
+                "months": timeline.MONTH_CHOICES,
+                "page_year": context["object_list"][0].date.year if context["object_list"] else None,
+                "jump_keep": [(name, value) for name, values in self.request.GET.lists()
+                              if name not in ("page", "year", "month", "format") for value in values if value]}
 
 
 class EventDetailView(DetailView):

@@ -132,6 +132,8 @@ def build_world(n_events: int = 200, *, evil: bool = False, start=datetime.date(
             kind=kinds[i % 4], section=f"Section {i // 40}{tag}", order=i, citations=[str(i), str(i + 1)],
             source=source, span_start=offset, span_end=offset + len(sentence)))
         offset += len(sentence) + 1
+    for event in events:
+        event.set_period_end()  # bulk_create does not save(), as the importer's bulk writes
     events = Event.objects.bulk_create(events)
     ForcesThrough, PeopleThrough = Event.forces.through, Event.people.through
     ForcesThrough.objects.bulk_create(ForcesThrough(event=e, force=forces[i % len(forces)])

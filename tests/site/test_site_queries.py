@@ -21,11 +21,14 @@ PAGES = {
     "home": (lambda w: "/", 5),  # (+2: the country choices, the offensives' parents: issue 17)
     "offensive": (lambda w: w.conflict.get_absolute_url(), 19),
     "offensive-filtered": (lambda w: f"{w.conflict.get_absolute_url()}?kind=capture&q=army&side={w.sides[0].pk}", 21),
-    "timeline": (lambda w: "/timeline/", 9),
+    # the timeline: counts per kind and side (4 queries, cached with the count in production; the test
+    # settings cache nothing), the heading's names (2 per named filter) and the map's places
+    "timeline": (lambda w: "/timeline/", 13),
     "timeline-filtered": (lambda w: f"/timeline/?offensive={w.conflict.slug}&force={w.force.slug}"
                                     f"&person={w.person.slug}&place={w.place.slug}&after=2015-10-01"
-                                    f"&before=2016-01-01&kind=capture&q=army", 13),
-    "timeline-last-page": (lambda w: "/timeline/?page=last", 9),
+                                    f"&before=2016-01-01&kind=capture&q=army", 25),
+    "timeline-last-page": (lambda w: "/timeline/?page=last", 13),
+    "timeline-newest": (lambda w: "/timeline/?order=newest&page=last", 13),
     "commanders": (lambda w: "/commanders/", 7),
     "commanders-filtered": (lambda w: f"/commanders/?offensive={w.conflict.slug}&fate=killed&q=Person", 8),
     "commander": (lambda w: w.person.get_absolute_url(), 11),

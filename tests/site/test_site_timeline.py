@@ -185,10 +185,11 @@ def test_the_filter_form_lists_no_offensives_or_sides(client):
     boxes = {"/timeline/": ("offensive", "side", "force", "place", "person"), "/commanders/": ("offensive", "side")}
     for url, names in boxes.items():
         html = client.get(url).content.decode()
+        form = html.split('<form class="filters"', 1)[1].split("</form>", 1)[0]  # (the jump's months are not records)
         for world in worlds:
-            assert f'<option value="{world.conflict.slug}"' not in html
-            assert f'<option value="{world.sides[0].pk}"' not in html
-        assert html.count("<option") <= len(Event.Kind.choices) + 1 + 10  # kinds (and fates), never records
+            assert f'<option value="{world.conflict.slug}"' not in form
+            assert f'<option value="{world.sides[0].pk}"' not in form
+        assert form.count("<option") <= len(Event.Kind.choices) + 1 + 10  # kinds (and fates, order), never records
         for name in names:
             assert f'data-autocomplete="{name}"' in html, name
         assert 'data-autocomplete-url="/autocomplete/"' in html
@@ -266,3 +267,202 @@ def test_pages_past_the_middle_are_read_from_the_end_and_agree(client):
         seen += ids(client.get(f"/timeline/?offensive={world.conflict.slug}&page={page}"))
     assert seen == expected
     assert ids(client.get(f"/timeline/?offensive={world.conflict.slug}&page=last")) == expected[100:]
+
+
+# ------------------------------------------- pages without large OFFSETs, jump, order, counts (issues 16, 17)
+
+def timeline_ids(**filters):
+    return list(Event.objects.filter(**filters).for_timeline().values_list("pk", flat=True))
+
+
+@pytest.fixture
+def crowded():
+    """Two offensives, plus events that share a date and differ only further down the timeline key
+    (precision, no end or an end, offensive, document order)."""
+    worlds = [build_world(130), build_world(70)]
+    day = datetime.date(2015, 10, 20)
+    for conflict in (worlds[1].conflict, worlds[0].conflict):
+        for precision, date in (("day", day), ("month", day.replace(day=1)), ("year", day.replace(month=1, day=1))):
+            for end in (None, day + datetime.timedelta(days=2), day + datetime.timedelta(days=1)):
+                for order in (3, 1, 1):
+                    make_event(conflict, date=date, precision=precision, order=order,
+                               end_date=end if precision == "day" else None)
+    return worlds
+
+
+def test_a_seek_from_any_event_gives_the_rest_of_the_timeline(crowded):
+    expected = timeline_ids()
+    keys = dict(zip(expected, Event.objects.for_timeline().values_list(*Event.objects.model.objects.none()
+                                                                       .TIMELINE_KEY), strict=True))
+    for i, pk in enumerate(expected):
+        if i % 3 == 0 or i > 200:  # every kind of neighbour, not every one of the quieter days
+            assert timeline_ids() == expected
+            found = list(Event.objects.all().from_key(keys[pk]).for_timeline().values_list("pk", flat=True))
+            assert found == expected[i:], i
+
+
+@pytest.mark.parametrize("order", ["", "newest"])
+def test_pages_cover_every_event_once_in_both_orders(client, crowded, monkeypatch, order):
+    from reader import timeline
+    from reader.views import TimelineView
+    monkeypatch.setattr(timeline, "BLOCK", 25)  # deep pages seek from a boundary, at every skip
+    monkeypatch.setattr(TimelineView, "paginate_by", 10)
+    expected = timeline_ids()
+    if order:
+        expected.reverse()
+    first = client.get(f"/timeline/?order={order}")
+    pages = first.context["paginator"].num_pages
+    assert pages == -(-len(expected) // 10)
+    seen = []
+    for number in range(1, pages + 1):
+        seen += ids(client.get(f"/timeline/?order={order}&page={number}"))
+    assert seen == expected
+    assert len(set(seen)) == Event.objects.count()
+
+
+def test_pages_of_a_filter_seek_within_the_filter(client, crowded, monkeypatch):
+    from reader import timeline
+    from reader.views import TimelineView
+    monkeypatch.setattr(timeline, "BLOCK", 20)
+    monkeypatch.setattr(TimelineView, "paginate_by", 7)
+    conflict = crowded[0].conflict
+    expected = timeline_ids(conflict=conflict, kind="capture")
+    seen = []
+    for number in range(1, -(-len(expected) // 7) + 1):
+        seen += ids(client.get(f"/timeline/?offensive={conflict.slug}&kind=capture&page={number}"))
+    assert seen == expected
+
+
+def test_deep_pages_make_as_many_queries_as_the_first(client, monkeypatch):
+    """A page deep in a large filter (a seek from a boundary) costs what one in a small filter does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reader import timeline
+    monkeypatch.setattr(timeline, "BLOCK", 50)
+    small, large = build_world(200), build_world(600)
+
+    def count(world, page):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/timeline/?offensive={world.conflict.slug}&page={page}")
+        assert len(response.context["object_list"]) == 50
+        return len(ctx)
+
+    deep = count(small, 3)
+    assert count(large, 3) == count(large, 6) == deep
+    # near either end: a small OFFSET from that end, no boundaries to read
+    assert count(large, 12) == count(large, 1) == count(small, 1) == deep - 1
+
+
+def test_jump_to_a_month_or_year_lands_on_its_first_event(client, crowded, monkeypatch):
+    from reader import timeline
+    from reader.views import TimelineView
+    monkeypatch.setattr(timeline, "BLOCK", 25)
+    monkeypatch.setattr(TimelineView, "paginate_by", 10)
+    expected = list(Event.objects.for_timeline())
+    target = next(e for e in expected if e.date >= datetime.date(2015, 11, 1))
+    response = client.get("/timeline/?year=2015&month=11")
+    assert response.status_code == 302
+    page = expected.index(target) // 10 + 1
+    assert response["Location"] == f"/timeline/?page={page}#event-{target.pk}"
+    assert target.pk in ids(client.get(response["Location"]))
+
+    # newest first: the month's last event
+    last = [e for e in expected if e.date <= datetime.date(2015, 11, 30)][-1]
+    response = client.get("/timeline/?order=newest&year=2015&month=11")
+    newest = expected[::-1]
+    assert response["Location"] == f"/timeline/?order=newest&page={newest.index(last) // 10 + 1}#event-{last.pk}"
+
+    # the filters are kept; a year after every event gives the last page
+    conflict = crowded[1].conflict
+    response = client.get(f"/timeline/?offensive={conflict.slug}&year=2030")
+    n = Event.objects.filter(conflict=conflict).count()
+    assert response["Location"] == f"/timeline/?offensive={conflict.slug}&page={-(-n // 10)}"
+    assert client.get("/timeline/?year=2015").status_code == 302
+    assert client.get("/timeline/?year=nonsense").status_code == 200
+
+
+def test_the_jump_form_keeps_the_filters(client, crowded):
+    conflict = crowded[0].conflict
+    html = client.get(f"/timeline/?offensive={conflict.slug}&kind=capture&order=newest&page=2").content.decode()
+    form = html.split('<form class="jump"', 1)[1].split("</form>", 1)[0]
+    assert f'<input type="hidden" name="offensive" value="{conflict.slug}">' in form
+    assert '<input type="hidden" name="order" value="newest">' in form
+    assert 'name="page"' not in form
+    assert '<option value="2015" selected>2015</option>' in form  # the year of the page's first event
+    assert '<option value="11">November</option>' in form
+
+
+def test_page_numbers_near_the_current_page(client, monkeypatch):
+    from reader.views import TimelineView
+    monkeypatch.setattr(TimelineView, "paginate_by", 5)
+    build_world(100)
+    html = client.get("/timeline/?page=10").content.decode()
+    nav = html.split('<nav class="pagination"', 1)[1].split("</nav>", 1)[0]
+    for number in (1, 8, 9, 11, 12, 20):
+        assert f'href="?page={number}"><span class="visually-hidden">Page </span>{number}</a>' in nav, number
+    assert 'aria-current="page" href="?page=10"' in nav
+    assert 'href="?page=5"' not in nav and nav.count("…") == 2
+    assert 'rel="prev" href="?page=9"' in nav and 'rel="next" href="?page=11"' in nav
+    assert client.get("/timeline/?page=999").status_code == 200  # the last page, not a 404
+
+
+def test_month_and_year_events_overlap_the_date_filter(client):
+    conflict = make_conflict()
+    month = make_event(conflict, date=datetime.date(2015, 10, 1), precision="month")
+    year = make_event(conflict, date=datetime.date(2015, 1, 1), precision="year")
+    day = make_event(conflict, date=datetime.date(2015, 10, 21))
+    ranged = make_event(conflict, date=datetime.date(2015, 9, 28), end_date=datetime.date(2015, 10, 2))
+    later_month = make_event(conflict, date=datetime.date(2015, 11, 1), precision="month")
+    assert month.period_end == datetime.date(2015, 10, 31) and year.period_end == datetime.date(2015, 12, 31)
+    assert set(ids(client.get("/timeline/?after=2015-10-20&before=2015-10-25"))) == {month.pk, year.pk, day.pk}
+    assert set(ids(client.get("/timeline/?after=2015-10-02&before=2015-10-02"))) == {month.pk, year.pk, ranged.pk}
+    assert set(ids(client.get("/timeline/?after=2015-12-31"))) == {year.pk}
+    assert set(ids(client.get("/timeline/?before=2015-09-30"))) == {year.pk, ranged.pk}
+    assert set(ids(client.get("/timeline/?after=2015-11-30&before=2016-01-05"))) == {year.pk, later_month.pk}
+    assert ids(client.get("/timeline/?after=2016-01-01")) == []
+
+
+def test_counts_per_kind_and_side_for_the_filters(client):
+    conflict = make_conflict(name="Aleppo offensive")
+    side_one, side_two = make_side(conflict), make_side(conflict)
+    army, rebels, bystanders = make_force(name="Syrian Army"), make_force(name="Rebels"), make_force(name="UN")
+    make_participation(side_one, army)
+    make_participation(side_two, rebels)
+    both = make_event(conflict, kind="capture")
+    both.forces.add(army, rebels)
+    make_event(conflict, kind="capture").forces.add(army)
+    make_event(conflict, kind="airstrike").forces.add(bystanders)
+    make_event(conflict, kind="airstrike")
+    make_event(make_conflict(), kind="attack")  # another offensive
+    counts = client.get(f"/timeline/?offensive={conflict.slug}").context["counts"]
+    assert counts.kinds == [("airstrike", "airstrike", 2), ("capture", "capture", 2)]
+    assert [(side, n) for side, _, n in counts.sides] == [(side_one.pk, 2), (side_two.pk, 1)]
+    assert counts.sides[0][1] == "Aleppo offensive: Syrian Army"
+    assert counts.no_side == 2 and not counts.more_sides
+    html = client.get(f"/timeline/?offensive={conflict.slug}&kind=capture").content.decode()
+    link = f'href="?offensive={conflict.slug}&amp;kind=capture&amp;side={side_two.pk}">Aleppo offensive: Rebels</a>'
+    assert link in html
+    assert 'naming no side <span class="n">0</span>' in html
+
+
+def test_title_and_heading_state_the_filters(client):
+    conflict = make_conflict(name="Aleppo offensive", slug="aleppo-offensive")
+    make_side(conflict)
+    make_event(conflict, date=datetime.date(2016, 5, 2))
+    place = Event.objects.model._meta.get_field("places").related_model.objects.create(name="Khan Tuman",
+                                                                                        slug="khan-tuman")
+    cases = {
+        "?offensive=aleppo&kind=capture&after=2016-01-01&before=2016-12-31": "Aleppo offensive, captures, 2016",
+        "?after=2016-05-01&before=2016-05-31&kind=casualties": "casualty reports, May 2016",
+        "?after=2016-05-02&before=2016-05-09": "2–9 May 2016",
+        "?after=2016-05-02": "from 2 May 2016",
+        f"?place={place.slug}&q=shelled": "Khan Tuman, “shelled”",
+        "?offensive=nothing+like+it": "“nothing like it”",
+    }
+    for query, words in cases.items():
+        html = client.get(f"/timeline/{query}").content.decode()
+        assert f"<title>Timeline: {words} · Conflict encyclopedia</title>" in html, query
+        assert f"<h1>Timeline: {words}</h1>" in html, query
+    html = client.get("/timeline/").content.decode()
+    assert "<title>Timeline · Conflict encyclopedia</title>" in html and "<h1>Timeline</h1>" in html

@@ -1,0 +1,226 @@
+"""The timeline's pages at any size: numbered pages without large OFFSETs, a jump to a year or month,
+newest first, counts for the current filters and a heading that states them (issues 16 and 17).
+
+Pages are numbered (``?page=N``, with ``?order=newest`` for the reverse order): a bookmarkable link. A
+page within ``BLOCK`` events of either end is read from that end with a small OFFSET (the index of
+``EventQuerySet.TIMELINE_ORDER``, ``event_timeline_order_idx``, read forwards or backwards). A deeper page
+is read by a *seek* (``EventQuerySet.from_key``) from the nearest boundary key (the timeline key of every
+``BLOCK``-th event of the filter, listed in one pass over the index) and skips fewer than ``BLOCK`` rows.
+The count, the first and last dates, the boundary keys and the counts per kind and side are cached for
+the data generation (``conflicts.cache``): only the first request of a filter after a change reads every
+matching row; every other page costs what the first page does.
+
+A jump (``?year=2016&month=5``) answers with a redirect to the page that holds the first event of that
+period (newest first: its last event), at that event: ``#event-<id>``.
+"""
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Window
+from django.db.models.functions import RowNumber
+from django.utils.functional import cached_property
+
+from conflicts.cache import cached, query_key
+from conflicts.models import Conflict, Force
+from events.models import Event, Place
+from events.querysets import EventQuerySet
+from people.models import Person
+from sources.precision import MONTHS, format_range
+
+from .filters import side_choices, sides_by_key
+
+BLOCK = 1000  # events between two boundary keys: a deep page skips fewer than this many rows
+SIDE_COUNT_LIMIT = 8  # sides listed in the counts (an unfiltered timeline has two per offensive)
+NEWEST = "newest"
+
+
+class TimelinePaginator(Paginator):
+    """Pages of a filtered timeline (an ``EventQuerySet`` in ``TIMELINE_ORDER``), newest first when
+    ``newest``; what it counts and lists once is cached for the data generation."""
+
+    def __init__(self, object_list, per_page, *, request=None, newest=False):
+        super().__init__(object_list, per_page, allow_empty_first_page=True)
+        self.request = request
+        self.newest = newest
+
+    @cached_property
+    def key(self) -> str | None:
+        """The filter's cache key, None for no rows at all (an invalid filter's ``.none()``)."""
+        try:
+            return query_key(self.object_list.order_by())
+        except EmptyResultSet:
+            return None
+
+    def _cached(self, name, compute):
+        return cached(self.request, name, [self.key], compute)
+
+    @cached_property
+    def stats(self) -> dict:
+        """``{n, first, last}``: how many events, the first and the last date (one query)."""
+        if self.key is None:
+            return {"n": 0, "first": None, "last": None}
+        return self._cached("timeline-stats", lambda: self.object_list.order_by().aggregate(
+            n=Count("pk"), first=Min("date"), last=Max("date")))
+
+    @cached_property
+    def count(self) -> int:
+        return self.stats["n"]
+
+    def boundaries(self) -> list[tuple]:
+        """The timeline key of events 0, BLOCK, 2 x BLOCK, ... of the filter (one pass over the index)."""
+        def compute():
+            numbered = (self.object_list.prefetch_related(None).order_by()
+                        .annotate(_row=Window(RowNumber(), order_by=EventQuerySet.TIMELINE_ORDER))
+                        .values_list(*EventQuerySet.TIMELINE_KEY, "_row"))
+            rows = numbered.filter(_row__in=range(1, self.count + 1, BLOCK))
+            return [tuple(row[:-1]) for row in sorted(rows, key=lambda row: row[-1])]
+        return self._cached("timeline-keys", compute)
+
+    def _rows(self, lo: int, hi: int) -> list:
+        """Events ``lo``..``hi - 1`` of the filter in timeline order (oldest first)."""
+        if hi <= lo:
+            return []
+        rows, n = self.object_list, self.count
+        if hi <= BLOCK:
+            return list(rows[lo:hi])
+        if n - lo <= BLOCK:  # near the end: the same index read backwards
+            return list(rows.reverse()[n - hi:n - lo])[::-1]
+        keys = self.boundaries()
+        block = min(lo // BLOCK, len(keys) - 1)
+        skip = lo - block * BLOCK
+        return list(rows.from_key(keys[block])[skip:skip + hi - lo])
+
+    def page(self, number):
+        number = self.validate_number(number)
+        n, size = self.count, self.per_page
+        if self.newest:
+            lo, hi = max(0, n - number * size), n - (number - 1) * size
+        else:
+            lo, hi = (number - 1) * size, min(n, number * size)
+        rows = self._rows(lo, hi)
+        if self.newest:
+            rows.reverse()
+        return self._get_page(rows, number, self)
+
+    def _before(self, day: datetime.date) -> int:
+        """How many events of the filter start before ``day`` (reads fewer than ``BLOCK`` rows)."""
+        rows = self.object_list.prefetch_related(None)
+        if self.count <= BLOCK:
+            return rows.filter(date__lt=day).count()
+        keys = self.boundaries()
+        block = bisect.bisect_left([key[0] for key in keys], day) - 1  # the last boundary before the day
+        if block < 0:
+            return 0
+        return block * BLOCK + rows.from_key(keys[block]).filter(date__lt=day).count()
+
+    def page_of_period(self, start: datetime.date, end: datetime.date) -> tuple[int, int | None]:
+        """The page holding the first event from ``start`` on (newest first: the last one up to ``end``),
+        and that event's id (None when there is none: the last page)."""
+        rows = self.object_list.prefetch_related(None).values_list("pk", flat=True)
+        if self.newest:
+            position = self.count - self._before(end + datetime.timedelta(days=1))
+            target = rows.filter(date__lte=end).reverse()[:1]
+        else:
+            position = self._before(start)
+            target = rows.filter(date__gte=start)[:1]
+        number = min(position // self.per_page + 1, self.num_pages)
+        return number, next(iter(target), None)
+
+
+def period_asked(year: str | None, month: str | None) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day of ``?year=`` (and ``?month=``), None when they name no period."""
+    try:
+        y = int(year or "")
+        m = int(month) if month else None
+        if m is None:
+            return datetime.date(y, 1, 1), datetime.date(y, 12, 31)
+        return datetime.date(y, m, 1), datetime.date(y, m, calendar.monthrange(y, m)[1])
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+MONTH_CHOICES = [(str(i), name) for i, name in enumerate(MONTHS, start=1)]
+
+
+# --------------------------------------------------------------------------------------------- counts
+
+@dataclass(frozen=True)
+class Counts:
+    kinds: list[tuple[str, str, int]]   # (kind, label, events)
+    sides: list[tuple[int, str, int]]   # (side id, name, events), most first, at most SIDE_COUNT_LIMIT
+    more_sides: bool                    # sides were left out
+    no_side: int                        # events naming no force of a side of their offensive
+
+
+def counts_for(request, paginator: TimelinePaginator) -> Counts:
+    """Events per kind and per side, and those naming no side, for the paginator's filter (cached)."""
+    if paginator.key is None or not paginator.count:
+        return Counts([], [], False, 0)
+
+    def compute():
+        rows = paginator.object_list.prefetch_related(None)
+        labels = dict(Event.Kind.choices)
+        kinds = [(row["kind"], labels.get(row["kind"], row["kind"]), row["n"]) for row in rows.count_by_kind()]
+        per_side = list(rows.count_by_side(SIDE_COUNT_LIMIT + 1))
+        names = {side.pk: f"{side.conflict.name}: {side.display_name}"
+                 for side in side_choices().filter(pk__in=[row["side"] for row in per_side])}
+        sides = [(row["side"], names.get(row["side"], ""), row["n"]) for row in per_side[:SIDE_COUNT_LIMIT]]
+        return Counts(kinds, sides, len(per_side) > SIDE_COUNT_LIMIT, rows.naming_no_side().count())
+    return paginator._cached("timeline-counts", compute)
+
+
+# -------------------------------------------------------------------------------------------- heading
+
+KIND_PLURALS = {"casualties": "casualty reports", "other": "other events"}
+
+
+def _one_name(queryset, value: str) -> str:
+    """The name of the one record a filter box names, else what was typed, quoted."""
+    names = list(queryset.values_list("name", flat=True)[:2])
+    return names[0] if len(names) == 1 else f"“{value}”"
+
+
+def _period(after, before) -> str:
+    if after and before:
+        if after.month == 1 and after.day == 1 and (before.month, before.day) == (12, 31):
+            if after.year == before.year:
+                return str(after.year)
+            return format_range(after, before, "year")
+        if after.day == 1 and after.year == before.year and before.day == calendar.monthrange(
+                before.year, before.month)[1]:
+            return format_range(after, before, "month")
+        return format_range(after, before)
+    if after:
+        return f"from {format_range(after)}"
+    return f"until {format_range(before)}" if before else ""
+
+
+def describe(filterset) -> str:
+    """What the filters select, for the page's title and heading: "Aleppo offensive, captures, 2016"."""
+    if not filterset.is_bound or not filterset.is_valid():
+        return ""
+    data = filterset.form.cleaned_data
+    parts = []
+    if data.get("offensive"):
+        parts.append(_one_name(Conflict.objects.offensives().by_key(data["offensive"]), data["offensive"]))
+    if data.get("side"):
+        sides = list(side_choices().filter(pk__in=sides_by_key(data["side"]).values("pk")[:2]))
+        parts.append(f"side {sides[0].display_name}" if len(sides) == 1 else f"side “{data['side']}”")
+    for name, model in (("force", Force), ("person", Person), ("place", Place)):
+        if data.get(name):
+            parts.append(_one_name(model.objects.by_key(data[name]), data[name]))
+    if data.get("kind"):
+        kind = data["kind"]
+        parts.append(KIND_PLURALS.get(kind, f"{dict(Event.Kind.choices).get(kind, kind)}s"))
+    period = _period(data.get("after"), data.get("before"))
+    if period:
+        parts.append(period)
+    if data.get("q"):
+        parts.append(f"“{data['q']}”")
+    return ", ".join(parts)
