@@ -5,15 +5,30 @@ database id, so a spreadsheet moves between databases. Importing an unchanged ex
 row (``skip_unchanged``); a changed row of an imported record locks the changed fields, exactly
 as an admin form does (``sources.locking``). Provenance (source, span, locks) is exported for
 reference and never imported.
+
+CSV and XLSX files are for spreadsheets, so text a spreadsheet would run as a formula is written with
+a leading apostrophe (``SafeCSV``, ``SafeXLSX``), as the public CSV export does, and reading such a
+file takes the apostrophe off again: an export imported back restores the original text.
 """
 from __future__ import annotations
 
 import datetime
 import json
+import operator
+import re
+from functools import reduce
 
-from django.core.exceptions import ValidationError
-from django.db.models import JSONField, TextField
+import tablib
+from diff_match_patch import diff_match_patch
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import CheckConstraint, F, JSONField, Q, TextField
+from django.utils.encoding import force_str
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+from import_export.instance_loaders import CachedInstanceLoader
+from import_export.resources import Diff
 
 from sources.locking import lock_changed_fields
 from sources.models import SourceDocument
@@ -27,12 +42,20 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
 
     def __init__(self, model, field="slug", **kwargs):
         super().__init__(model, field=field, **kwargs)
+        self.cache: dict[str, object] | None = None  # key -> record, primed per import (``prime``)
+
+    def prime(self, keys) -> None:
+        """Read the records of ``keys`` in one query per 5,000 (``SourcedResource.before_import``), so
+        that a row's key costs no query. A resource deep-copies its fields, so the cache is the import's."""
+        self.cache = _records_by_key(self.model, self.field, keys)
 
     def describe(self, value, row=None) -> str:
         meta = self.model._meta
         return f"unknown {meta.verbose_name} {self.field} “{value}” (no {meta.verbose_name} has it)"
 
     def clean(self, value, row=None, **kwargs):
+        if self.cache is not None and value not in (None, "") and str(value).strip() in self.cache:
+            return self.cache[str(value).strip()]
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
@@ -46,11 +69,21 @@ class NaturalKeyManyToManyWidget(widgets.ManyToManyWidget):
 
     def __init__(self, model, field="slug", separator="|", **kwargs):
         super().__init__(model, separator=separator, field=field, **kwargs)
+        self.cache: dict[str, object] | None = None
+
+    def keys(self, value) -> list[str]:
+        return [k.strip() for k in str(value).split(self.separator) if k.strip()] if value else []
+
+    def prime(self, values) -> None:
+        """As ``NaturalKeyWidget.prime``, for cells of ``|``-separated keys."""
+        self.cache = _records_by_key(self.model, self.field, [k for v in values for k in self.keys(v)])
 
     def clean(self, value, row=None, **kwargs):
         if not value:
             return self.model.objects.none()
-        keys = [k.strip() for k in str(value).split(self.separator) if k.strip()]
+        keys = self.keys(value)
+        if self.cache is not None and all(k in self.cache for k in keys):
+            return [self.cache[k] for k in dict.fromkeys(keys)]
         found = self.model.objects.filter(**{f"{self.field}__in": keys})
         missing = sorted(set(keys) - {str(getattr(obj, self.field)) for obj in found})
         if missing:
@@ -61,7 +94,22 @@ class NaturalKeyManyToManyWidget(widgets.ManyToManyWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
+        # a row imported in bulk: its links are written after the rows, show the ones it will have
+        wanted = getattr(obj, "_import_m2m", {}).get(getattr(value, "prefetch_cache_name", None))
+        if wanted is not None and self.cache is not None:
+            by_pk = {o.pk: o for o in self.cache.values()}
+            if all(pk in by_pk for pk in wanted):
+                return self.separator.join(sorted(str(getattr(by_pk[pk], self.field)) for pk in wanted))
         return self.separator.join(str(getattr(o, self.field)) for o in value.all())
+
+
+def _records_by_key(model, field: str, keys) -> dict[str, object]:
+    keys = sorted({str(k).strip() for k in keys if k not in (None, "")} - {""})
+    found = {}
+    for i in range(0, len(keys), 5000):
+        for obj in model.objects.filter(**{f"{field}__in": keys[i:i + 5000]}):
+            found[str(getattr(obj, field))] = obj
+    return found
 
 
 class DateOnlyWidget(widgets.DateWidget):
@@ -170,11 +218,242 @@ class SourcedResource(resources.ModelResource):
                 wanted[f.attribute] = {o.pk for o in f.clean(row)}
             except ValueError as e:
                 errors[f.attribute] = [str(e)]
+        if not instance.pk and issubclass(self._meta.instance_loader_class, CachedInstanceLoader):
+            # the loader read every key of the file at once: a new key twice in it is the one unique check left
+            key = tuple(str(getattr(instance, name, "")) for name in self._meta.import_id_fields)
+            seen = self.__dict__.setdefault("_new_keys", set())
+            if key in seen:
+                errors[self._meta.import_id_fields[0]] = [f"“{', '.join(key)}” is on another new row of this file"]
+            seen.add(key)
         if errors:
             raise ValidationError(errors)
         if not instance.pk:
+            instance._import_changed, instance._import_m2m = {f.attribute for f in plain}, wanted
             return
         changed = [name for name, old in before.items() if getattr(instance, name, None) != old]
-        changed += [name for name, pks in wanted.items()
-                    if pks != {o.pk for o in getattr(instance, name).all()}]
-        lock_changed_fields(instance, changed)
+        m2m_changed = {name: pks for name, pks in wanted.items()
+                       if pks != {o.pk for o in getattr(instance, name).all()}}
+        instance._import_changed, instance._import_m2m = set(changed), m2m_changed
+        lock_changed_fields(instance, [*changed, *m2m_changed])
+
+    # ---------------------------------------------------------------- at size (issue 18: 10,000 rows)
+
+    def get_diff_class(self):
+        return QuickDiff
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An unchanged row of an existing record (``skip_unchanged``), its links compared by
+        ``import_instance`` already (the upstream check reads them again, a query per row and field)."""
+        if not self._meta.skip_unchanged or self._meta.skip_diff or import_validation_errors:
+            return False
+        if original is None or original.pk is None or getattr(instance, "_import_m2m", None):
+            return False
+        return all(field.get_value(instance) == field.get_value(original) for field in self.get_import_fields()
+                   if not isinstance(field.widget, widgets.ManyToManyWidget))
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        self._loaded = instance  # for QuickDiff
+
+    def before_import(self, dataset, **kwargs):
+        """Read every record the rows name by natural key up front (one query per kind and 5,000 keys)."""
+        super().before_import(dataset, **kwargs)
+        headers = set(dataset.headers or ())
+        for field in self.get_import_fields():
+            if hasattr(field.widget, "prime") and not field.readonly and field.column_name in headers:
+                field.widget.prime(dataset[field.column_name])
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """``full_clean`` without a query per row: uniqueness is checked only where the instance loader did
+        not already look the key up (``CachedInstanceLoader`` read every row's record, and
+        ``import_instance`` refuses a key twice in one file), and check constraints only where the row
+        changed a field they read, in Python where they are simple (:func:`check_in_python`)."""
+        errors = dict(import_validation_errors or {})
+        if self._meta.clean_model_instances:
+            cached = issubclass(self._meta.instance_loader_class, CachedInstanceLoader)
+            try:
+                instance.full_clean(exclude=errors.keys(), validate_unique=instance._state.adding and not cached,
+                                    validate_constraints=False)
+            except ValidationError as e:
+                errors = e.update_error_dict(errors)
+            changed = getattr(instance, "_import_changed", None)
+            for constraint in instance._meta.constraints:
+                if not isinstance(constraint, CheckConstraint):
+                    continue
+                fields = constraint.condition.referenced_base_fields
+                if (changed is not None and not fields & changed) or fields & errors.keys():
+                    continue
+                passed = check_in_python(constraint.condition, instance)
+                if passed is None:
+                    try:
+                        constraint.validate(type(instance), instance)
+                    except ValidationError as e:
+                        errors = e.update_error_dict(errors)
+                elif not passed:
+                    errors.setdefault(NON_FIELD_ERRORS, []).append(constraint.get_violation_error_message())
+        if errors:
+            raise ValidationError(errors)
+
+    def save_m2m(self, instance, row, **kwargs):
+        """Only the many-to-many columns the row changed are written; in bulk mode after the rows."""
+        if self._meta.use_bulk or (not self._is_using_transactions(kwargs) and self._is_dry_run(kwargs)):
+            return
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.attribute in getattr(
+                    instance, "_import_m2m", {}):
+                self.import_field(field, instance, row, True)
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        instances = list(self.create_instances)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        self.write_m2m(instances, created=True)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        instances = list(self.update_instances)
+        super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+        self.write_m2m(instances, created=False)
+
+    def get_bulk_update_fields(self):
+        """The model's columns the import can change, and the locks it adds."""
+        names = {f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly
+                 and not isinstance(f.widget, widgets.ManyToManyWidget)} - set(self._meta.import_id_fields)
+        return [*sorted(names), "locked_fields"]
+
+    def write_m2m(self, instances, created: bool) -> None:
+        """The many-to-many links of rows written in bulk: for each field, the removed links in one
+        ``DELETE`` and the added ones in one ``INSERT``."""
+        for field in self._meta.model._meta.many_to_many:
+            through = field.remote_field.through
+            own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+            remove, add = [], []
+            for instance in instances:
+                wanted = getattr(instance, "_import_m2m", {}).get(field.name)
+                if wanted is None or instance.pk is None:
+                    continue
+                current = set() if created else {o.pk for o in getattr(instance, field.name).all()}
+                if current - wanted:
+                    remove.append(Q(**{f"{own}_id": instance.pk, f"{other}_id__in": current - wanted}))
+                add += [through(**{f"{own}_id": instance.pk, f"{other}_id": pk}) for pk in wanted - current]
+            if remove:
+                through.objects.filter(reduce(operator.or_, remove)).delete()
+            if add:
+                through.objects.bulk_create(add, batch_size=2000)
+
+
+class QuickDiff(Diff):
+    """The preview's diff, worked out only for the values a row changes (``diff_match_patch`` on every
+    cell of 10,000 rows took longer than the import)."""
+
+    def __init__(self, resource, instance, new):
+        # the record as loaded (its links prefetched), not the import's deep copy of it, which has lost
+        # them (a deep-copied QuerySet drops its results): nothing is changed yet when this runs
+        super().__init__(resource, getattr(resource, "_loaded", instance), new)
+
+    def as_html(self):
+        dmp = diff_match_patch()
+        out = []
+        for left, right in zip(self.left, self.right, strict=False):
+            if left == right:
+                out.append(escape(force_str(right)))
+                continue
+            diff = dmp.diff_main("" if self.new else force_str(left), force_str(right))
+            dmp.diff_cleanupSemantic(diff)
+            out.append(mark_safe(dmp.diff_prettyHtml(diff)))  # noqa: S308 (diff_prettyHtml escapes the text)
+        return out
+
+
+def check_in_python(condition, instance) -> bool | None:
+    """Whether ``instance`` meets a check constraint's ``condition``, worked out in Python for the simple
+    shapes (``AND``/``OR``/``NOT`` of ``field__lookup=value`` or ``F("other")``, lookups ``exact``, ``in``,
+    ``isnull``, ``gt``, ``gte``, ``lt``, ``lte``), or None (let the database check it). SQL's NULL: a
+    comparison with a missing value passes, as a ``CHECK`` does."""
+    results = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            result = check_in_python(child, instance)
+        elif isinstance(child, tuple) and len(child) == 2:
+            result = _check_lookup(*child, instance)
+        else:
+            return None
+        if result is None:
+            return None
+        results.append(result)
+    value = all(results) if condition.connector == Q.AND else any(results)
+    return not value if condition.negated else value
+
+
+_COMPARE = {"exact": operator.eq, "gt": operator.gt, "gte": operator.ge, "lt": operator.lt, "lte": operator.le}
+
+
+def _check_lookup(lookup: str, expected, instance) -> bool | None:
+    name, _, kind = lookup.partition("__")
+    kind = kind or "exact"
+    try:
+        value = getattr(instance, instance._meta.get_field(name).attname)
+    except Exception:
+        return None
+    if isinstance(expected, F):
+        try:
+            expected = getattr(instance, instance._meta.get_field(expected.name).attname)
+        except Exception:
+            return None
+    if kind == "isnull":
+        return (value is None) == bool(expected)
+    if kind == "in" and not hasattr(expected, "resolve_expression"):
+        return value is None or value in expected
+    if kind in _COMPARE and not hasattr(expected, "resolve_expression"):
+        if value is None or expected is None:
+            return True
+        try:
+            return _COMPARE[kind](value, expected)
+        except TypeError:
+            return None
+    return None
+
+
+# ------------------------------------------------------------------------------------- spreadsheet files
+
+#: text a spreadsheet would run as a formula (OWASP, CSV injection), after any apostrophes already there
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?")
+
+
+def escape_formula(value):
+    """A cell as written to a spreadsheet file: text that starts like a formula gets a leading
+    apostrophe; so does text that already starts with apostrophes before such a character, so that
+    :func:`unescape_formula` can tell the two apart. Numbers ("-7.5") and other values are unchanged."""
+    if isinstance(value, str) and _FORMULA.match(value) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value):
+    """The inverse of :func:`escape_formula`, for a cell read from a spreadsheet file."""
+    if isinstance(value, str) and value.startswith("'") and _FORMULA.match(value, 1):
+        return value[1:]
+    return value
+
+
+def _map_cells(dataset: tablib.Dataset, function) -> tablib.Dataset:
+    out = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:
+        out.append([function(cell) for cell in row])
+    return out
+
+
+class FormulaSafeFormat:
+    """Mixin for a spreadsheet format: formulas escaped on export, unescaped on import."""
+
+    def export_data(self, dataset, **kwargs):
+        return super().export_data(_map_cells(dataset, escape_formula), **kwargs)
+
+    def create_dataset(self, in_stream, **kwargs):
+        return _map_cells(super().create_dataset(in_stream, **kwargs), unescape_formula)
+
+
+class SafeCSV(FormulaSafeFormat, base_formats.CSV):
+    pass
+
+
+class SafeXLSX(FormulaSafeFormat, base_formats.XLSX):
+    pass
