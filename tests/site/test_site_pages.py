@@ -58,7 +58,7 @@ def test_offensive_page_infobox(client):
     assert "killed in action" in html
     assert "2,000 fighters" in html
     assert world.conflict.summary in html
-    assert '<svg class="chart"' in html and "<table class=\"chart-table\">" in html
+    assert '<svg class="chart chart-wide"' in html and "<table class=\"chart-table\">" in html
     assert f'href="{world.roles[0].source_url()}"' in html  # infobox values link to their source
 
 
@@ -107,8 +107,45 @@ def test_chart_colours_events_by_the_side_of_the_forces_they_name(client):
         (2, {"side-1": 1, "several": 1}), (3, {"none": 1})]
     assert chart.outside == 1
     assert [s.key for s in chart.series] == ["side-1", "several", "none"]
-    assert chart.svg.count("<rect") == 3
-    assert "<title>2 May 2016: 1 event (" in chart.svg
+    assert chart.svg.count("<rect") - chart.svg.count('class="hit"') == 3
+    assert "<title>2 May 2016: 2 events (1 Force " in chart.svg
+
+
+def test_chart_bars_link_to_their_day_and_the_figures_are_readable(client):
+    """Issue 17 (5): ticks and axis titles, each day a link to its events, figures without a mouse, a
+    drawing for phones, and how many events name no side."""
+    import re
+
+    from reader.charts import value_ticks
+    conflict = make_conflict(start_date=datetime.date(2016, 5, 1), end_date=datetime.date(2016, 5, 10))
+    side = make_side(conflict)
+    force = make_force()
+    make_participation(side, force)
+    for _ in range(7):
+        make_event(conflict, date=datetime.date(2016, 5, 4)).forces.add(force)
+    make_event(conflict, date=datetime.date(2016, 5, 6))
+    make_event(conflict, date=datetime.date(2016, 5, 6))
+    response = client.get(conflict.get_absolute_url())
+    chart, html = response.context["chart"], response.content.decode()
+    assert value_ticks(7) == [0, 2, 4, 6, 8] and value_ticks(57) == [0, 20, 40, 60]
+    for svg in (chart.svg, chart.svg_narrow):
+        ticks = re.findall(r'dominant-baseline="middle">(\d+)</text>', svg)
+        assert ticks == ["0", "2", "4", "6", "8"]
+        assert svg.count('class="axis-title"') == 2 and ">Events per day</text>" in svg
+        links = re.findall(r'<a href="([^"]+)" tabindex="-1" class="bar">', svg)
+        assert links == ["?after=2016-05-04&amp;before=2016-05-04#timeline",
+                         "?after=2016-05-06&amp;before=2016-05-06#timeline"]
+        assert '<text x="' in svg and 'class="label figure" text-anchor="middle">7</text>' in svg
+    assert 'class="chart chart-narrow" viewBox="0 0 360 ' in html
+    assert chart.no_side == 2
+    assert "2 of 9 events name no force of any side (grey)." in html
+    assert [row.date.day for row in chart.busiest] == [4, 6]
+    busiest = html.split('<p class="busiest">', 1)[1].split("</p>", 1)[0]
+    assert '<a href="?after=2016-05-04&amp;before=2016-05-04#timeline">4 May 2016</a> (7)' in busiest
+    # a bar's link shows that day's events on the offensive's timeline
+    day = client.get(conflict.get_absolute_url() + "?after=2016-05-06&before=2016-05-06")
+    assert {e.date for e in day.context["page_obj"].object_list} == {datetime.date(2016, 5, 6)}
+    assert len(day.context["page_obj"].object_list) == 2
 
 
 def test_offensive_without_events_has_no_chart(client):
