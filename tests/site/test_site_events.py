@@ -11,8 +11,16 @@ from django.utils import timezone
 
 from events.models import Event
 from reader.export import COLUMNS
-from tests.factories import (make_conflict, make_event, make_force, make_participation, make_person, make_place,
-                             make_side, make_source)
+from tests.factories import (
+    make_conflict,
+    make_event,
+    make_force,
+    make_participation,
+    make_person,
+    make_place,
+    make_side,
+    make_source,
+)
 from tests.site.builders import build_world
 
 pytestmark = pytest.mark.django_db
