@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count
+from django.contrib.admin.utils import unquote
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -16,7 +17,9 @@ from sources.admin import (
     SourcedAdmin,
     SourcedImportExportAdmin,
     SourcedInline,
+    paragraph_html,
 )
+from sources.precision import format_date
 
 from .models import Event, EventPlace, Place, PlaceAlias
 from .resources import EventResource, PlaceResource
@@ -50,12 +53,59 @@ class EventAdmin(SourcedImportExportAdmin):
     autocomplete_fields = ("conflict", "forces", "people")
     list_select_related = ("conflict",)
     inlines = [EventPlaceInline]
+    # the change form (templates/admin/events/event/change_form.html): the source paragraph on top, then
+    # what editors correct (the places inline comes right after it), then the rest; import internals
+    # read-only in the collapsed metadata
+    change_form_template = "admin/events/event/change_form.html"
+    CORRECTED = (None, {"fields": [("date", "end_date", "precision", "time_of_day"), "kind", "casualties",
+                                   "forces", "people", "text"]})
+    INTERNALS = ("source_key", "order", "citations")
     fieldsets = [
-        (None, {"fields": ["conflict", "source_key", ("date", "end_date", "precision", "time_of_day"), "text",
-                           "kind", "casualties", "background", "section", "order", "citations"]}),
-        ("Named in the sentence", {"fields": ["forces", "people"]}),
-        IMPORT_METADATA,
+        CORRECTED,
+        ("Offensive and section", {"fields": ["conflict", "section", "background"]}),
+        ("Import metadata", {**IMPORT_METADATA[1], "fields": [
+            *INTERNALS, *(f for f in IMPORT_METADATA[1]["fields"] if f != "source_excerpt")]}),
     ]
+    add_fieldsets = [
+        (None, {"fields": ["conflict", "source_key", ("date", "end_date", "precision", "time_of_day"), "text",
+                           "kind", "casualties", "forces", "people", "section", "background", "order", "citations"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if obj is None else (*readonly, *self.INTERNALS)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {**(extra_context or {}), "source_paragraph": paragraph_html(obj),
+                             "previous_event": self.neighbour_link(obj, before=True),
+                             "next_event": self.neighbour_link(obj, before=False)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def neighbour_link(self, event, before: bool) -> dict | None:
+        other = self.neighbour(event, before)
+        if other is None:
+            return None
+        return {"url": reverse("admin:events_event_change", args=[other.pk]),
+                "date": format_date(other.date, other.precision), "text": Truncator(other.text).chars(70)}
+
+    @staticmethod
+    def neighbour(event, before: bool):
+        """The event before or after ``event`` in its offensive, in the list's order (date, order, id):
+        one indexed query (``event_conflict_date_idx``)."""
+        d, o, pk = event.date, event.order, event.pk
+        if before:
+            q = Q(date__lt=d) | Q(date=d, order__lt=o) | Q(date=d, order=o, pk__lt=pk)
+            ordering = ("-date", "-order", "-pk")
+        else:
+            q = Q(date__gt=d) | Q(date=d, order__gt=o) | Q(date=d, order=o, pk__gt=pk)
+            ordering = ("date", "order", "pk")
+        return (Event.objects.filter(q, conflict_id=event.conflict_id).order_by(*ordering)
+                .only("pk", "date", "precision", "text").first())
 
     def get_search_results(self, request, queryset, search_term):
         """An exact source key, else the site's one event search (``EventQuerySet.matching``: full text

@@ -16,25 +16,27 @@ from pathlib import PurePosixPath
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import Length
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
+from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from sources.attribution import attribution
-from sources.editing import returned
 from sources.entities import entities, entity, entity_of
-from sources.locking import lock_changed_fields, lockable_fields, unlock_all
+from sources.locking import is_lockable_record, lock_changed_fields, lockable_fields, unlock_all
 from sources.merge import merge_records, split_alias
 from sources.models import DeletedRecord, KnownName, ResolutionDecision, SourceDocument
+from sources.resources import SafeCSV, SafeXLSX
 
 IMPORT_METADATA = ("Import metadata", {
     "classes": ["collapse"],
@@ -77,6 +79,28 @@ class SourcedForm(forms.ModelForm):
                 choices=choices, required=False, widget=forms.CheckboxSelectMultiple,
                 label="Locked fields", help_text=meta.get_field("locked_fields").help_text)
 
+        self.show_lock_states()
+
+    def show_lock_states(self):
+        """Say under every field an editor can lock whether it is locked, with a one-click "Unlock" (a
+        button of the ``unlock-fields`` form that ``admin/sourced_change_form.html`` puts after this one)."""
+        if not self.instance.pk or not is_lockable_record(self.instance):
+            return
+        locked = set(self.instance.locked_fields or [])
+        for name in lockable_fields(self._meta.model):
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            if name in locked:
+                state = format_html(
+                    '<span class="lock-state locked">Locked: re-imports keep this value.</span> '
+                    '<button type="submit" form="unlock-fields" name="field" value="{}" class="unlock-button" '
+                    'title="Let the next import set it again">Unlock</button>', name)
+            else:
+                state = mark_safe('<span class="lock-state">Not locked: the importer may update it; '  # noqa: S308
+                                  'changing it locks it.</span>')
+            field.help_text = format_html("{}<br>{}", field.help_text, state) if field.help_text else state
+
     def clean_locked_fields(self):
         return list(self.cleaned_data.get("locked_fields") or [])
 
@@ -114,6 +138,32 @@ def excerpt_html(record) -> str:
         "…" if after_to < line_end else "", record.source_url(), document)
 
 
+#: Characters of a paragraph shown before and after the span at most (a source without blank lines).
+PARAGRAPH_CONTEXT = 1200
+
+
+def paragraph_html(record) -> str:
+    """The paragraph of the record's source around its span (up to the blank lines before and after),
+    the span highlighted, with a link to it on the public source page: what an editor checks a
+    correction against."""
+    if record is None or record.source_id is None or record.span_start is None:
+        return ""
+    document = source_of(record)
+    text = document.text
+    start, end = record.span_start, record.span_end or record.span_start
+    if end > len(text):
+        return excerpt_html(record)
+    before, after = text.rfind("\n\n", 0, start), text.find("\n\n", end)
+    para_start = 0 if before == -1 else before + 2
+    para_end = len(text) if after == -1 else after
+    cut_start, cut_end = max(para_start, start - PARAGRAPH_CONTEXT), min(para_end, end + PARAGRAPH_CONTEXT)
+    return format_html(
+        '<blockquote class="source-paragraph">{}{}<mark>{}</mark>{}{}</blockquote>'
+        '<p><a href="{}">Open the highlighted sentence in “{}”</a></p>',
+        "…" if cut_start > para_start else "", text[cut_start:start], text[start:end], text[end:cut_end],
+        "…" if cut_end < para_end else "", record.source_url() or document.get_absolute_url(), document)
+
+
 class LightSourcesMixin:
     """Change lists that join the source document (``list_select_related``) load its name and title, never
     its text or the bytes as read. (A deferred related field is ignored where the source is not joined.)"""
@@ -129,6 +179,10 @@ class SourcedAdminMixin(LightSourcesMixin):
     form = SourcedForm
     actions = ["unlock_all_fields"]
     list_per_page = 50
+    change_form_template = "admin/sourced_change_form.html"  # adds the form of the "Unlock" buttons
+
+    class Media:
+        css = {"all": ["css/admin-desk.css"]}
 
     def get_readonly_fields(self, request, obj=None):
         return tuple(dict.fromkeys([*super().get_readonly_fields(request, obj), *PROVENANCE_READONLY]))
@@ -175,10 +229,6 @@ class SourcedAdminMixin(LightSourcesMixin):
         DeletedRecord.remember(obj, request.user)  # so that a re-import does not bring it back
         super().delete_model(request, obj)
 
-    def response_change(self, request, obj):
-        # opened from a public page's edit link (?_return=): back to that page once saved (sources.editing)
-        return returned(request, super().response_change(request, obj))
-
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             DeletedRecord.remember(obj, request.user)
@@ -198,6 +248,31 @@ class SourcedAdminMixin(LightSourcesMixin):
         if change and through_of and formset.has_changed() and lock_changed_fields(form.instance, through_of):
             form.instance.save(update_fields=["locked_fields"])
 
+    def get_urls(self):
+        opts = self.opts
+        return [path("<path:object_id>/unlock/", self.admin_site.admin_view(self.unlock_field_view),
+                     name=f"{opts.app_label}_{opts.model_name}_unlock"), *super().get_urls()]
+
+    def unlock_field_view(self, request, object_id):
+        """POST ``field``: take one field off the record's locks (the "Unlock" button beside it), then
+        back to its form."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        name = request.POST.get("field", "")
+        if name in (obj.locked_fields or []):
+            obj.locked_fields = [n for n in obj.locked_fields if n != name]
+            obj.save(update_fields=["locked_fields"])
+            label = self.model._meta.get_field(name).verbose_name if name in lockable_fields(self.model) else name
+            self.log_change(request, obj, f"Unlocked {name}.")
+            self.message_user(request, f"Unlocked “{label}”: the next import may set it again.", messages.SUCCESS)
+        opts = self.opts
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+
     @admin.action(description="Unlock all fields (let the importer take over)", permissions=["change"])
     def unlock_all_fields(self, request, queryset):
         locked = list(queryset.exclude(locked_fields=[]))
@@ -216,8 +291,9 @@ class SourcedAdmin(SourcedAdminMixin, admin.ModelAdmin):
 class ImportExportPermissionsMixin:
     """Import needs add and change permission; export needs view permission."""
 
-    import_formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
-    export_formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    # spreadsheet files escape formulas on export and restore the text on import (sources.resources)
+    import_formats = [SafeCSV, SafeXLSX, base_formats.JSON]
+    export_formats = [SafeCSV, SafeXLSX, base_formats.JSON]
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
