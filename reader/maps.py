@@ -163,7 +163,7 @@ def fallback_svg(points: list[MapPoint]) -> SafeString:
         return (WIDTH / 2 + (p.longitude - cx) * cos * scale, PAD + inner_h / 2 - (p.latitude - cy) * scale)
 
     most = max((p.events for p in points), default=0) or 1
-    ordered = sorted(points, key=lambda p: p.events)       # the largest drawn last, on top
+    ordered = sorted(points, key=lambda p: (p.kind == "offensive", p.events))   # the ring, then the largest, on top
     marks = []
     for p in ordered:
         x, y = xy(p)

@@ -63,8 +63,9 @@
       figure.classList.remove("map-loading");
       figure.classList.add("map-live");
     });
-    // "load": every tile of the view has finished, loaded or failed; none loaded means none will
-    tiles.on("load", function () { if (!loaded) offline(); });
+    // "load": every tile of the view has finished, loaded or failed; none loaded means none will. The
+    // map is taken down after the event (Leaflet still uses it in the handler's caller).
+    tiles.on("load", function () { if (!loaded) window.setTimeout(offline, 0); });
     window.setTimeout(offline, GIVE_UP_MS);
     tiles.addTo(map);
 
