@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .casualties import infobox_casualties
+
 
 @dataclass
 class UnitNode:
@@ -23,6 +25,7 @@ class SideBox:
     units: list[UnitNode]
     commanders: list
     strengths: list
+    casualties: object = None   # reader.casualties.InfoboxCasualties: the infobox's "Casualties and losses"
 
 
 def unit_tree(participations) -> list[UnitNode]:
@@ -48,6 +51,7 @@ def unit_tree(participations) -> list[UnitNode]:
 
 
 def side_boxes(conflict) -> list[SideBox]:
+    casualties = infobox_casualties(conflict)
     boxes = []
     for side in conflict.sides.all():
         participations = list(side.participations.all())
@@ -58,5 +62,12 @@ def side_boxes(conflict) -> list[SideBox]:
             units=unit_tree([p for p in participations if p.role == "unit"]),
             commanders=list(side.command_roles.all()),
             strengths=list(side.strengths.all()),
+            casualties=casualties.get(side.number),
         ))
     return boxes
+
+
+def casualties_without_side(conflict) -> list:
+    """The infobox's "Casualties and losses" entries past its sides (the joint column: civilians, mostly)."""
+    numbers = {side.number for side in conflict.sides.all()}
+    return [entry for number, entry in infobox_casualties(conflict).items() if number not in numbers]

@@ -25,12 +25,14 @@ from sources.models import SourceDocument
 
 from . import timeline
 from .autocomplete import suggestions
+from .casualties import event_casualties
 from .charts import events_per_day
 from .display import attributed_sources
 from .export import FORMATS, export_response
 from .filters import EventFilter, OffensiveEventFilter, OffensiveFilter, PersonFilter
 from .highlight import event_span_records, highlight, span_records
-from .infobox import side_boxes
+from .infobox import casualties_without_side, side_boxes
+from .moments import key_moments
 from .queries import (
     conflict_for_detail,
     event_for_detail,
@@ -136,6 +138,10 @@ class ConflictDetailView(DetailView):
             filter=event_filter,
             page_obj=paginate_events(self.request, event_filter.qs),
             attributions=attributed_sources(conflict),
+            casualties=cached(self.request, "casualties", [conflict.pk],
+                              lambda: event_casualties(conflict, conflict.sides.all())),
+            moments=cached(self.request, "moments", [conflict.pk], lambda: key_moments(conflict)),
+            other_casualties=casualties_without_side(conflict),
             **kwargs)
 
 
@@ -286,7 +292,9 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         person = self.object
         return super().get_context_data(
-            roles=CommandRole.objects.for_listing().filter(person=person).order_by("conflict__start_date", "pk")[:100],
+            # the sides' belligerents name each side (Side.display_name), never "side 1"
+            roles=CommandRole.objects.for_listing().filter(person=person).prefetch_related("side__participations__force")
+            .order_by("conflict__start_date", "pk")[:100],
             sources=sources_of(person),
             page_obj=paginate_events(self.request, Event.objects.mentioning_people([person]).for_timeline()),
             **kwargs)
