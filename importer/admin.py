@@ -120,6 +120,10 @@ class ReviewReasonFilter(admin.SimpleListFilter):
 class ReviewOffensiveFilter(admin.RelatedOnlyFieldListFilter):
     """The offensives that have items (not every offensive of the encyclopedia)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "offensive"
+
     def field_choices(self, field, request, model_admin):
         pks = model_admin.get_queryset(request).exclude(conflict=None).values("conflict_id").distinct()
         return [(c.pk, str(c)) for c in Conflict.objects.filter(pk__in=pks).only("pk", "name").order_by("name")]
@@ -177,7 +181,7 @@ class ReviewItemAdmin(admin.ModelAdmin):
     Decisions are POSTed to ``<pk>/decide/`` (the row's buttons, the item's page) or made with the
     actions on several items. Reasons and what their decisions do: ``importer.review``."""
 
-    list_display = ("created_at", "reason_label", "conflict", "item", "status", "decision_buttons")
+    list_display = ("created_at", "reason_label", "offensive", "item", "decision_buttons")
     list_display_links = ("item",)
     list_filter = (ReviewStatusFilter, ReviewReasonFilter, ("conflict", ReviewOffensiveFilter))
     list_select_related = ("conflict",)
@@ -188,6 +192,9 @@ class ReviewItemAdmin(admin.ModelAdmin):
               "decisions_help", "decided_by", "decided_at", "note")
     readonly_fields = fields
     change_form_template = "admin/importer/reviewitem/change_form.html"
+
+    class Media:
+        css = {"all": ["importer/review.css"]}
 
     def has_add_permission(self, request):
         return False
@@ -203,7 +210,11 @@ class ReviewItemAdmin(admin.ModelAdmin):
     # -- columns and fields
     @admin.display(description="reason", ordering="reason")
     def reason_label(self, obj):
-        return reason_of(obj).label or obj.reason
+        return reason_of(obj).short or obj.reason
+
+    @admin.display(description="offensive", ordering="conflict__name")
+    def offensive(self, obj):
+        return obj.conflict or "—"
 
     @admin.display(description="item")
     def item(self, obj):

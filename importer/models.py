@@ -80,7 +80,7 @@ class ReviewItem(models.Model):
     evidence = models.JSONField(default=dict, blank=True,
                                 help_text="What the importer saw: the sentence, the candidates, the scores.")
     status = models.CharField(max_length=8, choices=Status, default=Status.OPEN)
-    created_at = models.DateTimeField(help_text="When an import first raised it.")
+    created_at = models.DateTimeField("raised", help_text="When an import first raised it.")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)

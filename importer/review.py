@@ -73,7 +73,8 @@ class Reason:
     """A kind of doubt. Subclasses set ``code`` and ``label`` and implement ``find``; see the module doc."""
 
     code = ""
-    label = ""
+    label = ""     # the filter's words
+    short = ""     # the queue's column
     accept_help = "The importer's result stands; later imports do not raise this again."
     reject_help = "The importer's result is wrong; the decision is remembered (use Fix to correct the record)."
 
@@ -162,6 +163,7 @@ def _label(obj: models.Model) -> str:
 class SidesUnresolved(Reason):
     code = "sides_unresolved"
     label = "sides the importer could not tell apart"
+    short = "sides not told apart"
     accept_help = "The offensive's sides stay as imported (every party on one side)."
     reject_help = "The sides are wrong; remembered (use Fix to part them on the offensive's form)."
 
@@ -188,6 +190,7 @@ class SidesUnresolved(Reason):
 class DatedByContinuation(Reason):
     code = "continuation"
     label = "sentences dated by the sentence before"
+    short = "dated by continuation"
     accept_help = "The date the narrative gave the sentence is right."
     reject_help = "The date is wrong; remembered (use Fix to set the event's date: the correction is kept)."
 
@@ -221,6 +224,7 @@ class DatedByContinuation(Reason):
 class CloseResolverJoin(Reason):
     code = "close_join"
     label = "names joined by the resolver with a score close to its threshold"
+    short = "close resolver join"
     accept_help = "The two names are one record: the resolver will always join them (a resolver decision)."
     reject_help = ("They are two records: the name is split off into a record of its own, and the resolver "
                    "never joins them again (as “Split off” does).")
@@ -240,7 +244,7 @@ class CloseResolverJoin(Reason):
                     f"“{alias.name}” joined to the {kind} “{record.name}” (score {alias.score:.1f})",
                     {"sentence": sentence_at(text, at, at + len(alias.name)) if at >= 0 else "",
                      "name": alias.name, "joined_to": record.name, "kind": kind, "alias_id": alias.pk,
-                     "candidates": [{"name": record.name, "score": alias.score}],
+                     "candidates": [{"name": record.name, "score": round(alias.score, 1)}],
                      "threshold": resolve.THRESHOLD,
                      "document": str(alias.source) if alias.source_id else ""})
 
@@ -316,6 +320,7 @@ class _Compared:
 class SourcesDisagree(Reason):
     code = "disagree"
     label = "sources that disagree"
+    short = "sources disagree"
     accept_help = "The value shown stands: the field is locked, so later imports keep it."
     reject_help = "The value shown is wrong; remembered (use Fix to set the right one: the correction is locked)."
 
@@ -420,6 +425,7 @@ class SourcesDisagree(Reason):
 class NotInSource(Reason):
     code = "not_in_source"
     label = "records no longer in their source"
+    short = "no longer in source"
     accept_help = "Keep the record, though no source states it any more."
     reject_help = "Delete the record; later imports do not bring it back (a remembered deletion)."
     MODELS = (Conflict, Side, Participation, Strength, CommandRole, Event, EventPlace)
