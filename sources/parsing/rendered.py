@@ -171,6 +171,13 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
         return None
     if parser._find_lead(strip_citations(line1).text) is not None and not labels1:
         return None                      # the flattened shape: line 1 runs into the lead
+    inline = _inline_lead(parser, line1, labels1)
+    if inline is not None:
+        # the lead runs on the title's line, after the last glued label's value ("... Casualties and
+        # losses ... 100+ killed The Battle of Konna was fought ..."): the infobox ends where it begins
+        lead_at = 0
+        content = [(n1, p1 + inline, line1[inline:]), *content[1:]]
+        line1 = line1[:inline]
     if lead_at is None:
         raise ParseError("no lead: the infobox is not followed by a paragraph of prose "
                          "(a line of at least six words ending a sentence)", n1)
@@ -197,7 +204,7 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
                              "('The <Title> ... was ...') was found", n1)
         title, span = parser._title(clean, m)
         doc = DocumentRecord(format="plain", title=title, title_span=span)
-        head_lines = head
+        head_lines = head if inline is None else [(n1, p1, line1)]
     # ---- infobox -----------------------------------------------------------------------------
     sections = _sections(head_lines, doc.title)
     sides: dict[int, SideRecord] = {}
@@ -233,6 +240,19 @@ def read_rendered(parser, lines: list[tuple[int, int, str]]):
         parser._period(doc, blocks, doc.title)
     doc.problems.extend(problems)
     return doc, blocks
+
+
+def _inline_lead(parser, line1: str, labels1: list[re.Match]) -> int | None:
+    """Offset in ``line1`` of a lead sentence that follows the last glued label's value on the same
+    line, or None."""
+    if len(labels1) < 2:
+        return None
+    at = labels1[-1].end()
+    clean = strip_citations(line1[at:], at)
+    m = parser._find_lead(clean.text)
+    if m is None:
+        return None
+    return clean.span(m.start(), m.start() + 1).start
 
 
 def _sections(head_lines: list[tuple[int, int, str]], title: str) -> list[Section]:
@@ -303,6 +323,12 @@ def _scalar_field(doc: DocumentRecord, sec: Section, problems: list[Problem]) ->
         doc.start, doc.end = start, end
     elif sec.kind == "result":
         doc.status = _BULLET.sub("", text) or None
+        # the lines under the first ("• ISIL withdraws to Deir ez-Zor"): kept beside the status, as
+        # the gold rules take the status from the first line only
+        more = [collapse(_FOOTNOTE.sub("", _BULLET.sub("", strip_citations(e.raw).text))).strip(" ,;")
+                for e in values[1:]]
+        if any(more):
+            doc.extra["Result"] = "; ".join(m for m in more if m)
     elif sec.kind == "partof":
         doc.part_of = [v for v, _ in infobox.part_of(clean)]
     elif sec.kind == "territory":
@@ -368,7 +394,10 @@ def _side_field(parser, doc: DocumentRecord, sec: Section, sides: dict[int, Side
         for e in values:
             _glued(parser, doc, sec.kind, e, side)
         return True
-    for number, cell in enumerate(_blocks_of(sec.entries), 1):
+    cells = _blocks_of(sec.entries)
+    if sec.kind == "casualties":
+        cells = _casualty_cells(cells, doc.title, len(sides))
+    for number, cell in enumerate(cells, 1):
         if sec.kind == "casualties":
             text = "; ".join(collapse(strip_citations(e.raw).text) for e in cell)
             if text:
@@ -389,6 +418,28 @@ def _side_field(parser, doc: DocumentRecord, sec: Section, sides: dict[int, Side
                 if infobox.meaningful(clean.text[a:b]):
                     side.strength.append(infobox.strength_entry(collapse(clean.text[a:b]), clean.span(a, b)))
     return False
+
+
+_CIVILIANS = re.compile(r"(?i)\bcivilians?\b")
+_MAP_CAPTION = re.compile(r"(?i)^.{1,120}\bis located in\b.{1,120}$")
+
+
+def _casualty_cells(cells: list[list[Entry]], title: str, sides: int) -> list[list[Entry]]:
+    """The casualties' cells, one per side: map captions after the field dropped ("Siege of Marawi is
+    located in Mindanao", the title again); a single block with one line per side (no blank line
+    between them) cut into the sides' cells, a civilians' line after them being a cell of its own
+    (as ``Casualties3`` in a structured infobox). Otherwise the cells as the page parts them."""
+    def caption(e: Entry) -> bool:
+        text = collapse(strip_citations(e.raw).text)
+        return bool(_MAP_CAPTION.match(text)) or text.lower() == title.lower()
+    cells = [kept for kept in ([e for e in cell if not caption(e)] for cell in cells) if kept]
+    if len(cells) != 1 or sides < 2:
+        return cells
+    fighters = [e for e in cells[0] if not _CIVILIANS.search(e.raw)]
+    civilians = [e for e in cells[0] if _CIVILIANS.search(e.raw)]
+    if len(fighters) != sides or cells[0][:sides] != fighters:
+        return cells
+    return [[e] for e in fighters] + ([civilians] if civilians else [])
 
 
 def _item(e: Entry) -> tuple[Clean, int, int, int]:

@@ -2,8 +2,8 @@
 and no score falls below its floor (a ratchet: raise a floor when the parser gets better).
 
 Issue 13's targets are event recall 0.97, date accuracy 0.95, event precision 0.97 and commanders,
-units and belligerents F1 0.95 (a floor below its target would be what the parser reaches, rounded
-down by 0.01; today every target is reached). The documents are parsed as ``import_sources`` reads
+units and belligerents F1 0.95; every target is reached, and each floor is what the parser reaches,
+rounded down by 0.01 (never below its target). The documents are parsed as ``import_sources`` reads
 them, without a database: structured documents first, then plain ones, each read with the force
 names of the shipped known names and of the documents read before it (``bench/score_corpus.py``
 runs the importer itself)."""
@@ -30,9 +30,11 @@ SCORER = ROOT.parent / "shared" / "tools" / "score_extraction.py"
 
 TARGETS = {"event_recall": 0.97, "date_accuracy": 0.95, "event_precision": 0.97,
            "commanders_f1": 0.95, "units_f1": 0.95, "belligerents_f1": 0.95}
-# every target is reached (whole corpus, read this way: event recall 0.986, dates 0.973, precision
-# 0.973, commanders 0.976, units 0.951, belligerents 0.968): the floors are the targets
-FLOORS = dict(TARGETS)
+# every target is reached (whole corpus, read this way, after the sides by evidence and the lead on a
+# glued infobox's line: event recall 0.991, dates 0.980, precision 0.974, commanders 1.000, units 0.976,
+# belligerents 0.984): each floor is the score rounded down by 0.01, never below its target
+FLOORS = {"event_recall": 0.98, "date_accuracy": 0.97, "event_precision": 0.97,
+          "commanders_f1": 0.99, "units_f1": 0.96, "belligerents_f1": 0.97}
 
 
 def _known_names() -> list[str]:
@@ -100,7 +102,7 @@ def test_scores_do_not_fall_below_their_floors(predictions, tmp_path):
     scores = {k: float(v) for k, v in re.findall(r"(\w+)=([\d.]+)(?:\s|$)", total)}
     low = {k: (scores[k], floor) for k, floor in FLOORS.items() if scores[k] < floor}
     assert not low, f"below the floor (score, floor): {low}\n{total}"
-    assert all(FLOORS[k] <= TARGETS[k] for k in TARGETS)
+    assert all(FLOORS[k] >= TARGETS[k] for k in TARGETS)     # a floor is never below issue 13's target
 
 
 # Documents whose sides the parser still gets wrong without saying so (none today; list a stem here,

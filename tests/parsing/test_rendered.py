@@ -224,3 +224,66 @@ def test_a_title_of_two_months():
     doc = parse("Government victory Iraq The Example offensive of May and June 2016 was an operation of the "
                 "army.\n[1] On 22 May 2016, the army attacked.\n", format="plain")
     assert doc.title == "Example offensive (May and June 2016)"
+
+
+def test_a_lead_on_the_glued_infobox_line_is_the_lead_not_casualties():
+    """A mirror that glues the infobox and the lead onto the title's line ("... Casualties and losses 11
+    killed (Malian army) 100+ killed The Battle of Diabaly was fought ..."): the infobox ends where the
+    lead begins; the lead is an event, not a casualty figure ("2013 between ...")."""
+    from tests.parsing.test_sides import DIABALY
+    head, rest = DIABALY.split("\nFrom Wikipedia, the free encyclopedia\n")
+    infobox, lead, body = rest.split("\n", 2)
+    text = f"{head} {infobox} Casualties and losses 12 killed (Malian army) 100+ killed {lead}\n{body}"
+    doc = parse(text, name="diabaly_2013.txt")
+    assert doc.title == "Battle of Diabaly"
+    assert doc.lead.startswith("The Battle of Diabaly was fought in January 2013")
+    assert doc.events[0].text.startswith("The Battle of Diabaly was fought")
+    assert doc.extra["casualties1"] == "12 killed (Malian army)"
+    assert doc.extra["casualties2"] == "100+ killed"
+    assert [[b.name for b in s.belligerents] for s in doc.sides] == [["France", "Mali"],
+                                                                     ["Al-Qaeda in the Islamic Maghreb"]]
+
+
+HUE_LIKE = """Battle of Huế
+From Wikipedia, the free encyclopedia
+Date31 January – 2 March 1968
+Location
+Huế, South Vietnam
+Result
+American and South Vietnamese victory
+• The city is retaken
+• Most of it is destroyed[4]
+Belligerents
+ South Vietnam
+ United States
+
+ North Vietnam
+ Viet Cong
+Casualties and losses
+668 killed
+2,400+ killed
+Civilians: 5,800 dead or missing
+Battle of Huế is located in Vietnam
+Battle of Huế
+The Battle of Huế was one of the longest battles of the Vietnam War, fought after North Vietnamese forces seized the city on 31 January 1968.[2]
+"""
+
+
+def test_rendered_casualties_one_line_per_side_and_the_result_lines_after_the_first():
+    """"Casualties and losses" one line per side with no blank line between them (and a civilians' line,
+    a cell of its own as Casualties3 in a structured infobox; a map caption after it dropped); the
+    Result's lines after the first kept beside the status."""
+    doc = parse(HUE_LIKE, name="hue.txt")
+    assert [[b.name for b in s.belligerents] for s in doc.sides] == [["South Vietnam", "United States"],
+                                                                     ["North Vietnam", "Viet Cong"]]
+    assert {k: v for k, v in doc.extra.items() if k.startswith("casualties")} == {
+        "casualties1": "668 killed", "casualties2": "2,400+ killed", "casualties3": "Civilians: 5,800 dead or missing"}
+    assert doc.status == "American and South Vietnamese victory"
+    assert doc.extra["Result"] == "The city is retaken; Most of it is destroyed"
+
+
+def test_rendered_casualties_that_do_not_match_the_sides_stay_as_written():
+    text = HUE_LIKE.replace("2,400+ killed\n", "2,400+ killed\n1,000 wounded\n")
+    doc = parse(text, name="hue.txt")
+    assert doc.extra["casualties1"] == "668 killed; 2,400+ killed; 1,000 wounded; Civilians: 5,800 dead or missing"
+    assert "casualties2" not in doc.extra
