@@ -50,6 +50,7 @@ class SiteMap:
     points: list[MapPoint] = field(default_factory=list)
     truncated: bool = False      # more places than MAX_POINTS have coordinates
     subject: str = "events"      # "place", "offensive", "force" or "events"
+    origin: str = ""             # a place's: where its coordinates come from (Place.CoordinatesOrigin's label)
 
     @property
     def places(self) -> int:
@@ -58,7 +59,7 @@ class SiteMap:
     @property
     def caption(self) -> str:
         if self.subject == "place":
-            return "Where the place is (the circle links to its page)."
+            return f"Where the place is (coordinates from the {self.origin or 'records'})."
         n = self.places
         text = (f"{n} place{'s' if n != 1 else ''} named by {'these' if self.subject == 'events' else 'its'} events"
                 f"{f' (the {n} named by the most)' if self.truncated else ''}; the larger the circle, the more "
@@ -95,7 +96,8 @@ def _compute(subject, events) -> SiteMap:
             return SiteMap()
         n = EventPlace.objects.filter(place=subject).values("event_id").distinct().count()
         return SiteMap([MapPoint(subject.name, subject.get_absolute_url(), float(subject.latitude),
-                                 float(subject.longitude), n)], subject="place")
+                                 float(subject.longitude), n)], subject="place",
+                       origin=subject.get_coordinates_origin_display() if subject.coordinates_origin else "")
     offensive = []
     if isinstance(subject, Conflict):
         events = Event.objects.filter(conflict=subject)

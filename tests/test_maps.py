@@ -67,7 +67,9 @@ def test_offensive_page_has_the_map_with_its_infobox_point(client, offensive):
 
 def test_place_force_and_timeline_pages_have_maps(client, offensive):
     palmyra = offensive.events.first().places.get(name="Palmyra")
-    assert [p["name"] for p in map_data(client.get(palmyra.get_absolute_url()))["points"]] == ["Palmyra"]
+    response = client.get(palmyra.get_absolute_url())
+    assert [p["name"] for p in map_data(response)["points"]] == ["Palmyra"]
+    assert "coordinates from the gazetteer (GeoNames)" in response.content.decode()
     force = make_force(name="Syrian Army")
     for event in offensive.events.all()[:2]:
         event.forces.add(force)
