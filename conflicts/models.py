@@ -41,7 +41,7 @@ class Conflict(Sourced):
     end_precision = models.CharField(max_length=5, choices=Precision, default=Precision.DAY)
     place = models.CharField(max_length=300, blank=True)
     country = models.CharField(
-        max_length=100, blank=True, default="", editable=False,
+        max_length=100, blank=True, default="", db_default="", editable=False,
         help_text="The country the place names (GeoNames' country names), derived from the place on save: "
                   "the home page filters by it.")
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True,

@@ -133,10 +133,13 @@ class _Names:
             found: dict[int, list[str]] = {}
             for event_id, entity in links:
                 found.setdefault(event_id, []).append(known[entity])
-                if model is Force:
-                    self.force_ids.setdefault(event_id, []).append(entity)
-                elif model is Place and entity in self.coordinates:
+                if model is Place and entity in self.coordinates:
                     self.located.setdefault(event_id, self.coordinates[entity])
+            if model is Force:
+                ids_of: dict[int, list[int]] = {}
+                for event_id, entity in links:
+                    ids_of.setdefault(event_id, []).append(entity)
+                self.force_ids = ids_of
             if model is not Place:
                 for names in found.values():
                     names.sort()
@@ -237,6 +240,7 @@ class _Rows:
         # the event page's URL, made absolute once: the id goes where the placeholder is
         event_url = self.request.build_absolute_uri(reverse("events:detail", args=[987654321])).split("987654321")
         url_head, url_tail = event_url[0], event_url[-1]
+        actors_of: dict[tuple, tuple] = {}  # (offensive, forces named) -> (sides, actor1, actor2)
         while chunk := list(islice(rows, CHUNK)):
             places, forces, people = names.of_chunk([row[0] for row in chunk])
             sides.read({row[n_event - 2] for row in chunk})
@@ -251,14 +255,22 @@ class _Rows:
                 source_url = (f"{pages[source_id]}#span-{span_start}-{span_end}"
                               if source_id is not None and span_start is not None and in_source else None)
                 place_names, event_forces, person_names = places.get(pk), forces.get(pk), people.get(pk)
-                side_names, actor1, actor2 = sides.of_event(conflict_id, names.force_ids.get(pk, ()), force_names)
+                # events of an offensive name the same few sets of forces: their sides and actors once each
+                key = (conflict_id, tuple(names.force_ids.get(pk, ())))
+                actors = actors_of.get(key)
+                if actors is None:
+                    if len(actors_of) > 10_000:
+                        actors_of.clear()
+                    actors = sides.of_event(conflict_id, key[1], force_names)
+                    if for_csv:
+                        actors = tuple(_cell(value) if value else empty for value in actors)
+                    actors_of[key] = actors
+                side_names, actor1, actor2 = actors
                 if for_csv:
                     section, text = _cell(section), _cell(text)
                     place_names = _cell(place_names) if place_names else empty
                     event_forces = _cell(event_forces) if event_forces else empty
                     person_names = _cell(person_names) if person_names else empty
-                    side_names, actor1, actor2 = (_cell(value) if value else empty
-                                                  for value in (side_names, actor1, actor2))
                 yield ((pk, offensive, date.isoformat(), end_date.isoformat() if end_date else None, precision,
                         time_of_day or None, kind, section or None, text, place_names or empty, event_forces or empty,
                         person_names or empty, source_url), source_id,
@@ -304,6 +316,7 @@ def _json(queryset, request):
     # As for CSV, the attribution members are encoded once per document and appended to each object.
     rows = _Rows(queryset, request)
     suffixes: dict[int | None, str] = {}
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one per call
     head_columns = COLUMNS[:COLUMNS.index("source_title")]
     yield "["
     separator = "\n"
@@ -313,10 +326,9 @@ def _json(queryset, request):
             suffix = suffixes.get(source_id)
             if suffix is None:
                 attribution_object = dict(zip(ATTRIBUTION_COLUMNS, rows.attributions[source_id], strict=True))
-                suffix = suffixes[source_id] = ", " + json.dumps(attribution_object, ensure_ascii=False)[1:-1]
-            parts.append(separator + json.dumps(dict(zip(head_columns, head, strict=True)), ensure_ascii=False)[:-1]
-                         + suffix + ", " + json.dumps(dict(zip(TAIL_COLUMNS, tail, strict=True)),
-                                                      ensure_ascii=False)[1:])
+                suffix = suffixes[source_id] = ", " + encode(attribution_object)[1:-1]
+            parts.append(separator + encode(dict(zip(head_columns, head, strict=True)))[:-1]
+                         + suffix + ", " + encode(dict(zip(TAIL_COLUMNS, tail, strict=True)))[1:])
             separator = ",\n"
         yield "".join(parts)
     yield "\n]\n"

@@ -1,4 +1,5 @@
-"""Conflict.country, derived from the place line (issue 17: the home page filters by country)."""
+"""Conflict.country, derived from the place line (issue 17: the home page filters by country). The database
+default ('') keeps writes that bypass the model (raw SQL, COPY, bench/pages.py generate) valid."""
 from django.db import migrations, models
 
 from sources.classify import country_of
@@ -25,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="conflict",
             name="country",
-            field=models.CharField(blank=True, default="", editable=False, max_length=100,
+            field=models.CharField(blank=True, default="", db_default="", editable=False, max_length=100,
                                    help_text="The country the place names (GeoNames' country names), derived from "
                                              "the place on save: the home page filters by it."),
         ),
