@@ -645,7 +645,7 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
                     data = read_document(Path(r.path), options.max_bytes)
                 except Unreadable:
                     continue
-                r.record = load.parse_file(Path(r.path), fmt=options.fmt, known_forces=load.known_force_names(),
+                r.record = load.parse_file(Path(r.path), fmt=options.fmt, known_forces=run.known_forces(),
                                            data=data).record
         _parse_unchanged_pages(documents, options)
     report = RunReport(documents, dry_run=options.dry_run, parse_only=not migrated,
@@ -785,4 +785,4 @@ def _parse_unchanged_pages(documents: list[DocumentReport], options: ImportOptio
                     page = load.Page(name=item.file_name, title=item.title, meta=item.meta(site))
                     pages[item.file_name].record = load.parse_file(
                         export, data=item.text.encode(), page=page, fmt="wikitext",
-                        known_forces=load.known_force_names()).record
+                        known_forces=()).record     # a wiki page's infobox parts its sides itself

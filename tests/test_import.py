@@ -333,8 +333,8 @@ def test_a_plain_run_is_split_by_the_sides_another_document_loaded(tmp_path):
     parser: Ramadi's run, whose own text does not part the sides, is split by Mosul's; without Mosul it
     stays one side, marked unresolved."""
     from tests.parsing.test_sides import RAMADI_BARE
-    # without its commander: a person's name right after a known force's name is read as a belligerent
-    # ("Islamic State of Iraq and the Levant Ismail al-Mahlawi"), a miss of the run's splitter
+    # without its commander: a person's name right after a known force's name, which the prose does not
+    # name with a rank or role, is read as a belligerent ("... the Levant Ismail al-Mahlawi"), a miss
     ramadi_text = RAMADI_BARE.replace("the Levant Ismail al-Mahlawi ", "the Levant ")
     (tmp_path / "ramadi.txt").write_text(ramadi_text, encoding="utf-8")
     run(tmp_path / "ramadi.txt")

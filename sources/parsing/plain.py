@@ -61,6 +61,7 @@ _FIGURE_WORDS = {"unknown", "several", "hundreds", "thousands", "dozens", "tens"
 _FATE = re.compile(r"^(?P<name>.*?[\w'’\".)])?(?P<fate>KIA|DOW|WIA|POW|MIA)(?P<rest>[^\w].*)?$")
 _RANK_WORDS = [r.split() for r in RANKS]
 _RANKS_BY_FIRST: dict[str, list[list[str]]] = {}    # the ranks by their first word, in RANKS order
+_RANK_FIRST = {w for r in RANKS for w in r.split()}   # the words of ranks ("Major", "General", "Gen.")
 for _words_of_rank in _RANK_WORDS:
     _RANKS_BY_FIRST.setdefault(_words_of_rank[0], []).append(_words_of_rank)
 _OFFENSIVE = re.compile(r"\b(?:offensive|operation|counteroffensive|counter-offensive|invasion|campaign)\b",
@@ -668,6 +669,10 @@ class PlainParser:
             if (not nm.person and side.phase == 2 and nm.toks[0].kind == "word"
                     and tuple(_words(name)) not in self.lex.names and self._person_at(nm.toks, 0) == len(nm.toks)):
                 nm.person = True       # a person's name among the commanders ("Abu Omar al-Shishani")
+            if (not nm.person and side.phase == 1 and side.record.belligerents and nm.toks[0].kind == "word"
+                    and tuple(_words(name)) not in self.lex.names and self._person_at(nm.toks, 0) == len(nm.toks)
+                    and self._titled_in_prose(name)):
+                nm.person = True       # "... the Levant Ismail al-Mahlawi": "Iraqi Major General Ismail al-Mahlawi"
             if nm.person:
                 self._person_before(side)
                 side.record.commanders.append(Commander(name=name, span=span, alias=nm.alias, rank=nm.rank,
@@ -810,6 +815,18 @@ class PlainParser:
                 return False
             named = named or len(re.findall(rf"(?<!\w){re.escape(words[-1])}(?!\w)", self.text)) >= 2
         return named
+
+    def _titled_in_prose(self, name: str) -> bool:
+        """The text names ``name`` again outside the infobox run, right after a rank or a role word
+        ("Iraqi Major General Ismail al-Mahlawi", "DPR leader Alexander Zakharchenko"): a person."""
+        run = self.box.span(0, max(self.box_end, 1))
+        for hit in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", self.text):
+            if run.start <= hit.start() < run.end:
+                continue
+            before = self.text[max(0, hit.start() - 40):hit.start()].split()[-3:]
+            if any(w.strip(",.") in _RANK_FIRST for w in before) or ROLE_WORDS.search(" ".join(before)):
+                return True
+        return False
 
     def _person_before(self, side: SideDraft) -> None:
         """An unmarked name right before the side's first marked commander, shaped like a person's

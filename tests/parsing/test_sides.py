@@ -138,3 +138,13 @@ def test_a_result_that_names_one_party_alone_does_not_split():
 ])
 def test_acronyms(name, expected):
     assert acronym(name) == expected
+
+
+def test_a_person_after_a_known_force_is_a_commander_when_the_prose_gives_a_rank():
+    """With the forces known, "Islamic State of Iraq and the Levant Ismail al-Mahlawi" parts after the
+    known name; the prose's "Iraqi Major General Ismail al-Mahlawi" makes the rest a commander, not a
+    belligerent put on the Islamic State's side."""
+    names = ["Iraq", "CJTF–OIR", "Islamic State of Iraq and the Levant", "Iraqi Army", "Counter Terrorism Service",
+             "Military of ISIL"]
+    doc = parse(RAMADI, name="ramadi_2015.txt", known_forces=KnownForces(names, known_mosul()))
+    assert sides(doc) == RAMADI_SIDES
