@@ -2,10 +2,14 @@
 number of events, and an SVG of those points drawn on the server.
 
 ``map_for(request, subject=None, events=None)`` gives what ``templates/includes/map.html`` shows: for an
-offensive, a force or a place (``subject``), or the events of a filtered timeline (``events``). The points
-are bounded (``MAX_POINTS`` places with the most events) and read in one aggregate query, cached for the
-data generation. ``static/js/map.js`` draws them with Leaflet over the tiles of ``settings.MAP_TILE_URL``;
-the SVG (with a scale bar) is the map without JavaScript and when the tiles cannot be loaded.
+offensive or a place (``subject``), or the events a page shows (``events``: the timeline's page, a force's
+page). An offensive's points are read in one aggregate query over its events (through the events' offensive
+index), cached for the data generation; a page's come from its events' place links, which the page has
+read already (no query): the places of all the events a filter matches would be an aggregate over the
+whole link table at a million events (2 to 9 s on the benchmark database). Bounded: at most
+``MAX_POINTS`` places, those with the most events. ``static/js/map.js`` draws them with Leaflet over the
+tiles of ``settings.MAP_TILE_URL``; the SVG (with a scale bar) is the map without JavaScript and when the
+tiles cannot be loaded.
 """
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
@@ -49,7 +52,7 @@ class MapPoint:
 class SiteMap:
     points: list[MapPoint] = field(default_factory=list)
     truncated: bool = False      # more places than MAX_POINTS have coordinates
-    subject: str = "events"      # "place", "offensive", "force" or "events"
+    subject: str = "events"      # "place", "offensive", "force", "events" or "page"
     origin: str = ""             # a place's: where its coordinates come from (Place.CoordinatesOrigin's label)
 
     @property
@@ -61,7 +64,8 @@ class SiteMap:
         if self.subject == "place":
             return f"Where the place is (coordinates from the {self.origin or 'records'})."
         n = self.places
-        text = (f"{n} place{'s' if n != 1 else ''} named by {'these' if self.subject == 'events' else 'its'} events"
+        whose = {"events": "these events", "page": "the events on this page"}.get(self.subject, "its events")
+        text = (f"{n} place{'s' if n != 1 else ''} named by {whose}"
                 f"{f' (the {n} named by the most)' if self.truncated else ''}; the larger the circle, the more "
                 "events name the place. Places whose coordinates are not known are not shown.")
         if n != len(self.points):
@@ -77,17 +81,34 @@ class SiteMap:
         return fallback_svg(self.points)
 
 
-def places_of(events, limit: int = MAX_POINTS) -> tuple[list[MapPoint], bool]:
-    """The places with coordinates named by ``events`` (a queryset), most events first, at most ``limit``:
-    (points, whether there were more)."""
-    rows = (EventPlace.objects.filter(event__in=events.order_by().values("pk"),
-                                      place__latitude__isnull=False, place__longitude__isnull=False)
-            .values("place__name", "place__slug", "place__latitude", "place__longitude")
-            .annotate(n=Count("event_id", distinct=True))
-            .order_by("-n", "place__name")[:limit + 1])
-    points = [MapPoint(r["place__name"], reverse("events:place", args=[r["place__slug"]]),
-                       float(r["place__latitude"]), float(r["place__longitude"]), r["n"]) for r in rows]
-    return points[:limit], len(points) > limit
+def places_of(events, limit: int = MAX_POINTS, links=None) -> tuple[list[MapPoint], bool]:
+    """The places with coordinates named by ``events`` (a queryset; or ``links``, the place links to count),
+    most events first, at most ``limit``: (points, whether there were more). A link is one event at one
+    place (unique), so its rows are counted, grouped by the place's key only."""
+    if links is None:
+        links = EventPlace.objects.filter(event__in=events.order_by().values("pk"))
+    counts = list(links.filter(place__latitude__isnull=False, place__longitude__isnull=False).order_by()
+                  .values_list("place_id").annotate(n=Count("pk")).order_by("-n", "place_id")[:limit + 1])
+    places = Place.objects.only("name", "slug", "latitude", "longitude").in_bulk([pk for pk, _ in counts[:limit]])
+    points = [MapPoint(places[pk].name, places[pk].get_absolute_url(), float(places[pk].latitude),
+                       float(places[pk].longitude), n) for pk, n in counts[:limit]]
+    return points, len(counts) > limit
+
+
+def places_shown(events, limit: int = MAX_POINTS) -> SiteMap:
+    """The map of the events a page shows (a list whose ``place_links`` and their places are prefetched,
+    as ``EventQuerySet.for_timeline`` reads them): no query."""
+    counts: dict[int, int] = {}
+    places: dict[int, Place] = {}
+    for event in events:
+        for link in event.place_links.all():
+            place = link.place
+            if place.latitude is not None and place.longitude is not None:
+                places[place.pk] = place
+                counts[place.pk] = counts.get(place.pk, 0) + 1
+    ranked = sorted(places.values(), key=lambda p: (-counts[p.pk], p.name))
+    return SiteMap([MapPoint(p.name, p.get_absolute_url(), float(p.latitude), float(p.longitude), counts[p.pk])
+                    for p in ranked[:limit]], len(ranked) > limit, "page")
 
 
 def _compute(subject, events) -> SiteMap:
@@ -99,22 +120,26 @@ def _compute(subject, events) -> SiteMap:
                                  float(subject.longitude), n)], subject="place",
                        origin=subject.get_coordinates_origin_display() if subject.coordinates_origin else "")
     offensive = []
+    links = None
     if isinstance(subject, Conflict):
-        events = Event.objects.filter(conflict=subject)
+        links = EventPlace.objects.filter(event__conflict=subject)
         if subject.latitude is not None and subject.longitude is not None:
             offensive = [MapPoint(subject.name, subject.get_absolute_url(), float(subject.latitude),
                                   float(subject.longitude), kind="offensive")]
     elif isinstance(subject, Force):
         events = Event.objects.mentioning_forces([subject])
-    if events is None:
+    if events is None and links is None:
         return SiteMap()
-    points, truncated = places_of(events)
+    points, truncated = places_of(events, links=links)
     kind = "offensive" if isinstance(subject, Conflict) else "force" if isinstance(subject, Force) else "events"
     return SiteMap(offensive + points, truncated, kind)
 
 
 def map_for(request, subject=None, events=None) -> SiteMap:
-    """The map of an offensive, force or place (``subject``) or of a queryset of ``events``; cached."""
+    """The map of an offensive, force or place (``subject``) or of ``events`` (a queryset, cached; or the
+    events a page shows, a list or a sliced queryset, read from their prefetched place links)."""
+    if events is not None and (not hasattr(events, "query") or events.query.is_sliced):
+        return places_shown(events)    # a page's events (a list, or the sliced queryset the page iterates too)
     if subject is not None:
         parts = [type(subject).__name__, subject.pk]
     elif events is not None:

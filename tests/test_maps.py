@@ -2,12 +2,15 @@
 on the server with a scale; the JSON for static/js/map.js; the tile host in the Content-Security-Policy."""
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from config.settings.base import tile_origin
 from events.models import Event
@@ -85,6 +88,20 @@ def test_the_timelines_map_follows_its_filters(client, offensive):
     assert everything == {"Palmyra", "Aleppo", "Hama"}
     filtered = {p["name"] for p in map_data(client.get("/timeline/?place=aleppo"))["points"]}
     assert filtered == {"Aleppo", "Palmyra"}      # the one event at Aleppo names Palmyra too
+
+
+def test_the_timelines_map_is_the_page_shown_and_costs_no_query(client, offensive):
+    for _ in range(50):      # the older events (4 at Palmyra and Aleppo) fill the first page
+        make_event(conflict=offensive, date=datetime.date(2017, 1, 1))
+    make_event(conflict=offensive, places=[located_place("Hama", 35.13, 36.76)], date=datetime.date(2018, 1, 1))
+    first = {p["name"] for p in map_data(client.get("/timeline/"))["points"]}
+    assert first == {"Palmyra", "Aleppo"}
+    last = map_data(client.get("/timeline/?page=last"))
+    assert [p["name"] for p in last["points"]] == ["Hama"]
+    assert "the events on this page" in client.get("/timeline/").content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/timeline/")
+    assert not [q for q in ctx.captured_queries if "GROUP BY" in q["sql"] and "eventplace" in q["sql"]]
 
 
 def test_no_map_without_coordinates(client):
