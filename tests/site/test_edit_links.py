@@ -103,6 +103,14 @@ def test_the_tag_renders_nothing_and_asks_nothing_without_a_session(world, djang
     assert edit_links(None, world["event"]) == []
 
 
+def test_an_event_page_has_edit_links_for_staff(world, staff_client):
+    event = world["event"]
+    html = staff_client.get(event.get_absolute_url()).content.decode()
+    assert f"/admin/events/event/{event.pk}/change/" in html and 'aria-label="Edit place Khan Tuman"' in html
+    staff_client.logout()
+    assert b"edit-link" not in staff_client.get(event.get_absolute_url()).content
+
+
 def test_timeline_entries_have_edit_links_for_staff(world, staff_client):
     html = staff_client.get("/timeline/").content.decode()
     assert f"/admin/events/event/{world['event'].pk}/change/" in html
