@@ -155,7 +155,8 @@ class ForceDetailView(DetailView):
         return super().get_context_data(
             children=force.children.order_by("name")[:200],
             participations=participations_of(force),
-            named_in=offensives_naming(force),
+            # an EXISTS per offensive over the events naming the force: cached for the data generation
+            named_in=cached(self.request, "named-in", [force.pk], lambda: list(offensives_naming(force))),
             roles=CommandRole.objects.for_listing().filter(force=force).order_by("conflict__start_date", "order")[:100],
             page_obj=paginate_events(self.request, Event.objects.mentioning_forces([force]).for_timeline()),
             **kwargs)
