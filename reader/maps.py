@@ -62,7 +62,7 @@ class SiteMap:
     @property
     def caption(self) -> str:
         if self.subject == "place":
-            return f"Where the place is (coordinates from the {self.origin or 'records'})."
+            return f"Where the place is. Coordinates from the {self.origin or 'records'}."
         n = self.places
         whose = {"events": "these events", "page": "the events on this page"}.get(self.subject, "its events")
         text = (f"{n} place{'s' if n != 1 else ''} named by {whose}"
