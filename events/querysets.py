@@ -80,10 +80,9 @@ class EventQuerySet(models.QuerySet):
     def count_by_side(self, limit: int):
         """Rows ``{side, n}`` (a side's id, its events), most first, at most ``limit``: an event counts for
         each side of its own offensive whose listed forces it names (as ``on_sides`` filters)."""
-        through = self.model.forces.through
-        return (through.objects.filter(event__in=self.order_by().values("pk"),
-                                       force__participations__side__conflict=F("event__conflict"))
-                .values(side=F("force__participations__side")).annotate(n=Count("event", distinct=True))
+        # from the events (their filters choose the plan), one join path for the filter and the grouping
+        return (self.order_by().filter(forces__participations__side__conflict=F("conflict"))
+                .values(side=F("forces__participations__side")).annotate(n=Count("pk", distinct=True))
                 .order_by("-n", "side")[:limit])
 
     def mentioning_forces(self, forces):

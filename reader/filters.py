@@ -106,7 +106,9 @@ class EventFilter(OffensiveAndSideFilters):
         return queryset.between(before=value)
 
     def filter_offensive(self, queryset, name, value):
-        return queryset.filter(conflict__in=self.offensives())
+        # the offensives' ids as values, not a subquery: the planner then reads their events from the
+        # conflict's index (0.5 ms at a million events) instead of the whole timeline index (130 ms)
+        return queryset.filter(conflict__in=list(self.offensives().values_list("pk", flat=True)))
 
     def filter_side(self, queryset, name, value):
         return queryset.on_sides(self.sides(value))

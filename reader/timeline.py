@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Window
+from django.db.models import Count, F, Max, Min, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
@@ -37,27 +37,30 @@ from .filters import side_choices, sides_by_key
 
 BLOCK = 1000  # events between two boundary keys: a deep page skips fewer than this many rows
 SIDE_COUNT_LIMIT = 8  # sides listed in the counts (an unfiltered timeline has two per offensive)
+# events up to which the sides are counted: a join of every matching event with its forces' sides (about
+# 3 s at a million events, 1 ms for an offensive's thousand); beyond, the page asks for narrower filters
+SIDE_COUNTS_UP_TO = 50_000
 NEWEST = "newest"
 
 
-class TimelinePaginator(Paginator):
-    """Pages of a filtered timeline (an ``EventQuerySet`` in ``TIMELINE_ORDER``), newest first when
-    ``newest``; what it counts and lists once is cached for the data generation."""
+class Run:
+    """Events of one queryset in timeline order, read in pages: its count, first and last dates and
+    boundary keys cached for the data generation."""
 
-    def __init__(self, object_list, per_page, *, request=None, newest=False):
-        super().__init__(object_list, per_page, allow_empty_first_page=True)
+    def __init__(self, rows, request, few=False):
+        self.rows = rows
         self.request = request
-        self.newest = newest
+        self.few = few  # expected few: read whole, unlimited (a LIMIT would lead the planner to the order's index)
 
     @cached_property
     def key(self) -> str | None:
-        """The filter's cache key, None for no rows at all (an invalid filter's ``.none()``)."""
+        """The query's cache key, None for no rows at all (an invalid filter's ``.none()``)."""
         try:
-            return query_key(self.object_list.order_by())
+            return query_key(self.rows.order_by())
         except EmptyResultSet:
             return None
 
-    def _cached(self, name, compute):
+    def cached(self, name, compute):
         return cached(self.request, name, [self.key], compute)
 
     @cached_property
@@ -65,28 +68,31 @@ class TimelinePaginator(Paginator):
         """``{n, first, last}``: how many events, the first and the last date (one query)."""
         if self.key is None:
             return {"n": 0, "first": None, "last": None}
-        return self._cached("timeline-stats", lambda: self.object_list.order_by().aggregate(
+        return self.cached("timeline-stats", lambda: self.rows.order_by().aggregate(
             n=Count("pk"), first=Min("date"), last=Max("date")))
 
-    @cached_property
+    @property
     def count(self) -> int:
         return self.stats["n"]
 
     def boundaries(self) -> list[tuple]:
-        """The timeline key of events 0, BLOCK, 2 x BLOCK, ... of the filter (one pass over the index)."""
+        """The timeline key of events 0, BLOCK, 2 x BLOCK, ... (one pass over the index)."""
         def compute():
-            numbered = (self.object_list.prefetch_related(None).order_by()
+            numbered = (self.rows.prefetch_related(None).order_by()
                         .annotate(_row=Window(RowNumber(), order_by=EventQuerySet.TIMELINE_ORDER))
                         .values_list(*EventQuerySet.TIMELINE_KEY, "_row"))
-            rows = numbered.filter(_row__in=range(1, self.count + 1, BLOCK))
-            return [tuple(row[:-1]) for row in sorted(rows, key=lambda row: row[-1])]
-        return self._cached("timeline-keys", compute)
+            found = numbered.filter(_row__in=range(1, self.count + 1, BLOCK))
+            return [tuple(row[:-1]) for row in sorted(found, key=lambda row: row[-1])]
+        return self.cached("timeline-keys", compute)
 
-    def _rows(self, lo: int, hi: int) -> list:
-        """Events ``lo``..``hi - 1`` of the filter in timeline order (oldest first)."""
+    def slice(self, lo: int, hi: int) -> list:
+        """Events ``lo``..``hi - 1`` in timeline order (oldest first)."""
         if hi <= lo:
             return []
-        rows, n = self.object_list, self.count
+        rows, n = self.rows, self.count
+        if self.few and n <= BLOCK:
+            ids = list(rows.prefetch_related(None).values_list("pk", flat=True))[lo:hi]
+            return list(rows.filter(pk__in=ids))
         if hi <= BLOCK:
             return list(rows[lo:hi])
         if n - lo <= BLOCK:  # near the end: the same index read backwards
@@ -95,6 +101,67 @@ class TimelinePaginator(Paginator):
         block = min(lo // BLOCK, len(keys) - 1)
         skip = lo - block * BLOCK
         return list(rows.from_key(keys[block])[skip:skip + hi - lo])
+
+    def before(self, day: datetime.date) -> int:
+        """How many of the events start before ``day`` (reads fewer than ``BLOCK`` rows)."""
+        if not self.count:
+            return 0
+        rows = self.rows.prefetch_related(None)
+        if self.count <= BLOCK:
+            return rows.filter(date__lt=day).count()
+        keys = self.boundaries()
+        block = bisect.bisect_left([key[0] for key in keys], day) - 1  # the last boundary before the day
+        if block < 0:
+            return 0
+        return block * BLOCK + rows.from_key(keys[block]).filter(date__lt=day).count()
+
+
+class TimelinePaginator(Paginator):
+    """Pages of a filtered timeline (an ``EventQuerySet`` in ``TIMELINE_ORDER``), newest first when
+    ``newest``; what it counts and lists once is cached for the data generation.
+
+    With ``since`` (the date filter's first day) the events are read as two runs: those that began before
+    it and still overlap it (month, year and range periods: few, read from ``event_period_overlap_idx``),
+    then those from that day on, read in order from the timeline index; one query with ``period_end >=``
+    would read the index from the first event ever and drop every row before the filter."""
+
+    def __init__(self, object_list, per_page, *, request=None, newest=False, since=None):
+        super().__init__(object_list, per_page, allow_empty_first_page=True)
+        self.request = request
+        self.newest = newest
+        self.whole = Run(object_list, request)
+        if since:
+            self.runs = [Run(object_list.filter(date__lt=since, period_end__gt=F("date")), request, few=True),
+                         Run(object_list.filter(date__gte=since), request)]
+        else:
+            self.runs = [self.whole]
+
+    @property
+    def key(self) -> str | None:
+        return self.whole.key
+
+    def _cached(self, name, compute):
+        return self.whole.cached(name, compute)
+
+    @cached_property
+    def stats(self) -> dict:
+        stats = [run.stats for run in self.runs]
+        firsts = [s["first"] for s in stats if s["first"]]
+        lasts = [s["last"] for s in stats if s["last"]]
+        return {"n": sum(s["n"] for s in stats), "first": min(firsts, default=None), "last": max(lasts, default=None)}
+
+    @cached_property
+    def count(self) -> int:
+        return self.stats["n"]
+
+    def _rows(self, lo: int, hi: int) -> list:
+        """Events ``lo``..``hi - 1`` of the filter in timeline order (oldest first), across the runs."""
+        rows, start = [], 0
+        for run in self.runs:
+            end = start + run.count
+            rows += run.slice(max(lo, start) - start, min(hi, end) - start)
+            start = end
+        return rows
 
     def page(self, number):
         number = self.validate_number(number)
@@ -109,15 +176,7 @@ class TimelinePaginator(Paginator):
         return self._get_page(rows, number, self)
 
     def _before(self, day: datetime.date) -> int:
-        """How many events of the filter start before ``day`` (reads fewer than ``BLOCK`` rows)."""
-        rows = self.object_list.prefetch_related(None)
-        if self.count <= BLOCK:
-            return rows.filter(date__lt=day).count()
-        keys = self.boundaries()
-        block = bisect.bisect_left([key[0] for key in keys], day) - 1  # the last boundary before the day
-        if block < 0:
-            return 0
-        return block * BLOCK + rows.from_key(keys[block]).filter(date__lt=day).count()
+        return sum(run.before(day) for run in self.runs)
 
     def page_of_period(self, start: datetime.date, end: datetime.date) -> tuple[int, int | None]:
         """The page holding the first event from ``start`` on (newest first: the last one up to ``end``),
@@ -155,7 +214,8 @@ class Counts:
     kinds: list[tuple[str, str, int]]   # (kind, label, events)
     sides: list[tuple[int, str, int]]   # (side id, name, events), most first, at most SIDE_COUNT_LIMIT
     more_sides: bool                    # sides were left out
-    no_side: int                        # events naming no force of a side of their offensive
+    no_side: int | None                 # events naming no force of a side of their offensive
+    sides_counted: bool = True          # False: too many events (SIDE_COUNTS_UP_TO) to count the sides
 
 
 def counts_for(request, paginator: TimelinePaginator) -> Counts:
@@ -167,6 +227,8 @@ def counts_for(request, paginator: TimelinePaginator) -> Counts:
         rows = paginator.object_list.prefetch_related(None)
         labels = dict(Event.Kind.choices)
         kinds = [(row["kind"], labels.get(row["kind"], row["kind"]), row["n"]) for row in rows.count_by_kind()]
+        if paginator.count > SIDE_COUNTS_UP_TO:
+            return Counts(kinds, [], False, None, sides_counted=False)
         per_side = list(rows.count_by_side(SIDE_COUNT_LIMIT + 1))
         names = {side.pk: f"{side.conflict.name}: {side.display_name}"
                  for side in side_choices().filter(pk__in=[row["side"] for row in per_side])}

@@ -205,11 +205,14 @@ class TimelineView(FilterView):
 
     def timeline_paginator(self, queryset):
         newest = self.request.GET.get("order") == timeline.NEWEST
-        return timeline.TimelinePaginator(queryset, self.paginate_by, request=self.request, newest=newest)
+        valid = self.filterset.is_bound and self.filterset.is_valid()
+        since = self.filterset.form.cleaned_data.get("after") if valid else None
+        return timeline.TimelinePaginator(queryset, self.paginate_by, request=self.request, newest=newest,
+                                          since=since)
 
     def jump(self, start, end):
         """To the page holding the period's first event (newest first: its last), at that event."""
-        filterset = self.get_filterset(self.get_filterset_class())
+        filterset = self.filterset = self.get_filterset(self.get_filterset_class())
         query = self.request.GET.copy()
         for name in ("year", "month", "page"):
             query.pop(name, None)
@@ -237,6 +240,7 @@ class TimelineView(FilterView):
                 "newest": paginator.newest,
                 "years": range(stats["first"].year, stats["last"].year + 1) if stats["first"] else range(0),
                 "months": timeline.MONTH_CHOICES,
+                "side_counts_up_to": timeline.SIDE_COUNTS_UP_TO,
                 "page_year": context["object_list"][0].date.year if context["object_list"] else None,
                 "jump_keep": [(name, value) for name, values in self.request.GET.lists()
                               if name not in ("page", "year", "month", "format") for value in values if value]}

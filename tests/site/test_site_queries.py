@@ -23,11 +23,12 @@ PAGES = {
     "offensive": (lambda w: w.conflict.get_absolute_url(), 24),
     "offensive-filtered": (lambda w: f"{w.conflict.get_absolute_url()}?kind=capture&q=army&side={w.sides[0].pk}", 26),
     # the timeline: counts per kind and side (4 queries, cached with the count in production; the test
-    # settings cache nothing), the heading's names (2 per named filter) and the map's places
+    # settings cache nothing), the heading's names (2 per named filter) and the map's places; a first day
+    # reads the periods overlapping it as a run of their own (its count, its rows: 2)
     "timeline": (lambda w: "/timeline/", 13),
     "timeline-filtered": (lambda w: f"/timeline/?offensive={w.conflict.slug}&force={w.force.slug}"
                                     f"&person={w.person.slug}&place={w.place.slug}&after=2015-10-01"
-                                    f"&before=2016-01-01&kind=capture&q=army", 25),
+                                    f"&before=2016-01-01&kind=capture&q=army", 27),
     "timeline-last-page": (lambda w: "/timeline/?page=last", 13),
     "timeline-newest": (lambda w: "/timeline/?order=newest&page=last", 13),
     "commanders": (lambda w: "/commanders/", 7),

@@ -466,3 +466,39 @@ def test_title_and_heading_state_the_filters(client):
         assert f"<h1>Timeline: {words}</h1>" in html, query
     html = client.get("/timeline/").content.decode()
     assert "<title>Timeline · Conflict encyclopedia</title>" in html and "<h1>Timeline</h1>" in html
+
+
+@pytest.mark.parametrize("order", ["", "newest"])
+def test_pages_of_a_date_filter_start_with_the_periods_that_overlap_it(client, crowded, monkeypatch, order):
+    """With a first day, the events that began before it and overlap it (a month, a year, a range) come
+    first, then those from that day on: read as two runs, every event once, in the timeline's order."""
+    from reader import timeline
+    from reader.views import TimelineView
+    monkeypatch.setattr(timeline, "BLOCK", 15)
+    monkeypatch.setattr(TimelineView, "paginate_by", 6)
+    since = datetime.date(2015, 10, 21)
+    expected = list(Event.objects.between(after=since).for_timeline().values_list("pk", flat=True))
+    overlapping = set(Event.objects.filter(date__lt=since, period_end__gte=since).values_list("pk", flat=True))
+    assert len(overlapping) > 15  # more than a block: the first run is read in pages too
+    assert set(expected[:len(overlapping)]) == overlapping
+    if order:
+        expected.reverse()
+    seen = []
+    for number in range(1, -(-len(expected) // 6) + 1):
+        seen += ids(client.get(f"/timeline/?after={since}&order={order}&page={number}"))
+    assert seen == expected
+    first = client.get(f"/timeline/?after={since}&order={order}")
+    assert first.context["paginator"].count == len(expected)
+
+
+def test_sides_are_counted_for_a_bounded_number_of_events(client, monkeypatch):
+    from reader import timeline
+    world = build_world(20)
+    monkeypatch.setattr(timeline, "SIDE_COUNTS_UP_TO", 10)
+    response = client.get("/timeline/")
+    counts = response.context["counts"]
+    assert not counts.sides_counted and counts.sides == [] and counts.no_side is None
+    assert sum(n for _, _, n in counts.kinds) == 20
+    assert "Events are counted by side for at most 10 events" in response.content.decode()
+    counts = client.get(f"/timeline/?offensive={world.conflict.slug}&kind=capture").context["counts"]
+    assert counts.sides_counted and counts.sides
