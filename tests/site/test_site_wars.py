@@ -65,6 +65,8 @@ def test_a_war_lists_its_parts_and_its_timeline_holds_their_events(client, wars)
     assert timeline == 3 + 2 + 1
     assert 'class="offensive" href="/offensives/' in html
     assert 'href="/?war=syrian-civil-war"' in parts
+    # the timeline page's offensive filter takes offensives, not wars: no link to an empty timeline
+    assert "all offensives' timeline" not in html and "6 events of the conflicts part of it" in html
 
 
 def test_an_offensive_without_parts_keeps_its_own_timeline(client, wars):
