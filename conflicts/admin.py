@@ -7,8 +7,10 @@ roles) are inline on the offensive; a side's participations and strengths are in
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
+from events.models import Event
 from people.models import CommandRole
 from sources.admin import (
     IMPORT_METADATA,
@@ -19,9 +21,64 @@ from sources.admin import (
     SourcedAdmin,
     SourcedInline,
 )
+from sources.precision import format_range
 
 from .models import Conflict, Force, ForceAlias, Participation, Side, Strength
 from .resources import ForceResource
+
+
+class OffensiveSearchFilter(admin.ListFilter):
+    """An offensive as a list filter that stays small at any size: a search box and the few offensives
+    whose name holds the words (the latest first), never every offensive, and no query over the listed
+    records (``RelatedOnlyFieldListFilter`` reads the distinct offensives of every row). Subclasses name
+    the offensive's path (``field_path``); :func:`offensive_filter` makes one."""
+
+    title = "offensive"
+    template = "admin/offensive_search_filter.html"
+    field_path = "conflict"
+    search_param = "offensive_q"
+    LIMIT = 12
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.parameter_name = f"{self.field_path}__id__exact"
+        value = params.pop(self.parameter_name, None)
+        self.value = (value[-1] if isinstance(value, list) else value) or None
+        query = params.pop(self.search_param, None)
+        self.query = ((query[-1] if isinstance(query, list) else query) or "").strip()[:100]
+        # the other filters of the page, kept by the search box's form
+        self.hidden_params = [(k, v) for k, values in request.GET.lists() for v in values
+                              if k not in {self.search_param, self.parameter_name, "p"}]
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return [f"{self.field_path}__id__exact", self.search_param]
+
+    def queryset(self, request, queryset):
+        if self.value and str(self.value).isdigit():
+            return queryset.filter(**{f"{self.field_path}_id": self.value})
+        return queryset
+
+    def choices(self, changelist):
+        yield {"selected": self.value is None, "display": "All",
+               "query_string": changelist.get_query_string(remove=[self.parameter_name, self.search_param])}
+        found = Conflict.objects.only("pk", "name").order_by("-start_date", "name", "pk")
+        if self.query:
+            found = found.filter(name__icontains=self.query)
+        shown = list(found[:self.LIMIT])
+        if self.value and str(self.value).isdigit() and all(str(c.pk) != self.value for c in shown):
+            shown = [*Conflict.objects.only("pk", "name").filter(pk=self.value), *shown]
+        for conflict in shown:
+            yield {"selected": str(conflict.pk) == self.value, "display": conflict.name,
+                   "query_string": changelist.get_query_string({self.parameter_name: conflict.pk},
+                                                               [self.search_param])}
+
+
+def offensive_filter(path: str) -> type[OffensiveSearchFilter]:
+    """The offensive filter for records that reach their offensive through ``path`` ("side__conflict")."""
+    return type(f"OffensiveFilter_{path}", (OffensiveSearchFilter,), {"field_path": path})
 
 
 class SideInline(SourcedInline):
@@ -39,8 +96,7 @@ class ConflictCommandRoleInline(SourcedInline):
 
 @admin.register(Conflict)
 class ConflictAdmin(SourcedAdmin):
-    list_display = ("name", "kind", "start_date", "start_precision", "end_date", "status", "event_count",
-                    "has_locks")
+    list_display = ("name", "kind", "period", "status", "event_count", "has_locks")
     list_filter = ("kind", "start_precision", "sides_unresolved", HasLockedFieldsFilter)
     search_fields = ("name", "slug", "place", "status")
     prepopulated_fields = {"slug": ("name",)}
@@ -55,9 +111,16 @@ class ConflictAdmin(SourcedAdmin):
     ]
 
     def get_queryset(self, request):
-        # ordered explicitly: a GROUP BY query drops Meta.ordering, and the autocomplete pages its results
-        return (super().get_queryset(request).annotate(event_total=Count("events", distinct=True))
+        # each listed offensive's events counted by a subquery (from the event_conflict_date_idx index), not
+        # a GROUP BY over every event joined to every offensive; ordered explicitly for the autocomplete
+        events = (Event.objects.filter(conflict=OuterRef("pk")).order_by().values("conflict")
+                  .annotate(n=Count("pk")).values("n"))
+        return (super().get_queryset(request).annotate(event_total=Coalesce(Subquery(events), 0))
                 .order_by("start_date", "name", "pk"))
+
+    @admin.display(description="period", ordering="start_date")
+    def period(self, obj):
+        return format_range(obj.start_date, obj.end_date, obj.start_precision, obj.end_precision) or "—"
 
     @admin.display(description="events", ordering="event_total")
     def event_count(self, obj):
@@ -131,8 +194,8 @@ class SideColumnsMixin:
 @admin.register(Participation)
 class ParticipationAdmin(SideColumnsMixin, SourcedAdmin):
     list_display = ("force", "role", "side_number", "conflict", "note", "name_as_written", "has_locks")
-    list_filter = ("role", ("side__number", admin.AllValuesFieldListFilter),
-                   ("side__conflict", admin.RelatedOnlyFieldListFilter), HasLockedFieldsFilter)
+    list_filter = ("role", ("side__number", admin.AllValuesFieldListFilter), offensive_filter("side__conflict"),
+                   HasLockedFieldsFilter)
     search_fields = ("force__name", "force__aliases__name", "name_as_written", "note", "side__conflict__name")
     autocomplete_fields = ("side", "force")
     list_select_related = ("force", "side__conflict")
@@ -142,8 +205,8 @@ class ParticipationAdmin(SideColumnsMixin, SourcedAdmin):
 @admin.register(Strength)
 class StrengthAdmin(SideColumnsMixin, SourcedAdmin):
     list_display = ("text", "number", "qualifier", "side_number", "conflict", "has_locks")
-    list_filter = (("side__number", admin.AllValuesFieldListFilter),
-                   ("side__conflict", admin.RelatedOnlyFieldListFilter), HasLockedFieldsFilter)
+    list_filter = (("side__number", admin.AllValuesFieldListFilter), offensive_filter("side__conflict"),
+                   HasLockedFieldsFilter)
     search_fields = ("text", "qualifier", "side__conflict__name")
     autocomplete_fields = ("side",)
     list_select_related = ("side__conflict",)

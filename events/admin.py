@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from conflicts.admin import OffensiveSearchFilter
 from sources.admin import (
     IMPORT_METADATA,
     AliasAdmin,
     AliasInline,
+    BoundedCountPaginator,
     HasLockedFieldsFilter,
     NamedRecordAdmin,
     SourcedAdmin,
@@ -19,7 +21,7 @@ from sources.admin import (
     SourcedInline,
     paragraph_html,
 )
-from sources.precision import format_date
+from sources.precision import format_date, format_range
 
 from .models import Event, EventPlace, Place, PlaceAlias
 from .resources import EventResource, PlaceResource
@@ -32,26 +34,26 @@ class EventPlaceInline(SourcedInline):
     extra = 1
 
 
-class OffensiveFilter(admin.RelatedOnlyFieldListFilter):
-    """Offensives that have events (one query, however many events)."""
-
-
 PLACES_SEARCHED = 100  # an event search also finds the events at up to this many places named like the term
 
 
 @admin.register(Event)
 class EventAdmin(SourcedImportExportAdmin):
     resource_classes = [EventResource]
-    list_display = ("date", "precision", "time_of_day", "short_text", "conflict", "kind", "casualties",
-                    "has_locks")
-    list_display_links = ("date", "short_text")
-    list_filter = (("conflict", OffensiveFilter), "kind", "precision", "time_of_day", "background",
-                   HasLockedFieldsFilter)
+    # fits 1366 px: the date as written, the sentence given the room, kind editable in place (an edit there
+    # locks it, as in the form: save_model); the offensive is a filter, not a column
+    list_display = ("date_at_precision", "short_text", "kind", "killed", "has_locks")
+    list_display_links = ("date_at_precision", "short_text")
+    list_editable = ("kind",)
+    list_filter = (OffensiveSearchFilter, "kind", "precision", "time_of_day", "background", HasLockedFieldsFilter)
     search_fields = ("text", "source_key", "section", "places__name", "places__aliases__name")  # get_search_results
-    show_full_result_count = False  # a search does not also count every event (a million rows)
-    date_hierarchy = "date"
+    # at a million events: no count of every event beside a search's, no facet counts, no date hierarchy
+    # (its years are a DISTINCT over every row), a count bounded by BoundedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    paginator = BoundedCountPaginator
     autocomplete_fields = ("conflict", "forces", "people")
-    list_select_related = ("conflict",)
+    list_select_related = ()
     inlines = [EventPlaceInline]
     # the change form (templates/admin/events/event/change_form.html): the source paragraph on top, then
     # what editors correct (the places inline comes right after it), then the rest; import internals
@@ -128,7 +130,16 @@ class EventAdmin(SourcedImportExportAdmin):
 
     @admin.display(description="text", ordering="text")
     def short_text(self, obj):
-        return Truncator(obj.text).chars(120)
+        return Truncator(obj.text).chars(220)
+
+    @admin.display(description="killed", ordering="casualties")
+    def killed(self, obj):
+        return "—" if obj.casualties is None else obj.casualties
+
+    @admin.display(description="date", ordering="date")
+    def date_at_precision(self, obj):
+        """"March 2010" for a month-precise event, never "1 Mar 2010"; a range with its end."""
+        return format_range(obj.date, obj.end_date, obj.precision)
 
 
 class PlaceAliasInline(AliasInline):
@@ -187,9 +198,13 @@ admin.site.register(PlaceAlias, AliasAdmin)
 
 @admin.register(EventPlace)
 class EventPlaceAdmin(SourcedAdmin):
-    list_display = ("place", "name_as_written", "event", "has_locks")
+    list_display = ("place", "name_as_written", "event_text", "has_locks")
     list_filter = (HasLockedFieldsFilter,)
     search_fields = ("place__name", "name_as_written", "event__text", "event__source_key")
     autocomplete_fields = ("event", "place")
     list_select_related = ("place", "event")
     fieldsets = [(None, {"fields": ["event", "place", "name_as_written", "order"]}), IMPORT_METADATA]
+
+    @admin.display(description="event", ordering="event__date")
+    def event_text(self, obj):
+        return f"{format_date(obj.event.date, obj.event.precision)}: {Truncator(obj.event.text).chars(110)}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from conflicts.admin import offensive_filter
 from sources.admin import (
     IMPORT_METADATA,
     AliasAdmin,
@@ -42,9 +43,10 @@ admin.site.register(PersonAlias, AliasAdmin)
 @admin.register(CommandRole)
 class CommandRoleAdmin(SourcedImportExportAdmin):
     resource_classes = [CommandRoleResource]
-    list_display = ("person", "rank", "role", "conflict", "side_label", "force", "fate", "has_locks")
-    list_filter = ("fate", ("side__number", admin.AllValuesFieldListFilter),
-                   ("conflict", admin.RelatedOnlyFieldListFilter), HasLockedFieldsFilter)
+    # the offensive is a filter (a searchable one: not every offensive), not a column: fits 1366 px
+    list_display = ("person", "rank", "role", "side_label", "force", "fate", "has_locks")
+    list_filter = ("fate", ("side__number", admin.AllValuesFieldListFilter), offensive_filter("conflict"),
+                   HasLockedFieldsFilter)
     search_fields = ("person__name", "person__aliases__name", "name_as_written", "role", "rank", "conflict__name")
     autocomplete_fields = ("person", "conflict", "side", "force")
     list_select_related = ("person", "conflict", "side", "force")

@@ -18,13 +18,15 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db import connections, transaction
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
@@ -48,6 +50,32 @@ IMPORT_METADATA = ("Import metadata", {
 PROVENANCE_READONLY = ("source_document", "span", "source_excerpt", "source_claims")
 #: Characters of context shown around a span (up to the line break).
 EXCERPT_CONTEXT = 240
+
+
+class BoundedCountPaginator(Paginator):
+    """A change list's paginator that never counts a huge table: it counts up to ``CAP`` rows (``SELECT
+    COUNT(*) FROM (... LIMIT CAP + 1)``, an index range at most); past that, an unfiltered list takes
+    PostgreSQL's estimate of the table's rows (``pg_class.reltuples``) and a filtered one says ``CAP``
+    and some (the pages past it are reached by narrowing the filter, not by paging)."""
+
+    CAP = 100_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return super().count
+        bounded = queryset.order_by()[:self.CAP + 1].count()
+        if bounded <= self.CAP:
+            return bounded
+        if not queryset.query.where and connections[queryset.db].vendor == "postgresql":
+            with connections[queryset.db].cursor() as cursor:
+                cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                               [queryset.model._meta.db_table])
+                row = cursor.fetchone()
+            if row and row[0] > self.CAP:
+                return row[0]
+        return self.CAP
 
 
 class HasLockedFieldsFilter(admin.SimpleListFilter):
@@ -143,7 +171,8 @@ PARAGRAPH_CONTEXT = 1200
 
 
 def paragraph_html(record) -> str:
-    """The paragraph of the record's source around its span (up to the blank lines before and after),
+    """The paragraph of the record's source around its span (up to the blank lines before and after, or
+    the line where no blank line is near),
     the span highlighted, with a link to it on the public source page: what an editor checks a
     correction against."""
     if record is None or record.source_id is None or record.span_start is None:
@@ -156,6 +185,10 @@ def paragraph_html(record) -> str:
     before, after = text.rfind("\n\n", 0, start), text.find("\n\n", end)
     para_start = 0 if before == -1 else before + 2
     para_end = len(text) if after == -1 else after
+    if start - para_start > PARAGRAPH_CONTEXT:  # no blank line near (a plain page: one paragraph a line)
+        para_start = text.rfind("\n", 0, start) + 1
+    if para_end - end > PARAGRAPH_CONTEXT:
+        para_end = text.find("\n", end) if text.find("\n", end) != -1 else len(text)
     cut_start, cut_end = max(para_start, start - PARAGRAPH_CONTEXT), min(para_end, end + PARAGRAPH_CONTEXT)
     return format_html(
         '<blockquote class="source-paragraph">{}{}<mark>{}</mark>{}{}</blockquote>'
@@ -528,7 +561,7 @@ class SourceDocumentAdmin(admin.ModelAdmin):
     is not loaded for the change list.
     """
 
-    list_display = ("name", "title", "status", "format", "site", "problem_count", "imported_at", "parser_version")
+    list_display = ("name", "title", "status", "site", "problem_count", "imported_at")  # format: a filter
     list_filter = ("status", "format")
     search_fields = ("name", "title")
     date_hierarchy = "imported_at"
