@@ -72,7 +72,7 @@ def test_place_force_and_timeline_pages_have_maps(client, offensive):
     palmyra = offensive.events.first().places.get(name="Palmyra")
     response = client.get(palmyra.get_absolute_url())
     assert [p["name"] for p in map_data(response)["points"]] == ["Palmyra"]
-    assert "coordinates from the gazetteer (GeoNames)" in response.content.decode()
+    assert "Coordinates from the gazetteer (GeoNames)." in response.content.decode()
     force = make_force(name="Syrian Army")
     for event in offensive.events.all()[:2]:
         event.forces.add(force)
