@@ -175,9 +175,14 @@ def _winners(status: str | None, parties: list[_Item]) -> list[_Item]:
     return out
 
 
-_ACTOR = re.compile(r"\b(?:of|by)\s+(?:the\s+)?$")
-_TARGET = re.compile(r"\b(?:from|against)\s+(?:the\s+)?$")
-_AND = re.compile(r"^\s*(?:,\s*)?(?:and|backed by)\s+(?:the\s+)?$")
+# who carries the offensive: "an operation of the X", "airstrikes of the X", "launched by the X" (not
+# "the capital of X"); whom it is aimed at: "from X", "against X" (not "with support from X")
+_ACTOR = re.compile(r"\b(?:(?:operation|offensive|counteroffensive|counter-offensive|campaign|attack|assault|advance|"
+                    r"forces|troops|army|units|airstrikes|air strikes|intervention)\s+of|by)\s+(?:the\s+)?$")
+_TARGET = re.compile(r"(?<!support )(?<!help )(?<!aid )(?<!backing )(?<!assistance )(?<!reinforcements )"
+                     r"(?<!supplies )\b(?:from|against)\s+(?:the\s+)?$")
+# a party joined to the one before ("the Syrian Army and the Russian ...": up to three words between)
+_AND = re.compile(r"^(?:\s+[\w'’-]+){0,3}\s*,?\s*(?:and|backed by|supported by)\s+(?:the\s+)?$")
 
 
 def _lead_evidence(lead: str, items: list[_Item]) -> list[tuple[_Item, _Item, str, str]]:

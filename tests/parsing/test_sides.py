@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from sources.parsing import parse
-from sources.parsing.sides import KnownForces, KnownSides, acronym
+from sources.parsing.records import Belligerent, SideRecord, Span
+from sources.parsing.sides import KnownForces, KnownSides, acronym, split
 
 HERE = Path(__file__).resolve().parent / "documents" / "plain"
 RAMADI = (HERE / "ramadi_2015.txt").read_text(encoding="utf-8")
@@ -148,3 +149,23 @@ def test_a_person_after_a_known_force_is_a_commander_when_the_prose_gives_a_rank
              "Military of ISIL"]
     doc = parse(RAMADI, name="ramadi_2015.txt", known_forces=KnownForces(names, known_mosul()))
     assert sides(doc) == RAMADI_SIDES
+
+
+def _parties(*names: str) -> SideRecord:
+    return SideRecord(number=1, belligerents=[Belligerent(name=n, note=None, span=Span(0, 0)) for n in names])
+
+
+@pytest.mark.parametrize("lead, expected", [
+    # the carrier of the offensive against its target: Syria and Russia apart from ISIL only with both named
+    ("The offensive was an operation of the Syrian Army and the Russian Aerospace Forces against ISIL.",
+     [["Syria", "Russia"], ["ISIL"]]),
+    ("The offensive was launched by Syria and Russia to take the city from ISIL.", [["Syria", "Russia"], ["ISIL"]]),
+    # "with air support from Russia" is no target, so Russia's side is not known: no split
+    ("The offensive was an operation of the Syrian Army, with air support from Russia, against ISIL.", None),
+    # "the largest city of Syria" does not carry the offensive
+    ("The offensive took the largest city of Syria from ISIL.", None),
+])
+def test_the_lead_names_who_carries_the_offensive_and_against_whom(lead, expected):
+    decision = split(_parties("Syria", "Russia", "ISIL"), lead=lead)
+    got = None if decision.sides is None else [[b.name for b in s.belligerents] for s in decision.sides]
+    assert got == expected
