@@ -77,7 +77,7 @@ class EventQuerySet(models.QuerySet):
         """Rows ``{kind, n}``, most first."""
         return self.order_by().values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
 
-    def count_by_side(self, limit: int):
+    def count_by_side(self, limit: int | None = None):
         """Rows ``{side, n}`` (a side's id, its events), most first, at most ``limit``: an event counts for
         each side of its own offensive whose listed forces it names (as ``on_sides`` filters)."""
         # from the events (their filters choose the plan), one join path for the filter and the grouping
