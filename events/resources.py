@@ -42,7 +42,8 @@ class EventResource(SourcedResource):
         instance.set_period_end()  # bulk writes skip Event.save()
 
     def get_bulk_update_fields(self):
-        return [*super().get_bulk_update_fields(), "period_end"]
+        fields = super().get_bulk_update_fields()
+        return [*fields, "period_end"] if {"date", "end_date", "precision"} & set(fields) else fields
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)

@@ -94,12 +94,17 @@ class NaturalKeyManyToManyWidget(widgets.ManyToManyWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
+        obj = getattr(value, "instance", obj)  # the related manager's record (Field.export passes no obj)
         # a row imported in bulk: its links are written after the rows, show the ones it will have
         wanted = getattr(obj, "_import_m2m", {}).get(getattr(value, "prefetch_cache_name", None))
         if wanted is not None and self.cache is not None:
             by_pk = {o.pk: o for o in self.cache.values()}
             if all(pk in by_pk for pk in wanted):
                 return self.separator.join(sorted(str(getattr(by_pk[pk], self.field)) for pk in wanted))
+        prefetched = getattr(obj, "__dict__", {}).get("_prefetched_objects_cache", {}).get(
+            getattr(value, "prefetch_cache_name", None))
+        if prefetched is not None and prefetched._result_cache is not None:
+            return self.separator.join(str(getattr(o, self.field)) for o in prefetched._result_cache)
         return self.separator.join(str(getattr(o, self.field)) for o in value.all())
 
 
@@ -236,7 +241,7 @@ class SourcedResource(resources.ModelResource):
             return
         changed = [name for name, old in before.items() if getattr(instance, name, None) != old]
         m2m_changed = {name: pks for name, pks in wanted.items()
-                       if pks != {o.pk for o in getattr(instance, name).all()}}
+                       if pks != linked_pks(instance, name)}
         instance._import_changed, instance._import_m2m = set(changed), m2m_changed
         lock_changed_fields(instance, [*changed, *m2m_changed])
 
@@ -252,12 +257,18 @@ class SourcedResource(resources.ModelResource):
             return False
         if original is None or original.pk is None or getattr(instance, "_import_m2m", None):
             return False
-        return all(field.get_value(instance) == field.get_value(original) for field in self.get_import_fields()
+        return all(_plain_value(instance, field) == _plain_value(original, field) for field in self.get_import_fields()
                    if not isinstance(field.widget, widgets.ManyToManyWidget))
 
     def after_init_instance(self, instance, new, row, **kwargs):
         super().after_init_instance(instance, new, row, **kwargs)
-        self._loaded = instance  # for QuickDiff
+        # the import deep-copies the record next (its "original"); its prefetched links and related records
+        # are set aside meanwhile (a deep copy clones every prefetched QuerySet's query: most of a
+        # preview's time) and put back by QuickDiff, which is made right after the copy
+        self._loaded = instance
+        self._set_aside = (instance.__dict__.pop("_prefetched_objects_cache", None),
+                           instance._state.fields_cache)
+        instance._state.fields_cache = {}
 
     def before_import(self, dataset, **kwargs):
         """Read every record the rows name by natural key up front (one query per kind and 5,000 keys)."""
@@ -322,10 +333,11 @@ class SourcedResource(resources.ModelResource):
         self.write_m2m(instances, created=False)
 
     def get_bulk_update_fields(self):
-        """The model's columns the import can change, and the locks it adds."""
+        """The columns the batch's rows changed (a bulk UPDATE is a CASE per column and row), and the locks."""
         names = {f.attribute for f in self.get_import_fields() if f.attribute and not f.readonly
                  and not isinstance(f.widget, widgets.ManyToManyWidget)} - set(self._meta.import_id_fields)
-        return [*sorted(names), "locked_fields"]
+        changed = set().union(*(getattr(i, "_import_changed", names) for i in self.update_instances))
+        return [*sorted(names & changed), "locked_fields"]
 
     def write_m2m(self, instances, created: bool) -> None:
         """The many-to-many links of rows written in bulk: for each field, the removed links in one
@@ -348,6 +360,26 @@ class SourcedResource(resources.ModelResource):
                 through.objects.bulk_create(add, batch_size=2000)
 
 
+def linked_pks(instance, name: str) -> set:
+    """The keys of the records a many-to-many field links, from the prefetched ones when they are
+    (without making a manager and a QuerySet per row)."""
+    prefetched = instance.__dict__.get("_prefetched_objects_cache", {}).get(name)
+    if prefetched is not None and prefetched._result_cache is not None:
+        return {o.pk for o in prefetched._result_cache}
+    return {o.pk for o in getattr(instance, name).all()}
+
+
+def _plain_value(instance, field):
+    """A column's value for comparison: a foreign key by its id (the record may not be loaded)."""
+    try:
+        model_field = instance._meta.get_field(field.attribute)
+    except Exception:
+        return field.get_value(instance)
+    if model_field.is_relation and model_field.many_to_one:
+        return getattr(instance, model_field.attname)
+    return field.get_value(instance)
+
+
 class QuickDiff(Diff):
     """The preview's diff, worked out only for the values a row changes (``diff_match_patch`` on every
     cell of 10,000 rows took longer than the import)."""
@@ -355,7 +387,14 @@ class QuickDiff(Diff):
     def __init__(self, resource, instance, new):
         # the record as loaded (its links prefetched), not the import's deep copy of it, which has lost
         # them (a deep-copied QuerySet drops its results): nothing is changed yet when this runs
-        super().__init__(resource, getattr(resource, "_loaded", instance), new)
+        loaded = getattr(resource, "_loaded", None)
+        if loaded is not None and getattr(resource, "_set_aside", None) is not None:
+            prefetched, fields_cache = resource._set_aside
+            resource._set_aside = None
+            if prefetched is not None:
+                loaded._prefetched_objects_cache = prefetched
+            loaded._state.fields_cache = fields_cache
+        super().__init__(resource, loaded if loaded is not None else instance, new)
 
     def as_html(self):
         dmp = diff_match_patch()

@@ -77,8 +77,11 @@ def test_changed_links_are_written_and_locked_in_bulk(editor_client, world):  # 
     row = next(r for r in rows if r["source_key"] == "aleppo-2016-on-2-may")
     row["forces"], row["people"], row["end_date"] = "saa", "", "2016-05-09"
     data = base_formats.CSV().export_data(_dataset(dataset.headers, rows))
-    admin_import_confirm(editor_client, "events_event", admin_import_preview(editor_client, "events_event", "csv",
-                                                                               data.encode()))
+    preview = admin_import_preview(editor_client, "events_event", "csv", data.encode())
+    row = next(r for r in preview.context["result"].rows if r.import_type == "update")
+    forces = preview.context["result"].diff_headers.index("forces")
+    assert "tiger-forces" in str(row.diff[forces]) and "<del" in str(row.diff[forces])  # the preview shows the change
+    admin_import_confirm(editor_client, "events_event", preview)
     event = Event.objects.get(source_key="aleppo-2016-on-2-may")
     assert [f.slug for f in event.forces.all()] == ["saa"] and list(event.people.all()) == []
     assert event.end_date == datetime.date(2016, 5, 9) and event.period_end == datetime.date(2016, 5, 9)
