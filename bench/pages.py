@@ -115,8 +115,15 @@ def generate(n_events: int) -> None:
             FROM generate_series(1, {n_off}) c, generate_series(1, 2) s""",
         f"""INSERT INTO people_person (id, locked_fields, name, slug, notes, in_source)
             SELECT i, '[]', {person_name}, 'person-'||i, '', true FROM generate_series(1, {n_people}) i""",
-        f"""INSERT INTO events_place (id, locked_fields, name, slug, kind, in_source)
-            SELECT i, '[]', {place_name}, 'place-'||i, 'settlement', true FROM generate_series(1, {n_places}) i""",
+        # half the places located (inside Syria's box), as the gazetteer would
+        f"""INSERT INTO events_place (id, locked_fields, name, slug, kind, in_source, coordinates_origin, latitude,
+            longitude, coordinates_score)
+            SELECT i, '[]', {place_name}, 'place-'||i, 'settlement', true,
+            CASE WHEN i % 2 = 1 THEN 'gazetteer' ELSE '' END,
+            CASE WHEN i % 2 = 1 THEN round((32.5 + (i * 7919 % 4500) / 1000.0)::numeric, 5) END,
+            CASE WHEN i % 2 = 1 THEN round((35.8 + (i * 104729 % 6000) / 1000.0)::numeric, 5) END,
+            CASE WHEN i % 2 = 1 THEN 100 END
+            FROM generate_series(1, {n_places}) i""",
         """INSERT INTO conflicts_forcealias (name, key, origin, created_at, force_id)
             VALUES ('ISIS', 'isis', 'known', now(), 2), ('Daesh', 'daesh', 'known', now(), 2),
                    ('Hizbullah', 'hizbullah', 'known', now(), 1)""",

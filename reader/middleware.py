@@ -70,7 +70,7 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 class AnonymousPageCacheMiddleware:
-    """Whole GET pages for anonymous readers, cached under the data generation and the full path.
+    """Whole GET pages for anonymous readers, cached under the data generation, the host and the full path.
 
     The key holds the generation (``conflicts.cache``), which every import and every editor's save
     advances: a page cached before a change is never served after it, in any process sharing the cache
@@ -88,7 +88,8 @@ class AnonymousPageCacheMiddleware:
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
         if not seconds or not self.cacheable_request(request):
             return self.get_response(request)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:40]
+        # the host too: a page names its own address (an event's "cite this" URL)
+        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()[:40]
         key = f"page:{generation_of(request)}:{digest}"
         stored = cache.get(key)
         if stored is not None:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from config.settings import base as settings_base
 from reader.charts import NEUTRAL_COLOUR, SEVERAL_COLOUR, SIDE_COLOURS
 from tests.site.builders import build_world
 from tests.site.test_site_pages import pages
@@ -18,6 +19,8 @@ pytestmark = pytest.mark.django_db
 
 SITE_POLICY = {
     "default-src": "'self'",
+    # images also from the map's tile host, and from no other outside origin (tests/test_maps.py)
+    "img-src": " ".join(["'self'", *filter(None, [settings_base.tile_origin(settings_base.MAP_TILE_URL)])]),
     "object-src": "'none'",
     "base-uri": "'none'",
     "form-action": "'self'",
