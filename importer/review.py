@@ -7,7 +7,8 @@ registered reason looks at what the document stated and returns ``Flag``s; ``wri
 - a new key becomes an open item;
 - an open item raised again takes the new evidence; an open item of this document that it no longer
   raises is dropped (the source changed, the doubt went away);
-- a decided item (accepted, rejected, fixed) is never touched again: the editor's decision is remembered.
+- a decided item (accepted, rejected, fixed) is never touched again: the editor's decision is remembered;
+- an open item a load shows is settled (``Reason.settled``: another document parted the sides) is dropped.
 
 Adding a reason is one class in this module (or any module imported with it)::
 
@@ -91,6 +92,11 @@ class Reason:
 
     def backfill(self) -> Iterable[Flag]:
         """Flags in data already imported (``fill_review_queue``); none by default."""
+        return ()
+
+    def settled(self, load) -> Iterable[str]:
+        """Keys of items this load shows are no longer in doubt, whichever document raised them (their
+        open items leave the queue); none by default."""
         return ()
 
     def accept(self, item: ReviewItem, request, site) -> str:
@@ -179,6 +185,10 @@ class SidesUnresolved(Reason):
         first = next((b.span for side in load.rec.sides for b in side.belligerents), None)
         yield self.flag(load.conflict, parties,
                         sentence_at(load.text, first.start, first.end) if first else load.rec.lead[:400])
+
+    def settled(self, load):
+        if load.conflict is not None and not load.conflict.sides_unresolved:
+            yield self.key("conflicts.conflict", load.conflict.pk)    # another document parted the sides
 
     def backfill(self):
         for conflict in Conflict.objects.filter(sides_unresolved=True).prefetch_related("sides__participations__force"):
@@ -534,7 +544,11 @@ def write(flags: Iterable[Flag], *, document=None) -> dict[str, int]:
 def review_document(load) -> dict[str, int]:
     """Raise the review items of one document's load (called by ``importer.load`` at its end)."""
     flags = [flag for reason in REASONS.values() for flag in reason.find(load)]
-    return write(flags, document=load.source)
+    counts = write(flags, document=load.source)
+    settled = [key for reason in REASONS.values() for key in reason.settled(load)]
+    if settled:
+        counts["dropped"] += ReviewItem.objects.filter(key__in=settled, status=ReviewItem.Status.OPEN).delete()[0]
+    return counts
 
 
 def backfill(codes: Iterable[str] | None = None) -> dict[str, int]:

@@ -137,6 +137,17 @@ def test_an_item_whose_doubt_left_the_source_leaves_the_queue(corpus):
     assert [i.evidence["sentence"] for i in open_items("continuation")] == ["The soldiers then withdrew."]
 
 
+def test_a_document_that_parts_the_sides_settles_their_item(corpus):
+    assert open_items("sides_unresolved").exists()
+    (corpus / "example-structured.txt").write_text(
+        "= Example offensive (May 2016) =\n\nInfobox\n- Conflict: Example offensive (May 2016)\n"
+        "- Date: 1 May 2016 – 9 May 2016\n- Combatant1: Ukraine\n- Combatant2: Russia\n\n"
+        "==Offensive==\nOn 3 May 2016, the army attacked.\n", encoding="utf-8")
+    run(corpus, "example-structured.txt")
+    assert not Conflict.objects.get(name="Example offensive (May 2016)").sides_unresolved
+    assert not open_items("sides_unresolved").exists()
+
+
 @pytest.fixture
 def editor():
     call_command("create_editors_group", verbosity=0)
