@@ -77,7 +77,8 @@ class _Country:
     def __init__(self, entries: list[tuple[GazetteerEntry, list[str]]]):
         self.entries: dict[int, GazetteerEntry] = {}
         self.exact: dict[str, list[int]] = {}
-        self.resolver = Resolver()
+        self._names: list[tuple[int, list[str]]] = []
+        self._resolver: Resolver | None = None
         for entry, names in entries:
             self.entries[entry.geonames_id] = entry
             # sources write names in Latin letters: names in other scripts (a third of them) never match
@@ -85,7 +86,17 @@ class _Country:
             keys = {normalise(n, "place") for n in names} - {""}
             for key in keys:
                 self.exact.setdefault(key, []).append(entry.geonames_id)
-            self.resolver.add(entry.geonames_id, "place", names)
+            self._names.append((entry.geonames_id, names))
+
+    @property
+    def resolver(self) -> Resolver:
+        """The resolver over every name, built on the first name the exact index does not know (the
+        United States' 21,783 places take ~6 s of CPU; most names of a document are found exactly)."""
+        if self._resolver is None:
+            self._resolver = Resolver()
+            for geonames_id, names in self._names:
+                self._resolver.add(geonames_id, "place", names)
+        return self._resolver
 
     def match(self, name: str) -> GazetteerMatch | None:
         key = normalise(name, "place")
