@@ -34,6 +34,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
 from sources.attribution import attribution
+from sources.editing import returned
 from sources.entities import entities, entity, entity_of
 from sources.locking import is_lockable_record, lock_changed_fields, lockable_fields, unlock_all
 from sources.merge import merge_records, split_alias
@@ -261,6 +262,10 @@ class SourcedAdminMixin(LightSourcesMixin):
     def delete_model(self, request, obj):
         DeletedRecord.remember(obj, request.user)  # so that a re-import does not bring it back
         super().delete_model(request, obj)
+
+    def response_change(self, request, obj):
+        # opened from a public page's edit link (?_return=): back to that page once saved (sources.editing)
+        return returned(request, super().response_change(request, obj))
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
