@@ -246,8 +246,10 @@ def counts_for(request, paginator: TimelinePaginator) -> Counts:
         for rows in runs:
             per_side.update({row["side"]: row["n"] for row in rows.count_by_side(None)})
         top = sorted(per_side.items(), key=lambda i: (-i[1], i[0]))[:SIDE_COUNT_LIMIT]
-        names = {side.pk: f"{side.conflict.name}: {side.display_name}"
-                 for side in side_choices().filter(pk__in=[side for side, _ in top])}
+        named = list(side_choices().filter(pk__in=[side for side, _ in top]))
+        several = len({side.conflict_id for side in named}) > 1  # else the offensive goes without saying
+        names = {side.pk: f"{side.conflict.name}: {side.display_name}" if several else side.display_name
+                 for side in named}
         sides = [(side, names.get(side, ""), n) for side, n in top]
         no_side = sum(rows.naming_no_side().count() for rows in runs)
         return Counts(kinds, sides, len(per_side) > SIDE_COUNT_LIMIT, no_side)

@@ -438,10 +438,15 @@ def test_counts_per_kind_and_side_for_the_filters(client):
     counts = client.get(f"/timeline/?offensive={conflict.slug}").context["counts"]
     assert counts.kinds == [("airstrike", "airstrike", 2), ("capture", "capture", 2)]
     assert [(side, n) for side, _, n in counts.sides] == [(side_one.pk, 2), (side_two.pk, 1)]
-    assert counts.sides[0][1] == "Aleppo offensive: Syrian Army"
+    assert counts.sides[0][1] == "Syrian Army"  # one offensive: its name goes without saying
+    other_side = make_side(make_conflict(name="Palmyra offensive"))
+    make_participation(other_side, army)
+    make_event(other_side.conflict).forces.add(army)
+    assert [label for _, label, _ in client.get("/timeline/?force=Syrian+Army").context["counts"].sides] == [
+        "Aleppo offensive: Syrian Army", "Aleppo offensive: Rebels", "Palmyra offensive: Syrian Army"]
     assert counts.no_side == 2 and not counts.more_sides
     html = client.get(f"/timeline/?offensive={conflict.slug}&kind=capture").content.decode()
-    link = f'href="?offensive={conflict.slug}&amp;kind=capture&amp;side={side_two.pk}">Aleppo offensive: Rebels</a>'
+    link = f'href="?offensive={conflict.slug}&amp;kind=capture&amp;side={side_two.pk}">Rebels</a>'
     assert link in html
     assert 'naming no side <span class="n">0</span>' in html
 
