@@ -193,6 +193,11 @@ def _pages() -> list[tuple[str, str, bool]]:
         ("timeline", "/timeline/", False),
         ("timeline, page 200", "/timeline/?page=200", False),
         ("timeline, last page", "/timeline/?page=last", False),
+        # issues 16 and 17: the middle, newest first, a jump (a 302 to its page), a first day only
+        ("timeline, page 10,000", "/timeline/?page=10000", False),
+        ("timeline newest first, page 7,000", "/timeline/?order=newest&page=7000", False),
+        ("timeline jump ?year=&month=", "/timeline/?year=2016&month=5", False),
+        ("timeline ?after= (page 300)", "/timeline/?after=2016-01-10&page=300", False),
         ("timeline ?offensive=", f"/timeline/?offensive={conflict.slug}", False),
         ("timeline ?force=", f"/timeline/?force={force.slug}", False),
         ("timeline ?person=", f"/timeline/?person={person.slug}", False),
