@@ -50,9 +50,9 @@ def test_editor_corrects_an_event_and_the_timeline_shows_it(live_server, page, s
     screenshot("event-changelist")
     page.locator("#result_list tbody tr th a").first.click()
 
-    page.get_by_text("Import metadata").click()
     sentence = "On 2 May 2016, rebels captured Khan Tuman after heavy fighting."
-    assert page.locator(".source-excerpt mark").inner_text() == sentence
+    # the source sentence is on top of the form, highlighted in its paragraph (issue 18)
+    assert page.locator(".source-paragraph mark").inner_text() == sentence
     page.locator("#id_text").fill(sentence)
     screenshot("event-change-form")
     with page.expect_navigation():
@@ -99,3 +99,24 @@ def test_editor_merges_two_places(live_server, page, screenshot, editor, event):
     assert tuman.events.count() == 2 and tuman.aliases.get().name == "Khan Touman"
     page.goto(live_server.url + f"/admin/events/place/{tuman.pk}/history/")
     assert page.get_by_text("Merged Khan Touman").is_visible()
+
+
+def test_one_click_unlock_and_enter_still_saves(live_server, page, editor, event):
+    """The Unlock button sits inside the event's form but belongs to another (form="unlock-fields"): a
+    click unlocks that field only, and Enter in a field still saves the form, not an unlock."""
+    Event.objects.filter(pk=event.pk).update(locked_fields=["kind", "text"])
+    page.goto(live_server.url + f"/admin/events/event/{event.pk}/change/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():
+        page.locator('button.unlock-button[value="kind"]').click()
+    assert "Unlocked “kind”" in page.locator(".messagelist").inner_text()
+    assert Event.objects.get(pk=event.pk).locked_fields == ["text"]
+    assert page.locator('button.unlock-button[value="kind"]').count() == 0
+    page.locator("#id_casualties").fill("4")
+    with page.expect_navigation():
+        page.locator("#id_casualties").press("Enter")
+    saved = Event.objects.get(pk=event.pk)
+    assert saved.casualties == 4 and saved.locked_fields == ["text", "casualties"]
