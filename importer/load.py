@@ -199,7 +199,7 @@ def build_resolver() -> resolve.Resolver:
     """A resolver primed with every force, person and place and their aliases (and the other names of
     their known families), and editors' decisions."""
     resolver = resolve.Resolver()
-    known = KnownNames.load()
+    known = resolver.known_names = KnownNames.load()
     for found in entities():
         kind = found.kind
         names: dict[int, list[str]] = {}
@@ -358,9 +358,7 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
                    retrieved_at: datetime.datetime | None, parsed: Parsed | tuple | None) -> DocumentReport:
     """``import_file`` once the document is read and held by this run."""
     digest = sha256(data)
-    existing = (SourceDocument.objects.filter(identity=identity).first()
-                or SourceDocument.objects.filter(sha256=digest, path=str(where.absolute())).first()
-                or _moved(digest))
+    mine, existing = _stored(identity, digest, where)
     if (existing and not force and existing.sha256 == digest and existing.parser_version == PARSER_VERSION
             and existing.status == SourceDocument.Status.IMPORTED):
         report.status, report.title, report.identity = "unchanged", existing.title, existing.identity
@@ -382,7 +380,7 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
         return report
     except ParseError as exc:
         report.error = _error(where, exc)
-        _record_failure(where, identity, digest, data, exc, dry_run)
+        _record_failure(where, identity, digest, data, exc, dry_run, stored=(mine,))
         return report
     canonical = record.meta.canonical_url if record.meta else None
     if canonical and not url and identity != canonical:
@@ -436,23 +434,32 @@ def _is_url(identity: str) -> bool:
     return identity.startswith(("https://", "http://"))
 
 
-def _moved(digest: str) -> SourceDocument | None:
-    """An imported document with these bytes whose file is no longer where it was imported from (the
-    absolute path it was last imported from; a path stored relative by an older import counts as gone
-    only when it is missing from the current folder too)."""
-    for doc in SourceDocument.objects.filter(sha256=digest, status=SourceDocument.Status.IMPORTED).only(
-            "pk", "path", "identity"):
-        if doc.path and not Path(doc.path).exists() and not _is_url(doc.identity):   # a page is known by its URL
-            return SourceDocument.objects.get(pk=doc.pk)
-    return None
+def _stored(identity: str, digest: str, where: Path) -> tuple[SourceDocument | None, SourceDocument | None]:
+    """(the stored document of this identity, the stored document these bytes are), in one query: the
+    second is the one of this identity, else one imported from this path with these bytes, else one
+    with these bytes whose file is no longer where it was imported from (a page is known by its URL)."""
+    path = str(where.absolute())
+    found = sorted(SourceDocument.objects.filter(
+        Q(identity=identity) | Q(sha256=digest, path=path) | Q(sha256=digest, status=SourceDocument.Status.IMPORTED)),
+        key=lambda doc: (doc.name, doc.pk))     # the model's order, as ``first()`` took them
+    mine = next((doc for doc in found if doc.identity == identity), None)
+    return mine, (mine or next((doc for doc in found if doc.sha256 == digest and doc.path == path), None)
+                  or next((doc for doc in found if doc.sha256 == digest and doc.status == SourceDocument.Status.IMPORTED
+                           and doc.path and not Path(doc.path).exists() and not _is_url(doc.identity)), None))
 
 
-def _record_failure(path: Path, identity: str, digest: str, data: bytes, exc: ParseError, dry_run: bool) -> None:
+def _record_failure(path: Path, identity: str, digest: str, data: bytes, exc: ParseError, dry_run: bool,
+                    stored: tuple[SourceDocument | None] | None = None) -> None:
     """Keep a failed document visible to editors (status failed, with the error); never touch a good one,
-    nor one stored as failed with these bytes by this parser (a run over the same bad file writes nothing)."""
-    if dry_run or SourceDocument.objects.filter(identity=identity).filter(
-            Q(status=SourceDocument.Status.IMPORTED)
-            | Q(status=SourceDocument.Status.FAILED, sha256=digest, parser_version=PARSER_VERSION)).exists():
+    nor one stored as failed with these bytes by this parser (a run over the same bad file writes nothing).
+    ``stored``: ``(the document of this identity or None,)`` when the caller read it already (under the
+    document's lock), else it is read here."""
+    if dry_run:
+        return
+    doc = stored[0] if stored is not None else SourceDocument.objects.filter(identity=identity).first()
+    Status = SourceDocument.Status
+    if doc is not None and (doc.status == Status.IMPORTED or (
+            doc.status == Status.FAILED and (doc.sha256, doc.parser_version) == (digest, PARSER_VERSION))):
         return
     try:
         text, _ = decode(data)
@@ -462,6 +469,9 @@ def _record_failure(path: Path, identity: str, digest: str, data: bytes, exc: Pa
         "path": str(path.absolute()), "sha256": digest, "text": text, "status": SourceDocument.Status.FAILED,
         "parser_version": PARSER_VERSION, "imported_at": timezone.now(),
         "problems": [{"line": exc.line, "message": exc.message}]})   # the error says what is wrong already
+    if stored is not None and doc is None:    # none of this identity, and the lock keeps other runs off it
+        SourceDocument.objects.create(identity=identity, name=path.name[:255], **defaults)
+        return
     SourceDocument.objects.update_or_create(identity=identity, defaults={"name": path.name[:255], **defaults})
 
 
@@ -491,8 +501,12 @@ class _Loader:
         self.conflict: Conflict | None = None
         self.new_names: list[tuple[Force, str]] = []   # forces, and new names of known forces, to link
         self._indexed = 0                                # how many of them the run's forces index has
-        self.deleted = set(DeletedRecord.objects.values_list("model", "key"))
-        self.known = KnownNames.load()
+        deleted = list(DeletedRecord.objects.values_list("model", "key", "source_id"))
+        self.deleted = {(model, key) for model, key, _ in deleted}
+        self.deleted_sources = {(model, source) for model, _, source in deleted}   # read by ``_EventMatcher``
+        if getattr(resolver, "known_names", None) is None:    # read once per run, kept with the resolver
+            resolver.known_names = KnownNames.load()
+        self.known = resolver.known_names
         self._place_countries: dict[int, set[str]] = {}
         self._records: dict[tuple, Model] = {}           # forces, people and places matched in this document
         self._aliases: dict[str, set[tuple[int, str]]] = {}   # (pk, alias) of the records in ``_records``
@@ -1348,7 +1362,8 @@ class _EventMatcher:
                              .values_list("source_key", flat=True))
         self.prefix = source_key_prefix
         self.deleted_events = [(d.key, norm(d.text)) for d in DeletedRecord.objects.filter(
-            model=Event._meta.label_lower, source=loader.source)] if loader.source.pk else []
+            model=Event._meta.label_lower, source=loader.source)] \
+            if loader.source.pk and (Event._meta.label_lower, loader.source.pk) in loader.deleted_sources else []
 
     def match(self, text: str, fingerprint: str) -> Event | None:
         """The first of this document's earlier events with the same wording, else the most alike at

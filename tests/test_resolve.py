@@ -860,3 +860,62 @@ def test_index_scoring_is_bounded_by_distinct_tokens(monkeypatch, count):
     batch_calls.calls = 0
     assert index.find(text) == found
     assert batch_calls.calls == 0
+
+
+# --------------------------------------------------------------------------- the match memo
+
+def test_memo_sees_a_record_added_after_a_miss():
+    r = Resolver()
+    r.add("aleppo", "place", ["Aleppo"])
+    assert r.match("Khan Touman", "place") is None          # remembered: nothing scores
+    r.add("kt", "place", ["Khan Tuman"])                   # a new record a later document creates
+    m = r.match("Khan Touman", "place")
+    assert m is not None and m.key == "kt"
+
+
+def test_memo_sees_a_closer_record_added_after_a_match():
+    r = Resolver()
+    r.add("army", "force", ["Syrian Arab Army"])
+    assert r.match("Syrian Arab Army", "force").key == "army"
+    r.add("army2", "force", ["Syrian Arab Army"])          # the same spelling, another record: a tie
+    assert r.match("Syrian Arab Army", "force") is None
+    r.add("kt", "place", ["Syrian Arab Army"])              # another kind changes nothing here
+    assert r.match("Syrian Arab Army", "force") is None
+
+
+def test_memo_sees_a_new_alias_and_context_of_a_known_record():
+    r = Resolver()
+    r.add("a", "person", ["Abdullah Azzam"], frozenset({"afghan-jihad"}))
+    r.add("b", "person", ["Tariq Azzam"], frozenset({"iraq"}))
+    assert r.match("Azzam", "person") is None               # two people share the surname
+    r.add("a", "person", [], frozenset({"aleppo"}))         # only a new context, no new name
+    assert r.match("Azzam", "person", frozenset({"aleppo"})).key == "a"
+    r.add("b", "person", ["Azzam"])                         # an alias written as the lone surname
+    assert r.match("Azzam", "person").key == "b"
+
+
+def test_memo_follows_editors_decisions(resolver):
+    assert resolver.match("Khan Touman", "place").key == "kt"
+    resolver.decisions.forbid("Khan Touman", "kt")
+    assert resolver.match("Khan Touman", "place") is None
+    resolver.decisions = resolve.Decisions()                 # replaced whole: nothing forbidden any more
+    assert resolver.match("Khan Touman", "place").key == "kt"
+
+
+def test_memo_gives_what_a_fresh_resolver_gives():
+    """Names added between matches, in a random order: every match equals a memo-less resolver's."""
+    rng = random.Random(5)
+    stems = ["Khan Tuman", "Khan Touman", "Tal Sarmor", "Tel Sarmour", "Liwa al-Haqq", "Liwa al-Hak",
+             "Jaish al-Fatah", "Jaysh al-Fateh", "Rabshir", "Rabsheer", "4th Division", "46th Brigade"]
+    r, added = Resolver(), []
+    for step in range(200):
+        name = rng.choice(stems) + rng.choice(["", "", " hill", " farms"])
+        if rng.random() < 0.3:
+            key = ("place", step)
+            r.add(key, "place", [name], frozenset({rng.choice("ab")}))
+            added.append((key, name, r._cands[key].context))
+        context = frozenset({rng.choice("ab")})
+        fresh = Resolver()
+        for key, n, ctx in added:
+            fresh.add(key, "place", [n], ctx)
+        assert r.match(name, "place", context) == fresh.match(name, "place", context), (step, name)
