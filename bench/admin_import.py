@@ -15,7 +15,8 @@ imported events, each naming a place, a force and a person, then drives the admi
 * ``create``: the same rows under new source keys (every row a new event): preview and confirm;
 * ``unchanged``: the export imported as it is (every row skipped).
 
-Prints seconds and queries per step. Figures are for this machine and vary with what else runs.
+Prints per step the seconds, this process's CPU seconds (the part that does not depend on what else
+runs on the machine; the database's own work is not in it), the queries and the load average.
 """
 from __future__ import annotations
 
@@ -92,10 +93,12 @@ def generate(rows: int) -> None:
 def timed(label, call):
     reset_queries()
     with CaptureQueriesContext(connection) as ctx:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = call()
-        seconds = time.perf_counter() - start
-    print(f"{label:<28} {seconds:8.2f} s {len(ctx.captured_queries):8d} queries", flush=True)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    load = os.getloadavg()[0]
+    print(f"{label:<28} {seconds:8.2f} s {cpu:8.2f} s CPU {len(ctx.captured_queries):6d} queries  (load {load:.1f})",
+          flush=True)
     return result
 
 

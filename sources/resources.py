@@ -16,6 +16,7 @@ import datetime
 import json
 import operator
 import re
+from collections import defaultdict
 from functools import reduce
 
 import tablib
@@ -327,8 +328,29 @@ class SourcedResource(resources.ModelResource):
         super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
         self.write_m2m(instances, created=True)
 
+    #: rows that set the same values (a kind changed on many rows) are written by one plain UPDATE
+    SAME_VALUES_GROUP = 20
+
     def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         instances = list(self.update_instances)
+        if instances and (using_transactions or not dry_run):
+            fields = [self._meta.model._meta.get_field(name) for name in self.get_bulk_update_fields()]
+            groups = defaultdict(list)
+            for instance in instances:
+                values = [getattr(instance, f.attname) for f in fields]
+                groups[json.dumps(values, default=str, sort_keys=True)].append(instance)
+            rest = []
+            try:
+                for members in groups.values():
+                    if len(members) < self.SAME_VALUES_GROUP:
+                        rest += members
+                        continue
+                    first = members[0]
+                    self._meta.model.objects.filter(pk__in=[m.pk for m in members]).update(
+                        **{f.attname: getattr(first, f.attname) for f in fields})
+            except Exception as e:
+                self.handle_import_error(result, e, raise_errors)
+            self.update_instances[:] = rest
         super().bulk_update(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
         self.write_m2m(instances, created=False)
 

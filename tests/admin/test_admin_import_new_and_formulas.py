@@ -11,7 +11,7 @@ from django.contrib.admin.models import ADDITION, LogEntry
 from import_export.formats import base_formats
 
 from events.models import Event
-from sources.resources import escape_formula, unescape_formula
+from sources.resources import SourcedResource, escape_formula, unescape_formula
 from tests.admin.test_admin_import_export import (
     _dataset,
     admin_export,
@@ -118,3 +118,17 @@ def test_export_escapes_formulas_and_reimport_restores_the_text(editor_client, w
     admin_import_confirm(editor_client, "events_event", preview)
     assert snapshot() == before
     assert Event.objects.get(pk=event.pk).text == formula
+
+
+def test_rows_setting_the_same_values_are_written_together(editor_client, world, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(SourcedResource, "SAME_VALUES_GROUP", 1)
+    Event.objects.update(source=world["event"].source, locked_fields=[])
+    content = admin_export(editor_client, "events_event", "csv").decode()
+    dataset = base_formats.CSV().create_dataset(content)
+    rows = [dict(zip(dataset.headers, r, strict=True)) for r in dataset]
+    for row in rows:
+        row["kind"] = "airstrike"
+    data = base_formats.CSV().export_data(_dataset(dataset.headers, rows))
+    admin_import_confirm(editor_client, "events_event", admin_import_preview(editor_client, "events_event", "csv",
+                                                                               data.encode()))
+    assert {(e.kind, tuple(e.locked_fields)) for e in Event.objects.all()} == {("airstrike", ("kind",))}
