@@ -7,6 +7,7 @@ installs it (``.ci/run``), so there they run.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,11 @@ import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+# Requests to any other host (the map's tile server) are refused at once: there is no network here, and
+# a tile left pending holds the page's load event past the tests' timeouts. A test that serves tiles
+# itself routes them after this (Playwright runs the latest matching route first).
+OUTSIDE = re.compile(r"^https?://(?!(?:localhost|127\.0\.0\.1)(?::\d+)?/)")
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
 # are still synchronous, so allow them (test-only).
@@ -39,6 +45,14 @@ def browser():
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
+        new_context = browser.new_context
+
+        def offline_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.route(OUTSIDE, lambda route: route.abort())
+            return context
+
+        browser.new_context = offline_context
         yield browser
         browser.close()
 
