@@ -13,8 +13,9 @@ report, so that there is one pipeline to test and to measure:
   recognised by the first ``SNIFF_BYTES``: text that decodes and is not JSON or markup is a document;
   anything else (gold ``.json`` files kept beside the documents, images, archives) is skipped and
   counted, unless its name says it is a document (``*.txt``): a file named as a document, or given
-  on the command line, is tried, and fails with the reason when it is not one. A missing file fails
-  in its report. The loader gets the bytes read here, never the path to open again;
+  on the command line, is tried, and fails with the reason when it is not one. Files in folders whose
+  name says they are something else (``OTHER_SUFFIXES``: ``README.md``, ``*.py``, ...) are skipped
+  unread. A missing file fails in its report. The loader gets the bytes read here, never the path to open again;
 - a MediaWiki XML export (plain, bzip2 or gzip; recognised by its content) is streamed page by page:
   each page is a document (``EXPORT/Page_title.wiki``, known by its canonical URL), ``max_bytes``
   applies to each page, redirects and pages that are not offensives are skipped with their reason;
@@ -79,6 +80,11 @@ PREFIX_FOR_FORMAT = 65536
 #: A file in a folder with one of these suffixes is a document by its name: tried even when its content
 #: is not text, so that a broken document fails (and editors see it) instead of disappearing.
 DOCUMENT_SUFFIXES = frozenset({".txt", ".wiki", ".wikitext", ".mediawiki"})
+#: Names that say a file in a folder is something else (a project's README, scripts, data, settings):
+#: skipped unread, as the text they hold would decode as a plain document. Given on the command line,
+#: such a file is still tried.
+OTHER_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".py", ".pyc", ".sh", ".js", ".css", ".csv",
+                            ".tsv", ".yml", ".yaml", ".toml", ".ini", ".cfg", ".conf", ".log", ".sql", ".lock"})
 
 
 #: How many times a document that failed on a conflict with another run (a record it inserted at the
@@ -188,7 +194,7 @@ _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
     (b"RIFF", "a RIFF file (WebP, WAV or AVI)"), (b"OggS", "an Ogg file"), (b"%PDF-", "a PDF document"),
-    (b"%!PS", "a PostScript document"), (b"{\\rtf", "an RTF document"),
+    (b"%!PS", "a PostScript document"), (b"#!", "a script"), (b"{\\rtf", "an RTF document"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office document (OLE)"),
     (b"PK\x03\x04", "a ZIP archive (or an Office document)"), (b"PK\x05\x06", "a ZIP archive"),
     (b"\x1f\x8b", "a gzip archive"), (b"\xfd7zXZ\x00", "an xz archive"), (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
@@ -354,6 +360,9 @@ class _Walk:
         if stat.S_ISDIR(info.st_mode):
             self.walk(path, info)
         elif stat.S_ISREG(info.st_mode):
+            if not given and path.suffix.lower() in OTHER_SUFFIXES:
+                self.skip(path, "not a document", f"a {path.suffix.lower()} file, by its name; not opened")
+                return
             self.file(path, info, named=given or path.suffix.lower() in DOCUMENT_SUFFIXES)
         elif given:
             self.fail(path, f"{path}: refused: {_kind(info.st_mode)}, not a regular file; it was not opened")

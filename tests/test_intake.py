@@ -311,6 +311,23 @@ def test_files_in_folders_that_are_not_documents_are_skipped_and_counted(tmp_pat
     assert [str(s) for s in intake.skipped][0] == f"{tmp_path / 'doc.json'}: skipped: not a document (JSON data)"
 
 
+def test_a_projects_readme_and_scripts_in_a_folder_are_not_documents(tmp_path):
+    """A corpus folder kept with its README and a checking script: their text decodes as a plain
+    document would (an import of tests/corpus/ made offensives named "# Development corpus" and
+    "#!/usr/bin/env python3"); their names, or a script's first bytes, say what they are."""
+    (tmp_path / "doc.txt").write_bytes(DOC)
+    (tmp_path / "README.md").write_text("# Development corpus\n\nThe Battle of X was fought in 2015.\n")
+    (tmp_path / "check.py").write_text("#!/usr/bin/env python3\nprint('the offensive began')\n")
+    (tmp_path / "run").write_text("#!/bin/sh\necho the offensive began\n")
+    intake = collect([tmp_path])
+    assert files(intake) == ["doc.txt"]
+    assert skipped(intake) == {"README.md": ("not a document", "a .md file, by its name; not opened"),
+                               "check.py": ("not a document", "a .py file, by its name; not opened"),
+                               "run": ("not a document", "a script")}
+    given = collect([tmp_path / "README.md"])     # named on the command line: still tried
+    assert files(given) == ["README.md"]
+
+
 def test_files_given_are_tried_and_fail_when_they_are_not_documents(tmp_path):
     (tmp_path / "doc.json").write_text('[{"title": "The Battle of X was fought"}]', encoding="utf-8")
     (tmp_path / "map.png").write_bytes(PNG)
