@@ -94,7 +94,9 @@ def choose(model: type[Model], claims: list[dict]) -> dict:
             if name not in grouped and stated(value):
                 chosen[name] = value
     for name in {n for c in claims for n in c} - set(chosen):
-        chosen[name] = claims[0].get(name)   # stated by no document: as the newest gives it (empty)
+        # stated by no document: empty, as the newest that gives the field has it (a document naming the
+        # record only as a parent gives no territory: None there would break the column's NOT NULL)
+        chosen[name] = next(c[name] for c in claims if name in c)
     return chosen
 
 

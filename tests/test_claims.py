@@ -306,3 +306,14 @@ def test_documents_that_disagree_on_a_units_parent_re_import_without_changes(tmp
         output = run(tmp_path / name, "--force", root=tmp_path)
         assert "Records: 0 created, 0 updated" in output
     assert checksum() == before
+
+
+def test_a_field_no_document_states_keeps_the_empty_value_a_document_gives():
+    """The newest document names the record without the field (an offensive named only as another's
+    parent: name and kind); an older one gives it empty (no territory): the empty value holds, not None
+    (a corpus import failed on conflicts_conflict.territory NOT NULL)."""
+    from importer.claims import choose
+    newest = {"name": "Operation Serval", "kind": "operation"}
+    older = {"name": "Operation Serval", "kind": "operation", "territory": [], "extra": {}, "status": ""}
+    assert choose(Conflict, [newest, older]) == {"name": "Operation Serval", "kind": "operation",
+                                                 "territory": [], "extra": {}, "status": ""}
