@@ -29,8 +29,33 @@ def reserve_ids(model: type[Model], n: int) -> list[int]:
         return sorted(pk for (pk,) in cursor.fetchall())
 
 
-def insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 1000) -> None:
-    """Write ``objs`` (new ``model`` rows) in one ``COPY`` on PostgreSQL, else with ``bulk_create``."""
+class IdPool:
+    """Primary keys taken from the tables' sequences ahead of need, for the documents of one run: a
+    document that needs ``n`` new keys of a table takes them here, and the pool takes at least
+    ``CHUNK`` from the sequence at a time (one query per table per ``CHUNK`` rows, not one per table
+    and document). Keys are handed out in ascending order; those left when the run ends (or when a
+    document is rolled back) are never used: a gap in the keys, as any rolled-back insert leaves.
+    PostgreSQL only (``reserve_ids``)."""
+
+    CHUNK = 1000
+
+    def __init__(self) -> None:
+        self._free: dict[str, list[int]] = {}
+
+    def take(self, model: type[Model], n: int) -> list[int]:
+        """``n`` unused primary keys of ``model``, ascending."""
+        if n <= 0:
+            return []
+        free = self._free.setdefault(model._meta.db_table, [])
+        if len(free) < n:
+            free.extend(reserve_ids(model, max(n - len(free), self.CHUNK)))
+        taken, self._free[model._meta.db_table] = free[:n], free[n:]
+        return taken
+
+
+def insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 1000, ids: IdPool | None = None) -> None:
+    """Write ``objs`` (new ``model`` rows) in one ``COPY`` on PostgreSQL, else with ``bulk_create``.
+    ``ids``: the run's pool that keys missing ones come from (else they are reserved here)."""
     if not objs:
         return
     if connection.vendor != "postgresql":
@@ -38,7 +63,7 @@ def insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 1000)
         return
     meta = model._meta
     missing = [obj for obj in objs if obj.pk is None]
-    for obj, pk in zip(missing, reserve_ids(model, len(missing)), strict=True):
+    for obj, pk in zip(missing, (ids.take if ids is not None else reserve_ids)(model, len(missing)), strict=True):
         obj.pk = pk
     fields = meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)

@@ -200,9 +200,9 @@ class DocumentClaims:
         """Records this document stated before and states no more."""
         return [ident for ident in self.old if ident not in self.new]
 
-    def save(self) -> int:
+    def save(self, ids=None) -> int:
         """Write the claims: new ones created, changed ones updated, withdrawn ones deleted. Returns the
-        number of claim rows written."""
+        number of claim rows written. ``ids``: the run's ``bulk.IdPool`` new claims take keys from."""
         create, update = [], []
         for (ct, pk), s in self.new.items():
             claim = self.old.get((ct, pk))
@@ -214,7 +214,7 @@ class DocumentClaims:
                 claim.updated_at = timezone.now()
                 update.append(claim)
         gone = [self.old[ident].pk for ident in self.withdrawn()]
-        insert_rows(Claim, create)
+        insert_rows(Claim, create, ids=ids)
         Claim.objects.bulk_update(update, ["key", "values", "span_start", "span_end", "updated_at"], batch_size=1000)
         Claim.objects.filter(pk__in=gone).delete()
         return len(create) + len(update) + len(gone)

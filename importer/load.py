@@ -55,8 +55,8 @@ from sources.parsing.text import decode, norm
 from sources.slugs import base_slug, slugify, unique_slug
 
 from . import geocode
+from .bulk import IdPool
 from .bulk import insert as insert_rows
-from .bulk import reserve_ids
 from .claims import DocumentClaims, choose, from_json
 from .locks import document_lock
 from .review import review_document
@@ -418,6 +418,14 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
     return report
 
 
+def stored_documents(identities: list[str]) -> list[tuple[str, str, str]]:
+    """(identity, sha256, title) of the documents of these identities stored as imported by this parser:
+    those ``import_file`` finds unchanged when given the same bytes (the pipeline reads them at once)."""
+    return list(SourceDocument.objects.filter(identity__in=identities, parser_version=PARSER_VERSION,
+                                              status=SourceDocument.Status.IMPORTED)
+                .values_list("identity", "sha256", "title"))
+
+
 def stored_unchanged(data: bytes, path: Path) -> bool:
     """Whether these bytes were imported from ``path`` with this parser and loaded: ``import_file`` will
     find the document unchanged (it decides; this only spares ``--jobs`` workers reading it)."""
@@ -507,6 +515,9 @@ class _Loader:
         if getattr(resolver, "known_names", None) is None:    # read once per run, kept with the resolver
             resolver.known_names = KnownNames.load()
         self.known = resolver.known_names
+        if getattr(resolver, "id_pool", None) is None:    # new rows' keys, taken ahead for the run's documents
+            resolver.id_pool = IdPool()
+        self.ids: IdPool = resolver.id_pool
         self._place_countries: dict[int, set[str]] = {}
         self._records: dict[tuple, Model] = {}           # forces, people and places matched in this document
         self._aliases: dict[str, set[tuple[int, str]]] = {}   # (pk, alias) of the records in ``_records``
@@ -566,7 +577,7 @@ class _Loader:
         """Take ``n`` primary keys of ``model`` from its sequence at once (PostgreSQL), so that its new
         records can be written together; elsewhere they are written one by one."""
         if n > 0 and connection.vendor == "postgresql":
-            self._ids[model] = reserve_ids(model, n)[::-1]     # popped from the end: ascending
+            self._ids[model] = self.ids.take(model, n)[::-1]     # popped from the end: ascending
 
     def deleted_by_editor(self, model: type[Model], values: dict, label: str) -> bool:
         """True (and reported) when an editor deleted this record: the import must not bring it back."""
@@ -643,7 +654,7 @@ class _Loader:
         """Write the new records of ``model`` that ``upsert(..., bulk=True)`` or ``create`` (with keys
         reserved) collected, in one statement."""
         pending = self._pending.pop(model, [])
-        insert_rows(model, [obj for obj, _, _, _ in pending])
+        insert_rows(model, [obj for obj, _, _, _ in pending], ids=self.ids)
         for obj, key, fields, span in pending:
             if key is not None:       # an upsert: its claim (``create``'s caller states its own)
                 self.stated_new(obj, key, fields, span)
@@ -939,7 +950,7 @@ class _Loader:
         for model in list(self._pending):   # nothing is left unwritten
             self.flush(model)
         self.withdraw()
-        self.claims.save()
+        self.claims.save(ids=self.ids)
         review_document(self)   # what the importer doubts, for editors (admin: the review queue)
         self.link_new_names_to_earlier_events()
         changed = self.report.counts.changed()
@@ -1123,7 +1134,7 @@ class _Loader:
         for _, event, _, _, new in planned:
             if new:
                 event.set_period_end()
-        insert_rows(Event, [event for _, event, _, _, new in planned if new])
+        insert_rows(Event, [event for _, event, _, _, new in planned if new], ids=self.ids)
         changed_events, changed_fields = [], set()
         for ev, event, values, fingerprint, new in planned:
             self.claims.state(event, f"event:{fingerprint}", values, ev.span)
@@ -1153,7 +1164,7 @@ class _Loader:
                 if relation not in event.locked_fields:   # the mentions inside the sentence, found by bisection
                     first, last = bisect.bisect_left(starts, ev.span.start), bisect.bisect_left(starts, ev.span.end)
                     wanted[event.pk] = {pk for pk, _ in mentioned[first:last]}
-            _set_links(relation, wanted, self.report)
+            _set_links(relation, wanted, self.report, self.ids)
 
     def mentions(self) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """(pk, offset) of every force and person named in the document's prose, found in one pass.
@@ -1201,7 +1212,7 @@ class _Loader:
         for event in events.order_by().only("pk", "text", "locked_fields").iterator(chunk_size=2000):
             if "forces" not in event.locked_fields:
                 wanted[event.pk] = {pk for pk, _, _ in self.forces_index().find(event.text)}
-        _set_links("forces", wanted, self.report)
+        _set_links("forces", wanted, self.report, self.ids)
 
     def link_places(self, events: list[tuple]) -> None:
         """The places each event's sentence names, as ``EventPlace`` links, from one read of the existing ones."""
@@ -1246,7 +1257,7 @@ class _Loader:
             for item in create:        # a sentence naming both: one link, the first mention's
                 unique.setdefault((item[0].event_id, item[0].place_id), item)
             create = list(unique.values())
-        insert_rows(EventPlace, [link for link, _, _ in create])
+        insert_rows(EventPlace, [link for link, _, _ in create], ids=self.ids)
         for link, values, mention in create:
             self.claims.state(link, natural_key(EventPlace, {"event": link.event, "place": link.place_id}), values,
                               mention.span)
@@ -1313,7 +1324,7 @@ def _fingerprint(sentence: str) -> str:
     return hashlib.sha1(norm(sentence).encode()).hexdigest()[:16]
 
 
-def _set_links(relation: str, wanted: dict[int, set[int]], report: DocumentReport) -> None:
+def _set_links(relation: str, wanted: dict[int, set[int]], report: DocumentReport, ids: IdPool | None = None) -> None:
     """Set a many-to-many of several events (``wanted``: event pk -> linked pks) from one read and at most
     one delete and one insert, counting each event whose links changed."""
     if not wanted:
@@ -1334,7 +1345,7 @@ def _set_links(relation: str, wanted: dict[int, set[int]], report: DocumentRepor
             remove |= Q(event_id=event_id, **{f"{other}__in": current[event_id] - pks})
     if remove:
         through.objects.filter(remove).delete()
-    insert_rows(through, add)
+    insert_rows(through, add, ids=ids)
 
 
 class _EventMatcher:

@@ -526,6 +526,25 @@ class _Run:
     known_sides: KnownSides = field(default_factory=KnownSides)
     reports: dict[Path, list[DocumentReport]] = field(default_factory=dict)
     skipped: list[Skipped] = field(default_factory=list)   # pages skipped inside files (exports)
+    # identity -> (sha256, title) of the documents stored as imported by this parser, read at the start
+    stored: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def read_stored(self, identities: list[str]) -> None:
+        """What the database holds of these documents, in one query per thousand (``unchanged``)."""
+        if not self.migrated or self.options.force:
+            return
+        for start in range(0, len(identities), 1000):
+            for identity, digest, title in load.stored_documents(identities[start:start + 1000]):
+                self.stored[identity] = (digest, title)
+
+    def unchanged(self, path: Path, data: bytes, identity: str) -> DocumentReport | None:
+        """The report of a document stored with these bytes by this parser at the run's start: unchanged,
+        found without its lock or a query (what ``load.import_file`` would find; a run that imports it
+        meanwhile finds the same bytes and writes nothing)."""
+        stored = self.stored.get(identity)
+        if stored is None or stored[0] != load.sha256(data):
+            return None
+        return DocumentReport(path=str(path), name=path.name, status="unchanged", title=stored[1], identity=identity)
 
     def known_forces(self) -> KnownForces:
         """The force names a document is read with: those of the database, read once per run (and
@@ -550,6 +569,8 @@ class _Run:
         ``parsed``: what a worker process read from ``data`` (``--jobs``), used on the first attempt."""
         options = self.options
         title = options.title if self.single and page is None else None
+        if page is None and (report := self.unchanged(path, data, identity)) is not None:
+            return report
         if not self.migrated:
             report = load.parse_file(path, fmt=options.fmt, known_forces=KnownForces(self.learned, self.known_sides),
                                      data=data, page=page)
@@ -635,7 +656,8 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
     files = intake.files
     run = _Run(options, migrated, single)
     ordered = load_order(files, options.fmt, max_bytes=options.max_bytes)
-    with _Readers(ordered, options, enabled=migrated) as readers:
+    run.read_stored([identity_of(path, options, single=single) for path in ordered])
+    with _Readers(ordered, options, enabled=migrated, run=run) as readers:
         _load_files(run, ordered, readers, progress)
     documents: list[DocumentReport] = []
     for p, error in intake.documents:
@@ -731,8 +753,8 @@ class _Readers:
     Exports are read page by page in the loading process. With one job, or fewer than two documents
     that workers can read (structured documents and wiki pages), no process is started."""
 
-    def __init__(self, ordered: list[Path], options: ImportOptions, *, enabled: bool):
-        self.options = options
+    def __init__(self, ordered: list[Path], options: ImportOptions, *, enabled: bool, run: _Run | None = None):
+        self.options, self.run = options, run
         self.jobs = max(1, options.jobs)
         self.pending = iter(ordered)
         self.ahead: dict[Path, tuple[bytes, Future]] = {}
@@ -760,8 +782,11 @@ class _Readers:
                 data = read_document(path, self.options.max_bytes)
             except Unreadable:
                 continue      # the loading process reads it again and reports why
-            if not self.options.force and load.stored_unchanged(data, path):
+            if self.run is not None and self.run.unchanged(path, data, identity_of(path, self.options,
+                                                                                   single=self.run.single)):
                 continue      # the loader will not read it again: nor will a worker
+            if not self.options.force and load.stored_unchanged(data, path):
+                continue
             self.ahead[path] = (data, self.pool.submit(read_in_worker, data, self.options.fmt, None, None))
 
     def take(self, path: Path) -> tuple[bytes | None, object]:

@@ -647,6 +647,9 @@ class Resolver:
     #: The families of names (``importer.load.KnownNames``) an importer reads once per run and keeps
     #: beside the resolver, extended as documents teach acronyms (dropped with the resolver).
     known_names: Any = None
+    #: The primary keys an importer takes from the tables' sequences ahead for its run's documents
+    #: (``importer.bulk.IdPool``), kept with the resolver like the two above.
+    id_pool: Any = None
 
     def knows(self, key: Hashable) -> bool:
         """Whether a record was added under ``key`` (by any of its names)."""

@@ -92,3 +92,44 @@ def test_a_new_place_another_run_made_meanwhile_is_that_record(tmp_path, monkeyp
     assert Place.objects.filter(name="Rastan").count() == 1
     assert EventPlace.objects.filter(place=rastan, event__conflict__name="Second Homs offensive").count() == 1
     assert report.resolver_stale and report.counts["events.place", "created"] == 2
+
+
+def test_unchanged_documents_cost_no_query_each_and_a_changed_one_is_loaded(tmp_path):
+    """A run reads what the database holds of its documents at once: an unchanged document costs no
+    query (no lock, no lookup); one whose bytes changed since is loaded again."""
+    from importer.pipeline import ImportOptions, import_paths
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(6):
+        document(folder / f"d{n}.txt", f"Homs offensive {n}", 2, 1, 2)
+    options = ImportOptions(root=tmp_path, jobs=1)
+    assert import_paths([folder], options=options).statuses == {"created": 6}
+
+    def run(paths):
+        with CaptureQueriesContext(connection) as ctx:
+            report = import_paths(paths, options=options)
+        return report, len(ctx.captured_queries)
+
+    few, few_queries = run([folder / "d0.txt", folder / "d1.txt"])
+    many, many_queries = run([folder])
+    assert few.statuses == {"unchanged": 2} and many.statuses == {"unchanged": 6}
+    assert many_queries == few_queries
+    document(folder / "d3.txt", "Homs offensive 3", 3, 1, 2)      # one more unit: changed bytes
+    assert run([folder])[0].statuses == {"unchanged": 5, "updated": 1}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="keys are reserved from PostgreSQL's sequence")
+def test_a_runs_id_pool_takes_keys_from_the_sequence_once_per_chunk():
+    from importer.bulk import IdPool
+    from sources.models import Claim
+
+    pool = IdPool()
+    with CaptureQueriesContext(connection) as ctx:
+        keys = [pool.take(Claim, n) for n in (3, 1, 40, 0, 7)]
+    assert len(ctx.captured_queries) == 1            # one reservation serves several documents
+    flat = [k for ks in keys for k in ks]
+    assert [len(ks) for ks in keys] == [3, 1, 40, 0, 7] and flat == sorted(set(flat))   # ascending, each once
+    with CaptureQueriesContext(connection) as ctx:
+        more = pool.take(Claim, IdPool.CHUNK)       # past what is left: one more reservation
+    assert len(ctx.captured_queries) == 1 and more[0] > flat[-1] and len(set(more)) == IdPool.CHUNK
