@@ -7,9 +7,12 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min, Value
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -181,7 +184,9 @@ class ReviewItemAdmin(admin.ModelAdmin):
     Decisions are POSTed to ``<pk>/decide/`` (the row's buttons, the item's page) or made with the
     actions on several items. Reasons and what their decisions do: ``importer.review``."""
 
-    list_display = ("created_at", "reason_label", "offensive", "item", "decision_buttons")
+    # the item and its buttons first (on a phone the rows stack: importer/static/importer/review.css); the day
+    # an item was raised is a short line under its reason, and left out while every item was raised that day
+    list_display = ("item", "decision_buttons", "reason_in_list", "offensive")
     list_display_links = ("item",)
     list_filter = (ReviewStatusFilter, ReviewReasonFilter, ("conflict", ReviewOffensiveFilter))
     list_select_related = ("conflict",)
@@ -200,7 +205,11 @@ class ReviewItemAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("document__text", "document__original")
+        span = ReviewItem.objects.aggregate(first=Min("created_at"), last=Max("created_at"))
+        days_differ = span["first"] is not None and (
+            timezone.localdate(span["first"]) != timezone.localdate(span["last"]))
+        return (super().get_queryset(request).defer("document__text", "document__original")
+                .annotate(days_differ=Value(days_differ)))
 
     def get_urls(self):
         opts = self.opts
@@ -211,6 +220,16 @@ class ReviewItemAdmin(admin.ModelAdmin):
     @admin.display(description="reason", ordering="reason")
     def reason_label(self, obj):
         return reason_of(obj).short or obj.reason
+
+    @admin.display(description="reason", ordering="reason")
+    def reason_in_list(self, obj):
+        label = self.reason_label(obj)
+        if not getattr(obj, "days_differ", False):
+            return label
+        when = timezone.localtime(obj.created_at)
+        short = date_format(when, "j M" if when.year == timezone.localdate().year else "j M Y")
+        return format_html('{}<br><time class="review-raised" datetime="{}" title="Raised {}">raised {}</time>',
+                           label, when.isoformat(), date_format(when, "DATETIME_FORMAT"), short)
 
     @admin.display(description="offensive", ordering="conflict__name")
     def offensive(self, obj):

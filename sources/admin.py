@@ -29,7 +29,6 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
-from django.utils.safestring import mark_safe
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 
@@ -111,23 +110,21 @@ class SourcedForm(forms.ModelForm):
         self.show_lock_states()
 
     def show_lock_states(self):
-        """Say under every field an editor can lock whether it is locked, with a one-click "Unlock" (a
-        button of the ``unlock-fields`` form that ``admin/sourced_change_form.html`` puts after this one)."""
+        """Mark every locked field an editor can lock with a "Locked" badge and a one-click "Unlock" (a button
+        of the ``unlock-fields`` form that ``admin/sourced_change_form.html`` puts after this one); unlocked
+        fields say nothing (the form says once, at its top, what a lock does)."""
         if not self.instance.pk or not is_lockable_record(self.instance):
             return
         locked = set(self.instance.locked_fields or [])
         for name in lockable_fields(self._meta.model):
             field = self.fields.get(name)
-            if field is None:
+            if field is None or name not in locked:
                 continue
-            if name in locked:
-                state = format_html(
-                    '<span class="lock-state locked">Locked: re-imports keep this value.</span> '
-                    '<button type="submit" form="unlock-fields" name="field" value="{}" class="unlock-button" '
-                    'title="Let the next import set it again">Unlock</button>', name)
-            else:
-                state = mark_safe('<span class="lock-state">Not locked: the importer may update it; '  # noqa: S308
-                                  'changing it locks it.</span>')
+            state = format_html(
+                '<span class="lock-state locked" title="Re-imports keep this value.">Locked</span>'
+                '<span class="visually-hidden">: re-imports keep this value.</span> '
+                '<button type="submit" form="unlock-fields" name="field" value="{}" class="unlock-button" '
+                'title="Let the next import set it again">Unlock</button>', name)
             field.help_text = format_html("{}<br>{}", field.help_text, state) if field.help_text else state
 
     def clean_locked_fields(self):

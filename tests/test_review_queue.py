@@ -3,6 +3,7 @@ decisions (accept, fix, reject) close items, apply where there is a mechanism, a
 Documents written for these tests."""
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
@@ -213,6 +214,12 @@ def test_the_queue_lists_open_items_newest_first_filtered_by_reason_and_offensiv
     items = list(editor_client.get(reverse("admin:importer_reviewitem_changelist")).context["cl"].result_list)
     assert [i.created_at for i in items] == sorted((i.created_at for i in items), reverse=True)
     item = open_items("close_join").get()
+    # the item and its buttons first; every item raised the same day: no date on the rows
+    assert page.context["cl"].list_display[1:3] == ["item", "decision_buttons"]
+    assert 'class="review-raised"' not in html
+    ReviewItem.objects.filter(pk=item.pk).update(created_at=item.created_at - datetime.timedelta(days=3))
+    html = editor_client.get(reverse("admin:importer_reviewitem_changelist")).content.decode()
+    assert html.count('class="review-raised"') == open_items().count()
     detail = editor_client.get(reverse("admin:importer_reviewitem_change", args=[item.pk])).content.decode()
     assert "Qalamoun Shield" in detail and "86.5" in detail and 'value="rejected"' in detail
 

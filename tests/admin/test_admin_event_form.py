@@ -1,6 +1,6 @@
 """The event form built for correcting (issue 18 item 2): the source paragraph on top, the fields editors
 change first, import internals read-only and tucked away, previous/next event, lock state and one-click
-unlock under every field."""
+unlock beside every locked field."""
 from __future__ import annotations
 
 import datetime
@@ -81,19 +81,22 @@ def test_previous_and_next_event_of_the_offensive(editor_client, events):
     assert 'rel="next"' not in page
 
 
-def test_every_field_shows_its_lock_state(editor_client, events):
+def test_locked_fields_show_a_badge_and_unlocked_ones_nothing(editor_client, events):
     page = change_page(editor_client, events[1])
     kind = page[page.index('name="kind"'):page.index('name="casualties"')]
-    assert "Locked: re-imports keep this value." in kind
+    assert '<span class="lock-state locked" title="Re-imports keep this value.">Locked</span>' in kind
     assert 'form="unlock-fields" name="field" value="kind"' in kind
     date = page[page.index('name="date"'):page.index('name="end_date"')]
-    assert "Not locked" in date and "unlock-fields" not in date
+    assert "lock-state" not in date and "unlock-fields" not in date
+    assert page.count('class="lock-note') == 1  # what a lock does, said once at the top of the form
+    assert page.index('class="lock-note') < page.index('name="date"')
+    assert page.count('class="lock-state locked"') == 2  # the note's example and the one locked field
     assert '<form id="unlock-fields" method="post"' in page
 
 
 def test_hand_made_event_shows_no_lock_states(editor_client, events):
     page = change_page(editor_client, events[0])
-    assert "Not locked" not in page and "Made by hand" in page
+    assert "lock-state" not in page and "lock-note" not in page and "Made by hand" in page
 
 
 def test_one_click_unlock(editor_client, editor, events):

@@ -161,3 +161,65 @@ def test_a_review_queue_item_of_each_reason_is_worked_through(live_server, signe
     assert set(ReviewItem.objects.exclude(status="open").values_list("reason", flat=True)) == set(REASONS)
     assert not ReviewItem.objects.filter(status="open", reason__in=["close_join", "not_in_source",
                                                                        "sides_unresolved"]).exists()
+
+
+def _box(locator) -> dict:
+    return locator.evaluate("e => { const b = e.getBoundingClientRect(); return {left: b.left, right: b.right, "
+                            "width: b.width}; }")
+
+
+def _scrolls_sideways(page, selector: str) -> bool:
+    return page.locator(selector).first.evaluate("e => e.scrollWidth > e.clientWidth + 1")
+
+
+def test_the_desk_on_a_phone_and_at_1366(live_server, signed_in, shot, imported):
+    """390 px: the queue's rows stack with the item and its Accept on screen; the event list's editable kind
+    on screen; the event's places inline not cut. 1366 px: the item column is wide, the lists scroll nowhere."""
+    page = signed_in
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/admin/importer/reviewitem/")
+    row = page.locator("#result_list tbody tr").first
+    for part in (row.locator(".field-item a"), row.get_by_role("button", name=re.compile("^Accept"))):
+        box = _box(part)
+        assert box["left"] >= 0 and box["right"] <= 390, box
+    assert not _scrolls_sideways(page, "#changelist .results")
+    shot("phone-queue")
+
+    page.goto(f"{live_server.url}/admin/events/event/")
+    kind = page.locator("#result_list tbody tr").first.locator("td.field-kind select")
+    assert _box(kind)["right"] <= 390
+    assert not _scrolls_sideways(page, "#changelist .results")
+    shot("phone-events")
+
+    event = Event.objects.filter(places__isnull=False).exclude(source=None).first()
+    page.goto(f"{live_server.url}/admin/events/event/{event.pk}/change/")
+    inline = page.locator(".inline-group .tabular tbody tr.has_original").first
+    for cell in ("td.field-name_as_written input", "td.field-order input", "td.delete input"):
+        assert _box(inline.locator(cell))["right"] <= 390, cell
+    caption = inline.locator("td.original p")
+    assert float(caption.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 12
+    shot("phone-event-form")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/admin/importer/reviewitem/")
+    assert _box(page.locator("#result_list thead th.column-item"))["width"] >= 260
+    assert not _scrolls_sideways(page, "#changelist .results")
+    page.goto(f"{live_server.url}/admin/events/event/")
+    assert not _scrolls_sideways(page, "#changelist .results")
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.goto(f"{live_server.url}/admin/events/place/")
+    assert not _scrolls_sideways(page, "#changelist .results")
+
+    # an item's page: the title clear of History, the decisions' help aligned with the other values, the
+    # decision buttons as tall as "Back to the queue"
+    item = ReviewItem.objects.filter(status="open").first()
+    page.goto(f"{live_server.url}/admin/importer/reviewitem/{item.pk}/change/")
+    title = page.locator("#content > h2").evaluate(
+        "e => { const r = document.createRange(); r.selectNodeContents(e); const rects = [...r.getClientRects()];"
+        " return Math.max(...rects.map(x => x.right)); }")
+    assert title <= _box(page.locator(".object-tools"))["left"]
+    value_left = _box(page.locator(".field-status .readonly"))["left"]
+    assert _box(page.locator(".field-decisions_help ul"))["left"] == value_left
+    accept, back = page.get_by_role("button", name="Accept"), page.locator(".submit-row a.closelink")
+    assert abs(accept.bounding_box()["height"] - back.bounding_box()["height"]) <= 1
+    shot("item-1366")
