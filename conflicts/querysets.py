@@ -85,8 +85,10 @@ class ForceQuerySet(AliasedQuerySet):
 
 
 def participations_of(force, limit: int = 100):
-    """Where ``force`` fought: its participations with side and offensive, oldest offensive first."""
+    """Where ``force`` fought: its participations with side and offensive, oldest offensive first; each
+    side's participations and their forces prefetched (one query), so that ``Side.display_name`` names it."""
     participation = type(force)._meta.get_field("participations").related_model
     return (participation.objects.filter(force=force).select_related("side__conflict", "source")
             .defer("source__text", "source__original")
+            .prefetch_related(Prefetch("side__participations", queryset=participation.objects.select_related("force")))
             .order_by("side__conflict__start_date", "side__conflict__name", "role")[:limit])

@@ -10,6 +10,9 @@ Palmyra). Offensives, one per article and so few, are matched here with a weight
 Elsewhere (SQLite): every word must occur (case-insensitive) in a name, an alias or the text.
 
 Each section is bounded (:data:`LIMIT`); :func:`search` makes a fixed number of queries.
+
+A search that finds nothing offers the closest name or alias of a force, person or place ("palmira":
+"Did you mean Palmyra?"), on either database: :func:`suggestion` (never event text).
 """
 from __future__ import annotations
 
@@ -18,14 +21,19 @@ from dataclasses import dataclass, field
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, TrigramSimilarity
 from django.db import connections
 from django.db.models import Q
+from rapidfuzz import fuzz, process
 
 from conflicts.models import Conflict, Force
 from events.models import Event, Place
 from people.models import Person
+from sources.entities import entities
+from sources.resolve import THRESHOLD, normalise, similarity
 
 LIMIT = 20
 EVENT_LIMIT = 50
 SIMILARITY = 0.3  # pg_trgm's default threshold
+SUGGESTION_POOL = 5000  # names and aliases of one kind a suggestion is chosen from, at most
+SUGGESTION_SHORTLIST = 10  # of those, the closest by plain edit ratio, then scored by the name resolver
 
 
 @dataclass
@@ -36,6 +44,7 @@ class Results:
     people: list = field(default_factory=list)
     forces: list = field(default_factory=list)
     places: list = field(default_factory=list)
+    suggestion: str | None = None  # a close name when nothing is found ("palmira": "Palmyra")
 
     @property
     def count(self) -> int:
@@ -85,4 +94,47 @@ def search(query: str, using: str = "default") -> Results:
         results.offensives = list(
             Conflict.objects.offensives().filter(_all_words(["name", "place", "status", "summary"], words))
             .order_by("start_date", "name")[:LIMIT])
+    if not results.count:
+        results.suggestion = suggestion(query)
     return results
+
+
+def _word_starts(field: str, letters: set[str]) -> Q:
+    """``field`` has a word starting with one of ``letters`` (case-insensitive)."""
+    condition = Q()
+    for letter in letters:
+        condition |= (Q(**{f"{field}__istartswith": letter}) | Q(**{f"{field}__icontains": f" {letter}"})
+                      | Q(**{f"{field}__icontains": f"-{letter}"}))
+    return condition
+
+
+def suggestion(query: str) -> str | None:
+    """The force's, person's or place's name or alias closest to ``query`` as the importer's name resolver
+    scores names (``sources.resolve.similarity``: case, diacritics, the Arabic article and transliteration
+    folded, so "palmira" scores 100 against "Palmyra"), if it reaches the resolver's ``THRESHOLD``; else None.
+
+    One query per kind, bounded: the names and aliases with a word starting as one of the query's words
+    does (at most :data:`SUGGESTION_POOL`), shortlisted by a plain edit ratio of their normal forms."""
+    words = query.split()
+    if not 1 <= len(words) <= 4 or len(query) < 4:
+        return None
+    best, best_score = None, THRESHOLD
+    for found in entities():
+        kind = found.kind
+        asked = normalise(query, kind)
+        letters = {word[0] for word in asked.split() if word[:1].isalnum()}
+        if not letters:
+            continue
+        names = (found.model.objects.filter(_word_starts("name", letters)).order_by().values_list("name", flat=True)
+                 .union(found.alias_model.objects.filter(_word_starts("name", letters)).order_by()
+                        .values_list("name", flat=True)))[:SUGGESTION_POOL]
+        forms = {}
+        for name in names:
+            forms.setdefault(normalise(name, kind), name)
+        for form, _, _ in process.extract(asked, list(forms), scorer=fuzz.WRatio, limit=SUGGESTION_SHORTLIST):
+            if form == asked:
+                continue  # the query itself, spelt otherwise: the search would have found it
+            score = similarity(query, forms[form], kind)
+            if score > best_score or (score == best_score and best is None):
+                best, best_score = forms[form], score
+    return best

@@ -87,8 +87,17 @@ class CachedCountPaginator(Paginator):
         return self._get_page(object_list, number, self)
 
 
+def page_asked(request, paginator):
+    """The page ``?page=`` asks for, as every list of the site reads it (the timeline too): a number or
+    "last"; a number past the end (or below 1) gives the last page, anything not a whole number ("abc",
+    "1.5") the first: never a 404 (``Paginator.get_page``)."""
+    number = request.GET.get("page")
+    return paginator.get_page(paginator.num_pages if number == "last" else number)
+
+
 class CachedCountMixin:
-    """For ListView and FilterView: their paginator caches its count."""
+    """For ListView and FilterView: their paginator caches its count, and ``?page=`` is read as
+    :func:`page_asked` reads it (ListView's own answers 404 past the end)."""
 
     paginator_class = CachedCountPaginator
 
@@ -96,13 +105,16 @@ class CachedCountMixin:
         return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
                                     request=self.request, **kwargs)
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, orphans=self.get_paginate_orphans(),
+                                       allow_empty_first_page=self.get_allow_empty())
+        page = page_asked(self.request, paginator)
+        return paginator, page, page.object_list, page.has_other_pages()
+
 
 def paginate_events(request, queryset, per_page=EVENTS_PER_PAGE):
-    """A page of ``queryset`` from ``?page=`` (a number or "last", as ListView takes; an out-of-range page
-    gives the last page)."""
-    paginator = CachedCountPaginator(queryset, per_page, request=request)
-    number = request.GET.get("page")
-    return paginator.get_page(paginator.num_pages if number == "last" else number)
+    """A page of ``queryset`` from ``?page=`` (:func:`page_asked`)."""
+    return page_asked(request, CachedCountPaginator(queryset, per_page, request=request))
 
 
 class HomeView(CachedCountMixin, FilterView):
@@ -225,10 +237,9 @@ class TimelineView(FilterView):
         return redirect(f"{self.request.path}{'?' if query else ''}{query.urlencode()}{anchor}")
 
     def paginate_queryset(self, queryset, page_size):
-        """``?page=`` a number or "last"; out of range gives the last page (never a 404)."""
+        """``?page=`` as every list reads it (:func:`page_asked`)."""
         paginator = self.timeline_paginator(queryset)
-        number = self.request.GET.get("page")
-        page = paginator.get_page(paginator.num_pages if number == "last" else number)
+        page = page_asked(self.request, paginator)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
@@ -330,17 +341,10 @@ class SourceDetailView(DetailView):
 # ------------------------------------------------------------------------------ error pages (issue 17, point 8)
 
 def page_not_found(request, exception=None):
-    """The site's "not found" page (``templates/404.html``: the header, navigation and search). For a
-    list's page number past its end (``?page=999``), links to the list's first and last pages; otherwise
-    the search box holds the address's words."""
-    query = request.GET.copy()
-    page = query.pop("page", [None])[-1]
+    """The site's "not found" page (``templates/404.html``: the header, navigation and search), its search
+    box holding the address's words. (A list's page past its end is not a 404: it shows its last page.)"""
     last_segment = ([part for part in request.path.split("/") if part] or [""])[-1]
     context = {"request_path": request.path, "words": " ".join(re.findall(r"[^\W_]+", last_segment))[:100]}
-    if page is not None:
-        first = request.path + (f"?{query.urlencode()}" if query else "")
-        query["page"] = "last"
-        context.update(page_asked=page[:20], first_page=first, last_page=f"{request.path}?{query.urlencode()}")
     return render(request, "404.html", context, status=404)
 
 

@@ -63,6 +63,36 @@ def test_pages_fit_the_screen(live_server, seeds, sized):
     assert status.is_visible()  # the outcome stays on a phone
     box = status.bounding_box()
     assert box["x"] + box["width"] <= width
+    # every visible cell of the home table inside the table's box ("Ever" cut, its numbers outside: issue 17)
+    table = page.locator("table.offensives").bounding_box()
+    cells = page.locator("table.offensives th, table.offensives td").evaluate_all(
+        "els => els.filter(el => el.offsetParent !== null).map(el => el.getBoundingClientRect().right)")
+    assert cells and max(cells) <= table["x"] + table["width"] + 1
+    events = page.get_by_role("columnheader", name="Events")
+    assert events.is_visible() == (label == "desktop")
+
+
+def test_staff_edit_chips_stay_whole_and_clear_of_the_skip_link(live_server, seeds, sized):
+    from django.contrib.auth.models import User
+
+    label, _, page = sized
+    User.objects.create_superuser("chief", password="chips-test-password")
+    page.goto(live_server.url + "/admin/login/?next=" + ALEPPO)
+    page.get_by_label("Username").fill("chief")
+    page.get_by_label("Password").fill("chips-test-password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(re.escape(ALEPPO) + "$"))
+    shot(page, f"offensive-staff-{label}")
+    chips = page.locator(".edit-link").evaluate_all(
+        "els => els.filter(el => el.offsetParent !== null).map(el => [el.textContent, el.getClientRects().length,"
+        " el.getBoundingClientRect().height, parseFloat(getComputedStyle(el).fontSize)])")
+    assert len(chips) > 5
+    broken = [text for text, rects, height, size in chips if rects != 1 or height > 2.2 * size]
+    assert broken == []   # "Harakat ⏎ al-Nujaba" no more
+    chip = page.locator("h1 + .edit-links").bounding_box()
+    skip = page.get_by_role("link", name="Skip to the timeline").bounding_box()
+    assert chip["y"] + chip["height"] <= skip["y"]   # on a line of its own, not touching the link
 
 
 def test_lead_before_infobox_on_a_phone_beside_it_on_a_desktop(live_server, seeds, sized):

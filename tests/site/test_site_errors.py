@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reader.views import SERVER_ERROR_FALLBACK, server_error
 from tests.factories import make_conflict, make_event, make_force, make_participation, make_side
+from tests.site.builders import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,31 @@ def test_not_found_is_the_sites_page_with_header_navigation_and_search(client):
     assert "<script>" not in html and "style=" not in html
 
 
-def test_a_page_past_the_end_of_a_list_offers_its_first_and_last_pages(client):
-    response = client.get("/?page=999")
+@pytest.mark.parametrize("url", ["/", "/commanders/?q=Person", "/timeline/"])
+def test_every_list_reads_its_page_number_alike(client, url):
+    """As the timeline does: a page past the end is the last page, anything not a number the first; no 404."""
+    build_world(300)  # 60 commanders (two pages), 300 events (six)
+    for n in range(51):  # 53 offensives with sides: two pages of the home page
+        make_side(make_conflict(name=f"Offensive {n:02}"))
+    separator = "&" if "?" in url else "?"
+    last = client.get(f"{url}{separator}page=last")
+    assert last.context["page_obj"].number == last.context["paginator"].num_pages > 1
+    past = client.get(f"{url}{separator}page=999")
+    assert past.status_code == 200
+    assert past.context["page_obj"].number == last.context["page_obj"].number
+    assert list(past.context["page_obj"].object_list) == list(last.context["page_obj"].object_list)
+    assert "Page not found" not in past.content.decode()
+    for not_a_number in ("abc", "1.5", "2x"):
+        first = client.get(f"{url}{separator}page={not_a_number}")
+        assert first.status_code == 200, not_a_number
+        assert first.context["page_obj"].number == 1, not_a_number
+
+
+def test_a_missing_record_with_a_page_number_is_still_not_found(client):
+    response = client.get("/forces/nope/?page=2")
     assert response.status_code == 404
     html = response.content.decode()
-    assert "has no page 999" in html
-    assert 'href="/"' in html and 'href="/?page=last"' in html
-    response = client.get("/commanders/?fate=killed&page=999")
-    html = response.content.decode()
-    assert 'href="/commanders/?fate=killed"' in html and 'href="/commanders/?fate=killed&amp;page=last"' in html
+    assert "There is no page at" in html and "Go to the last page" not in html
 
 
 def test_the_not_found_page_escapes_the_address(client):

@@ -2,8 +2,20 @@
 import datetime
 
 import pytest
+from django.utils.html import escape
 
-from tests.factories import make_conflict, make_event, make_force, make_participation, make_place, make_role, make_side
+from conflicts.models import Side
+from tests.factories import (
+    make_conflict,
+    make_event,
+    make_force,
+    make_participation,
+    make_person,
+    make_place,
+    make_role,
+    make_side,
+    make_source,
+)
 from tests.site.builders import EVIL, build_world, without_site_scripts
 
 pytestmark = pytest.mark.django_db
@@ -182,11 +194,62 @@ def test_force_page(client):
     top = world.force
     html = client.get(top.get_absolute_url()).content.decode()
     assert world.forces[1].name in html  # child unit
-    assert "belligerent on side 1" in html and "(since 23 Oct.)" in html
-    assert "unit on side 1" in html
+    # each side named by its label or belligerents (Side.display_name), as a commander's page names it
+    side = Side.objects.get(pk=world.sides[0].pk)
+    assert f'belligerent on the side of <a href="{world.conflict.get_absolute_url()}#side-1">' in html
+    assert f">{escape(side.display_name)}</a>" in html and "(since 23 Oct.)" in html
+    assert "unit on the side of" in html and "on side 1" not in html
     assert world.people[0].name in html  # commander whose role names it
     unit_html = client.get(world.forces[1].get_absolute_url()).content.decode()
     assert f'part of <a href="{top.get_absolute_url()}">' in unit_html
+
+
+def test_commander_page_states_a_role_once_and_names_what_its_source_link_sources(client):
+    tiger = make_force(name="Tiger Forces")
+    person = make_person(name="Suheil al-Hassan")
+    conflict = make_conflict(name="Palmyra offensive (March 2016)")
+    make_role(person=person, conflict=conflict, role="Tiger Forces", force=tiger, source=make_source(),
+              span_start=0, span_end=5)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert f'<td data-label="Role"><a href="{tiger.get_absolute_url()}">Tiger Forces</a></td>' in html
+    assert "Tiger Forces (" not in html
+    # the link's text says what it sources (a phone shows "Source: source" otherwise), no aria-label over it
+    assert ">role in Palmyra offensive (March 2016)</a>" in html
+    assert 'aria-label="source of' not in html
+    # a role naming a force otherwise keeps both
+    other = make_role(person=make_person(), role="Commander", force=tiger)
+    html = client.get(other.person.get_absolute_url()).content.decode()
+    assert f'Commander (<a href="{tiger.get_absolute_url()}">Tiger Forces</a>)' in html
+
+
+def test_no_timeline_link_for_no_events(client):
+    world = build_world(20)
+    for record, name in ((world.person, "person"), (world.force, "force")):
+        html = client.get(record.get_absolute_url()).content.decode()
+        assert f"?{name}={record.slug}\">filter them on the timeline</a>" in html
+    person, force = make_person(), make_force()
+    for record in (person, force):
+        html = client.get(record.get_absolute_url()).content.decode()
+        assert "0 events" in html and "filter them on the timeline" not in html
+
+
+def test_a_force_page_drops_a_commanders_role_that_repeats_its_name(client):
+    tiger = make_force(name="Tiger Forces")
+    make_role(role="Tiger Forces", force=tiger)
+    make_role(role="Deputy commander", force=tiger)
+    html = client.get(tiger.get_absolute_url()).content.decode()
+    assert '<span class="role">Tiger Forces</span>' not in html
+    assert '<span class="role">Deputy commander</span>' in html
+
+
+def test_favicon(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon["Content-Type"].startswith("image/svg+xml")
+    assert b"<script" not in b"".join(icon.streaming_content)
 
 
 def test_place_page(client):

@@ -34,7 +34,8 @@ PAGES = {
     "commanders": (lambda w: "/commanders/", 7),
     "commanders-filtered": (lambda w: f"/commanders/?offensive={w.conflict.slug}&fate=killed&q=Person", 8),
     "commander": (lambda w: w.person.get_absolute_url(), 13),  # (+2: the sides' belligerents name each side)
-    "force": (lambda w: w.force.get_absolute_url(), 14),  # (+1: the offensives its events name, issue 17)
+    # (+1: the offensives its events name, issue 17; +1: its sides' belligerents name each side, 13 -> 14)
+    "force": (lambda w: w.force.get_absolute_url(), 14),
     "place": (lambda w: w.place.get_absolute_url(), 11),
     "source": (lambda w: w.source.get_absolute_url(), 11),
     "search": (lambda w: "/search/?q=Person", 6),

@@ -4,7 +4,7 @@ from django.db import connection
 
 from conflicts.models import ForceAlias
 from people.models import PersonAlias
-from reader.search import EVENT_LIMIT, search
+from reader.search import EVENT_LIMIT, search, suggestion
 from tests.factories import make_conflict, make_event, make_force, make_person, make_place, make_side
 from tests.site.builders import build_world
 
@@ -137,3 +137,41 @@ def test_the_simple_fallback_needs_every_word(named):
     from events.models import Place
     assert list(Place.objects.named_like("palm")) == [named["palmyra"]]
     assert named["isil"] in search("ISIL").forces
+
+
+def test_a_search_finding_nothing_suggests_a_close_name(client):
+    """"palmira" finds nothing on SQLite (PostgreSQL's trigrams find Palmyra): the closest name or alias of a
+    force, person or place, as the name resolver folds and scores names, is offered instead."""
+    place = make_place(name="Palmyra")
+    soleimani = make_person(name="Qasem Soleimani")
+    make_force(name="Hezbollah")
+    make_event(text="Nothing here about the city of Palmyra.")
+    results = search("palmira")
+    if not results.count:  # SQLite; PostgreSQL finds Palmyra itself, and suggests nothing
+        assert results.suggestion == "Palmyra"
+        html = client.get("/search/?q=palmira").content.decode()
+        assert 'Did you mean <a href="/search/?q=Palmyra">Palmyra</a>?' in html
+    else:
+        assert place in results.places and results.suggestion is None
+    assert suggestion("palmira") == "Palmyra"
+    assert suggestion("Kasem Suleimani") == soleimani.name
+    assert suggestion("hizbollah") == "Hezbollah"
+    PersonAlias.objects.create(person=soleimani, name="Haj Qasem", key="haj qasem")
+    assert suggestion("Hajj Kasem") == "Haj Qasem"  # an alias
+
+
+def test_no_suggestion_for_a_found_word_an_unknown_one_or_event_text(client):
+    make_place(name="Palmyra")
+    make_event(text="The army captured Tadmur.")
+    assert search("Palmyra").suggestion is None  # found
+    assert suggestion("zzzz") is None
+    assert suggestion("Tadmor") is None  # event text is not a name
+    assert suggestion("ab") is None  # too short to guess
+    html = client.get("/search/?q=zzzz").content.decode()
+    assert "0 results" in html and "Did you mean" not in html
+
+
+def test_a_suggestion_is_bounded(django_assert_max_num_queries):
+    make_place(name="Palmyra")
+    with django_assert_max_num_queries(3):  # one per kind: force, person, place
+        assert suggestion("palmira") == "Palmyra"
