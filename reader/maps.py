@@ -29,8 +29,14 @@ from events.models import Event, EventPlace, Place
 MAX_POINTS = 200
 #: labelled in the SVG (the rest have a tooltip)
 MAX_LABELS = 8
+#: a map of this many points or fewer is drawn lower (a single dot in a large empty box said nothing more)
+FEW_POINTS = 2
 
 WIDTH, HEIGHT, PAD = 640, 360, 28
+HEIGHT_FEW = 240
+#: the largest font size of the SVG's labels, in its units (site.css: 22 on phones, where the 640 units are
+#: about 356 px wide: 12 px on the screen); the labels are kept apart at this size
+LABEL_SIZE = 22
 EARTH_KM_PER_DEGREE = 111.32
 
 
@@ -71,6 +77,11 @@ class SiteMap:
         if n != len(self.points):
             text += " The ringed point is where the offensive's infobox places it."
         return text
+
+    @property
+    def few(self) -> bool:
+        """Few points: the map is drawn lower (``map-few``)."""
+        return len(self.points) <= FEW_POINTS
 
     def data(self) -> dict:
         """What ``static/js/map.js`` reads (``json_script``)."""
@@ -169,12 +180,24 @@ def _n(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _text_width(text: str) -> float:
+    """About the width of ``text`` at ``LABEL_SIZE`` (a sans-serif's letters average a little over half
+    an em; generous, so that names estimated apart are apart on the screen)."""
+    return len(text) * LABEL_SIZE * 0.6
+
+
+def _overlap(a, b) -> bool:
+    """Whether two boxes (left, top, right, bottom) overlap, with a little room between them."""
+    return a[0] < b[2] + 4 and b[0] < a[2] + 4 and a[1] < b[3] + 2 and b[1] < a[3] + 2
+
+
 def fallback_svg(points: list[MapPoint]) -> SafeString:
     """The points on a plain equirectangular projection (longitudes shrunk by the cosine of the middle
     latitude, so that distances read true near it), with a scale bar in kilometres. Escaped by
     ``format_html``; presentation attributes only (no style attribute: the CSP refuses them)."""
     if not points:
         return mark_safe("")
+    height = HEIGHT_FEW if len(points) <= FEW_POINTS else HEIGHT
     lats = [p.latitude for p in points]
     lons = [p.longitude for p in points]
     mid = (min(lats) + max(lats)) / 2
@@ -182,7 +205,7 @@ def fallback_svg(points: list[MapPoint]) -> SafeString:
     # at least ~20 km across, so that one point or a few close ones are not a blown-up blur
     span_y = max(max(lats) - min(lats), 0.18)
     span_x = max((max(lons) - min(lons)) * cos, 0.18)
-    inner_w, inner_h = WIDTH - 2 * PAD, HEIGHT - 2 * PAD - 24
+    inner_w, inner_h = WIDTH - 2 * PAD, height - 2 * PAD - 24
     scale = min(inner_w / span_x, inner_h / span_y)          # px per degree of latitude
     cx, cy = (min(lons) + max(lons)) / 2, mid
 
@@ -200,19 +223,28 @@ def fallback_svg(points: list[MapPoint]) -> SafeString:
         marks.append(format_html(
             '<a href="{}" class="map-point map-point-{}"><title>{}</title>'
             '<circle cx="{}" cy="{}" r="{}"></circle></a>', p.url, p.kind, what, _n(x), _n(y), _n(r)))
-    labels = sorted((p for p in points if p.kind == "place"), key=lambda p: -p.events)[:MAX_LABELS]
-    texts = []
-    for p in labels:
-        x, y = xy(p)
-        anchor = "end" if x > WIDTH * 0.75 else "start"
-        texts.append(format_html('<text x="{}" y="{}" text-anchor="{}" class="map-label">{}</text>',
-                                 _n(x + (-10 if anchor == "end" else 10)), _n(y + 4), anchor, p.name))
     # the scale bar: a round distance about a quarter of the width
     km_per_px = EARTH_KM_PER_DEGREE / scale
     km = _nice(km_per_px * inner_w / 4)
     bar = km / km_per_px
-    x0, y0 = PAD, HEIGHT - PAD + 6
+    x0, y0 = PAD, height - PAD + 6
     label = f"{km:g} km"
+    # the names of the places with most events, each clear of the scale and of the names placed before it
+    placed = [(x0, y0 - 6 - LABEL_SIZE, x0 + bar + 6 + _text_width(label), y0 + 1 + LABEL_SIZE * 0.3)]
+    texts = []
+    for p in sorted((p for p in points if p.kind == "place"), key=lambda p: -p.events):
+        if len(texts) == MAX_LABELS:
+            break
+        x, y = xy(p)
+        width = _text_width(p.name)
+        anchor = "end" if x + 10 + width > WIDTH and x - 10 - width >= 0 else "start"
+        left = x - 10 - width if anchor == "end" else x + 10
+        box = (left, y + 4 - LABEL_SIZE * 0.8, left + width, y + 4 + LABEL_SIZE * 0.3)
+        if any(_overlap(box, other) for other in placed):
+            continue  # its circle keeps its tooltip
+        placed.append(box)
+        texts.append(format_html('<text x="{}" y="{}" text-anchor="{}" class="map-label">{}</text>',
+                                 _n(x + (-10 if anchor == "end" else 10)), _n(y + 4), anchor, p.name))
     scale_bar = format_html(
         '<g class="map-scale"><path d="M{} {}v6h{}v-6" fill="none" stroke="#1a1a1a" stroke-width="1.5">'
         '</path><text x="{}" y="{}">{}</text></g>', _n(x0), _n(y0 - 6), _n(bar), _n(x0 + bar + 6), _n(y0 + 1), label)
@@ -220,6 +252,6 @@ def fallback_svg(points: list[MapPoint]) -> SafeString:
     return format_html(
         '<svg class="map-svg" viewBox="0 0 {} {}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">'
         '<rect class="map-ground" x="0" y="0" width="{}" height="{}"></rect>{}{}{}</svg>',
-        WIDTH, HEIGHT, summary, WIDTH, HEIGHT,
+        WIDTH, height, summary, WIDTH, height,
         format_html_join("", "{}", ((m,) for m in marks)), format_html_join("", "{}", ((t,) for t in texts)),
         scale_bar)

@@ -28,10 +28,8 @@ from django.db.models.functions import RowNumber
 from django.utils.functional import cached_property
 
 from conflicts.cache import cached, query_key
-from conflicts.models import Conflict, Force
-from events.models import Event, Place
+from events.models import Event
 from events.querysets import EventQuerySet
-from people.models import Person
 from sources.precision import MONTHS, format_range
 
 from .filters import side_choices, sides_by_key
@@ -288,14 +286,20 @@ def describe(filterset) -> str:
         return ""
     data = filterset.form.cleaned_data
     parts = []
+
+    def record_name(name):
+        # what the box selects (as the filter read it: no query), its one record's name, else the words quoted
+        records, by_slug = filterset.records(name, data[name])
+        return by_slug[1] if by_slug is not None else _one_name(records, data[name])
+
     if data.get("offensive"):
-        parts.append(_one_name(Conflict.objects.offensives().by_key(data["offensive"]), data["offensive"]))
+        parts.append(record_name("offensive"))
     if data.get("side"):
         sides = list(side_choices().filter(pk__in=sides_by_key(data["side"]).values("pk")[:2]))
         parts.append(f"side {sides[0].display_name}" if len(sides) == 1 else f"side “{data['side']}”")
-    for name, model in (("force", Force), ("person", Person), ("place", Place)):
+    for name in ("force", "person", "place"):
         if data.get(name):
-            parts.append(_one_name(model.objects.by_key(data[name]), data[name]))
+            parts.append(record_name(name))
     if data.get("kind"):
         kind = data["kind"]
         parts.append(KIND_PLURALS.get(kind, f"{dict(Event.Kind.choices).get(kind, kind)}s"))

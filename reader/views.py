@@ -30,7 +30,7 @@ from .charts import events_per_day
 from .display import attributed_sources
 from .export import FORMATS, export_response
 from .filters import EventFilter, OffensiveEventFilter, OffensiveFilter, PersonFilter
-from .highlight import event_span_records, highlight, span_records
+from .highlight import event_span_records, highlight, highlight_passage, span_records
 from .infobox import casualties_without_side, side_boxes
 from .moments import key_moments
 from .queries import (
@@ -211,8 +211,8 @@ class TimelineView(FilterView):
                 return HttpResponseBadRequest(filterset.errors.as_text(), content_type="text/plain")
             return export_response(filterset.qs, fmt, request)
         period = timeline.period_asked(request.GET.get("year"), request.GET.get("month"))
-        if period is not None:
-            return self.jump(*period)
+        if period is not None and "page" not in request.GET:  # with a page: the jump's landing, which keeps
+            return self.jump(*period)                            # the period only to show it chosen
         return super().get(request, *args, **kwargs)
 
     def timeline_paginator(self, queryset):
@@ -223,18 +223,18 @@ class TimelineView(FilterView):
                                           since=since)
 
     def jump(self, start, end):
-        """To the page holding the period's first event (newest first: its last), at that event."""
+        """To the page holding the period's first event (newest first: its last), at that event. The
+        landing keeps ``year`` and ``month`` beside ``page``, so that the jump form shows the period chosen
+        (``get`` jumps only without a page); the page's other links drop them (``page_query``)."""
         filterset = self.filterset = self.get_filterset(self.get_filterset_class())
         query = self.request.GET.copy()
-        for name in ("year", "month", "page"):
-            query.pop(name, None)
-        anchor = ""
+        query.pop("page", None)
+        number, anchor = 1, ""
         if filterset.is_valid():
             number, event_id = self.timeline_paginator(filterset.qs).page_of_period(start, end)
-            if number > 1:
-                query["page"] = str(number)
             anchor = f"#event-{event_id}" if event_id else ""
-        return redirect(f"{self.request.path}{'?' if query else ''}{query.urlencode()}{anchor}")
+        query["page"] = str(number)
+        return redirect(f"{self.request.path}?{query.urlencode()}{anchor}")
 
     def paginate_queryset(self, queryset, page_size):
         """``?page=`` as every list reads it (:func:`page_asked`)."""
@@ -246,13 +246,22 @@ class TimelineView(FilterView):
         context = super().get_context_data(**kwargs)
         paginator = context["paginator"]
         stats = paginator.stats
+        asked = timeline.period_asked(self.request.GET.get("year"), self.request.GET.get("month"))
+        page_query = self.request.GET.copy()
+        for name in ("year", "month"):
+            page_query.pop(name, None)
         return {**context, "heading": timeline.describe(self.filterset),
                 "counts": timeline.counts_for(self.request, paginator),
                 "newest": paginator.newest,
                 "years": range(stats["first"].year, stats["last"].year + 1) if stats["first"] else range(0),
                 "months": timeline.MONTH_CHOICES,
                 "side_counts_up_to": timeline.SIDE_COUNTS_UP_TO,
-                "page_year": context["object_list"][0].date.year if context["object_list"] else None,
+                # the jump form shows the period jumped to, else the year of the page's first event
+                "page_year": asked[0].year if asked else
+                context["object_list"][0].date.year if context["object_list"] else None,
+                "page_month": str(asked[0].month) if asked and asked[0].month == asked[1].month else "",
+                # the query of the page's links (pages, counts, exports): without the jump's period
+                "page_query": page_query,
                 "jump_keep": [(name, value) for name, values in self.request.GET.lists()
                               if name not in ("page", "year", "month", "format") for value in values if value]}
 
@@ -273,7 +282,8 @@ class EventDetailView(DetailView):
         return super().get_context_data(
             sides=event_sides(event),
             passage=passage,
-            highlighted=highlight(passage.text, event_span_records(event), offset=passage.offset) if passage else "",
+            highlighted=highlight_passage(passage.text, event_span_records(event), passage.offset,
+                                          passage.cut_before, passage.cut_after) if passage else "",
             previous=previous,
             next=following,
             **kwargs)

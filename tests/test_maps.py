@@ -170,3 +170,23 @@ def test_exports_carry_the_coordinates_of_the_first_located_place(client, offens
     header, *lines = csv_text.lstrip("\ufeff").splitlines()
     assert header.endswith(",url,latitude,longitude")
     assert any(line.endswith(",34.5624,38.28402") for line in lines)
+
+
+def test_fallback_svg_skips_a_label_that_would_overlap_another():
+    # two places a few hundred metres apart among far ones: their names would print over each other
+    points = [MapPoint("Khan Tuman", "/places/khan-tuman/", 36.0900, 37.0600, 9),
+              MapPoint("Khan Touman Depot", "/places/depot/", 36.0905, 37.0610, 5),
+              MapPoint("Aleppo", "/places/aleppo/", 36.2012, 37.1612, 3),
+              MapPoint("Hama", "/places/hama/", 35.1300, 36.7600, 2)]
+    svg = str(fallback_svg(points))
+    labels = re.findall(r'class="map-label">([^<]+)</text>', svg)
+    assert "Khan Tuman" in labels and "Khan Touman Depot" not in labels    # the one with more events wins
+    assert {"Aleppo", "Hama"} <= set(labels)
+    assert svg.count("<circle") == 4 and "<title>Khan Touman Depot: 5 events</title>" in svg  # still a tooltip
+
+
+def test_fallback_svg_of_one_or_two_points_is_lower():
+    one = str(fallback_svg([MapPoint("Palmyra", "/places/palmyra/", 34.5624, 38.28402, 1)]))
+    three = str(fallback_svg([MapPoint(f"P{i}", "/", 34.5 + i / 10, 38.2, 1) for i in range(3)]))
+    assert f'viewBox="0 0 {maps.WIDTH} {maps.HEIGHT_FEW}"' in one and maps.HEIGHT_FEW < maps.HEIGHT
+    assert f'viewBox="0 0 {maps.WIDTH} {maps.HEIGHT}"' in three

@@ -72,7 +72,17 @@ def test_timeline_pages_newest_first_and_jump(live_server, at_width, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width][0]
     shot(page, f"page4-{width}")
 
-    # newest first, through the filter form
+    # newest first, through the filter form: on a phone it is folded (no filter is set), on a desktop shown
+    form = page.get_by_role("form", name="Filter the timeline")
+    fold = page.locator("summary", has_text="Filter the timeline")
+    if width == "phone":
+        assert not form.is_visible() and fold.is_visible()
+        first_event = page.locator(".event").first.bounding_box()
+        assert first_event["y"] < 844 * 1.1, first_event   # the first events are near the top, not a screen away
+        fold.click()
+    else:
+        assert not fold.is_visible()
+    assert form.is_visible()
     page.get_by_label("Order", exact=True).select_option("newest")
     page.get_by_label("Kind", exact=True).select_option("capture")
     page.get_by_role("button", name="Filter").click()
@@ -90,6 +100,7 @@ def test_timeline_pages_newest_first_and_jump(live_server, at_width, width):
     page.get_by_role("button", name="Jump to date").click()
     page.wait_for_url(re.compile(r"#event-\d+$"))
     assert "order=newest" in page.url and "kind=capture" in page.url
+    assert page.get_by_label("Month").input_value() == "11"    # the form shows the month jumped to
     target = [e for e in captures if e.date <= datetime.date(2015, 11, 30)][-1]
     assert page.url.endswith(f"#event-{target.pk}")
     event = page.locator(f"#event-{target.pk}")

@@ -23,8 +23,9 @@ PAGES = {
     "offensive": (lambda w: w.conflict.get_absolute_url(), 24),
     "offensive-filtered": (lambda w: f"{w.conflict.get_absolute_url()}?kind=capture&q=army&side={w.sides[0].pk}", 26),
     # the timeline: counts per kind and side (4 queries, cached with the count in production; the test
-    # settings cache nothing), the heading's names (2 per named filter) and the map's places; a first day
-    # reads the periods overlapping it as a run of their own (its count, its rows: 2)
+    # settings cache nothing), the boxes' names (1 per named filter, reader.filters.NamedBoxes: the heading
+    # reuses what the filters read) and the map's places; a first day reads the periods overlapping it as a
+    # run of their own (its count, its rows: 2)
     "timeline": (lambda w: "/timeline/", 13),
     "timeline-filtered": (lambda w: f"/timeline/?offensive={w.conflict.slug}&force={w.force.slug}"
                                     f"&person={w.person.slug}&place={w.place.slug}&after=2015-10-01"
@@ -39,8 +40,9 @@ PAGES = {
     "place": (lambda w: w.place.get_absolute_url(), 11),
     "source": (lambda w: w.source.get_absolute_url(), 11),
     "search": (lambda w: "/search/?q=Person", 6),
-    # the home page's filters (issue 17): its country choices and the offensives' parents, one query each
-    "home-filtered": (lambda w: f"/?war={w.parent.slug}&year=2015&outcome=victory&order=war", 6),
+    # the home page's filters (issue 17): its country choices and the offensives' parents, one query each;
+    # the war box shows the war's name when the name selects it alone (+1: reader.filters.NamedBoxes)
+    "home-filtered": (lambda w: f"/?war={w.parent.slug}&year=2015&outcome=victory&order=war", 7),
     # a war: its parts (with their sides) and its parts' events
     "war": (lambda w: w.parent.get_absolute_url(), 23),
     # the event, its relations, its sides (and their forces), the source's passage, previous and next

@@ -364,20 +364,33 @@ def test_jump_to_a_month_or_year_lands_on_its_first_event(client, crowded, monke
     response = client.get("/timeline/?year=2015&month=11")
     assert response.status_code == 302
     page = expected.index(target) // 10 + 1
-    assert response["Location"] == f"/timeline/?page={page}#event-{target.pk}"
-    assert target.pk in ids(client.get(response["Location"]))
+    # the landing keeps the period beside the page (the jump form shows it chosen), and does not jump again
+    assert response["Location"] == f"/timeline/?year=2015&month=11&page={page}#event-{target.pk}"
+    landing = client.get(response["Location"])
+    assert landing.status_code == 200 and target.pk in ids(landing)
+    form = landing.content.decode().split('<form class="jump"', 1)[1].split("</form>", 1)[0]
+    assert '<option value="2015" selected>2015</option>' in form
+    assert '<option value="11" selected>November</option>' in form
+    assert 'name="year" value' not in form and 'name="month" value' not in form  # not kept twice
+    # the page's other links leave the period out (a count's link would jump again)
+    links = landing.content.decode().split('<div class="timeline-tools">', 1)[1]
+    assert "year=" not in links.split('<form class="jump"', 1)[0]
+    assert "month=" not in landing.content.decode().split('class="pagination"', 1)[1]
 
     # newest first: the month's last event
     last = [e for e in expected if e.date <= datetime.date(2015, 11, 30)][-1]
     response = client.get("/timeline/?order=newest&year=2015&month=11")
     newest = expected[::-1]
-    assert response["Location"] == f"/timeline/?order=newest&page={newest.index(last) // 10 + 1}#event-{last.pk}"
+    assert response["Location"] == (f"/timeline/?order=newest&year=2015&month=11&page={newest.index(last) // 10 + 1}"
+                                    f"#event-{last.pk}")
 
     # the filters are kept; a year after every event gives the last page
     conflict = crowded[1].conflict
     response = client.get(f"/timeline/?offensive={conflict.slug}&year=2030")
     n = Event.objects.filter(conflict=conflict).count()
-    assert response["Location"] == f"/timeline/?offensive={conflict.slug}&page={-(-n // 10)}"
+    assert response["Location"] == f"/timeline/?offensive={conflict.slug}&year=2030&page={-(-n // 10)}"
+    form = client.get(response["Location"]).content.decode().split('<form class="jump"', 1)[1]
+    assert '<option value="">Any month</option>' in form and " selected>" not in form.split('id="jump-month"')[1]
     assert client.get("/timeline/?year=2015").status_code == 302
     assert client.get("/timeline/?year=nonsense").status_code == 200
 
