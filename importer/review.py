@@ -43,14 +43,16 @@ from django.utils import timezone
 from conflicts.models import Conflict, Participation, Side, Strength
 from events.models import Event, EventPlace
 from people.models import CommandRole
-from sources import resolve
+from sources import classify, resolve
 from sources.entities import entities
+from sources.gazetteer import country_code, default_gazetteer
 from sources.locking import lock_changed_fields
 from sources.merge import split_alias
 from sources.models import Claim, ResolutionDecision
 from sources.names import name_key
 from sources.precision import format_date, format_range
 
+from . import geocode
 from .models import ReviewItem
 
 #: a resolver join scoring less than this many points above its threshold is worth an editor's look
@@ -492,6 +494,106 @@ class NotInSource(Reason):
         except ProtectedError as exc:
             raise PermissionError(f"{label} cannot be deleted: other records depend on it ({exc.args[0]})") from None
         return f"Deleted {label}; later imports will not bring it back."
+
+
+@register
+class GazetteerMatch(Reason):
+    """Places this document made that took the gazetteer's coordinates with less than full confidence: in a
+    country the importer inferred (the place line names none: the belligerents' country where most of the
+    document's place names are known, ``importer.geocode.offensive_country``), or by a close spelling
+    rather than the same name (``sources.gazetteer``: a score under 100)."""
+
+    code = "gazetteer"
+    label = "places matched to the gazetteer with low confidence"
+    short = "gazetteer match"
+    accept_help = "The coordinates stand: latitude and longitude are locked, so no later match moves them."
+    reject_help = ("The match is wrong: the coordinates are cleared and locked as the editor's (no later "
+                   "import or geocode_places sets them again); use Fix to enter the right ones.")
+    EXACT = 100.0
+
+    def flag(self, place, conflict, link, inferred_country: str | None = None) -> Flag:
+        why = (f"in {inferred_country}, a country inferred (the place line names none)" if inferred_country
+               else f"score {place.coordinates_score:.1f}")
+        return Flag(self.key("events.place", place.pk), place, conflict,
+                    f"{place.name}: GeoNames {place.geonames_id} at {place.latitude}, {place.longitude} ({why})",
+                    {"sentence": link.event.text if link else "",
+                     "name_as_written": link.name_as_written if link else "",
+                     "country": inferred_country or "", "country_inferred": bool(inferred_country),
+                     "candidates": [f"{place.name} (GeoNames {place.geonames_id}: {place.latitude}, "
+                                    f"{place.longitude})"],
+                     "scores": [place.coordinates_score]})
+
+    @staticmethod
+    def _doubtful(places):
+        from events.models import Place
+        return places.filter(coordinates_origin=Place.CoordinatesOrigin.GAZETTEER,
+                             coordinates_score__lt=GazetteerMatch.EXACT)
+
+    @staticmethod
+    def _first_links(places, conflict_id=None) -> dict:
+        links = EventPlace.objects.filter(place__in=places).select_related("event").order_by("place_id", "event__order")
+        if conflict_id is not None:
+            links = links.filter(event__conflict_id=conflict_id)
+        first: dict = {}
+        for link in links[:2000]:
+            first.setdefault(link.place_id, link)
+        return first
+
+    def find(self, load):
+        from events.models import Place
+        ct = _ct(Place).pk
+        ids = [pk for (c, pk) in load.claims.new if c == ct]
+        if not ids or load.conflict is None:
+            return
+        mine = Place.objects.filter(pk__in=ids, source=load.source)      # geocoded on this document's terms
+        inferred = not country_code(classify.country_of(load.conflict.place))
+        places = list(mine.filter(coordinates_origin=Place.CoordinatesOrigin.GAZETTEER) if inferred
+                      else self._doubtful(mine))
+        if not places:
+            return
+        links = self._first_links([p.pk for p in places], load.conflict.pk)
+        country = load.place_country if inferred else None
+        for place in places:
+            yield self.flag(place, load.conflict, links.get(place.pk), inferred_country=country)
+
+    def backfill(self):
+        from events.models import Place
+        places = list(Place.objects.filter(coordinates_origin=Place.CoordinatesOrigin.GAZETTEER)
+                      .exclude(source=None)[:5000])
+        links = self._first_links([p.pk for p in places])
+        conflicts = Conflict.objects.in_bulk({link.event.conflict_id for link in links.values()})
+        inferred = {pk for pk, c in conflicts.items() if not country_code(classify.country_of(c.place))}
+        countries = geocode.conflict_countries(default_gazetteer(), inferred) if inferred else {}
+        for place in places:
+            link = links.get(place.pk)
+            conflict = conflicts.get(link.event.conflict_id) if link else None
+            country = countries.get(conflict.pk) if conflict is not None and conflict.pk in inferred else None
+            if country or (place.coordinates_score is not None and place.coordinates_score < self.EXACT):
+                yield self.flag(place, conflict, link, inferred_country=country)
+
+    def accept(self, item, request, site):
+        place = item.record
+        if place is None:
+            return ""
+        locked = lock_changed_fields(place, ["latitude", "longitude"])
+        if locked:
+            place.save(update_fields=["locked_fields"])
+            LogEntry.objects.log_actions(request.user.pk, [place], CHANGE, single_object=True,
+                                         change_message="Locked the gazetteer's coordinates (review queue: accepted).")
+        return f"The coordinates of {place} are locked."
+
+    def reject(self, item, request, site):
+        place = item.record
+        if place is None:
+            return ""
+        place.latitude = place.longitude = place.geonames_id = place.coordinates_score = None
+        place.coordinates_origin = place.CoordinatesOrigin.EDITOR
+        lock_changed_fields(place, ["latitude", "longitude"])
+        place.save(update_fields=["latitude", "longitude", "geonames_id", "coordinates_score", "coordinates_origin",
+                                  "locked_fields"])
+        LogEntry.objects.log_actions(request.user.pk, [place], CHANGE, single_object=True,
+                                     change_message="Cleared the gazetteer's coordinates (review queue: rejected).")
+        return f"The gazetteer's coordinates of {place} are cleared; no later match sets them again."
 
 
 # ------------------------------------------------------------------------------------------- writing

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conflicts.models import Conflict, Force
-from events.models import Event
+from events.models import Event, Place
 from importer.models import ReviewItem
 from importer.review import NEAR_THRESHOLD, REASONS, sentence_at
 from sources import resolve
@@ -63,6 +63,18 @@ Infobox
 ==Offensive==
 On 4 June 2016, the army attacked Douma.
 """
+# an offensive with no place line: its places are looked up in a country the importer infers (Syria)
+GAMMA = """= Gamma offensive =
+
+Infobox
+- Conflict: Gamma offensive
+- Date: 1 March 2016 – 27 March 2016
+- Combatant1: Syria
+- Combatant2: Islamic State of Iraq and the Levant
+
+==Offensive==
+On 27 March 2016, the army captured Palmyra.
+"""
 # a plain page whose infobox runs the sides together
 FLATTENED = ("Stalemate Ukraine Russia 2,000 soldiers The Example offensive of May 2016 was an operation of the "
              "army. On 3 May 2016, the army attacked. The soldiers then withdrew.\n")
@@ -78,9 +90,9 @@ def run(folder, *names, force=False) -> str:
 @pytest.fixture
 def corpus(tmp_path):
     for name, text in (("alpha.txt", ALPHA), ("alpha-mirror.txt", ALPHA_MIRROR), ("beta.txt", BETA),
-                       ("example.txt", FLATTENED)):
+                       ("example.txt", FLATTENED), ("gamma.txt", GAMMA)):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    run(tmp_path, "alpha.txt", "beta.txt", "alpha-mirror.txt", "example.txt")
+    run(tmp_path, "alpha.txt", "beta.txt", "alpha-mirror.txt", "example.txt", "gamma.txt")
     # an editor corrected the Ghanto event; then its sentence left the source
     ghanto = Event.objects.get(text__contains="Ghanto")
     ghanto.kind, ghanto.locked_fields = "attack", ["kind"]
@@ -123,6 +135,13 @@ def test_imports_raise_an_item_of_each_reason(corpus):
 
     gone = open_items("not_in_source").get()
     assert gone.record == Event.objects.get(text__contains="Ghanto", in_source=False)
+
+    located = open_items("gazetteer").get()
+    assert located.record == Place.objects.get(name="Palmyra", coordinates_origin="gazetteer")
+    assert located.evidence["country_inferred"] is True and located.evidence["country"] == "SY"
+    assert located.evidence["sentence"] == "On 27 March 2016, the army captured Palmyra."
+    assert located.conflict.name == "Gamma offensive"
+    assert not open_items("gazetteer").filter(conflict__name__in=["Alpha offensive", "Beta offensive"]).exists()
 
 
 def test_a_reimport_finds_its_items_instead_of_adding_others(corpus):
@@ -199,6 +218,25 @@ def test_decisions_apply_and_survive_a_reimport(corpus, editor_client, editor):
     assert not open_items("close_join").exists()                    # the split name stays apart
     assert Force.objects.get(name="Qalamoun Shield") == split
     assert not Event.objects.filter(text__contains="Ghanto").exists()
+
+
+@pytest.mark.parametrize("decision", ["accepted", "rejected"])
+def test_a_gazetteer_match_accepted_is_locked_rejected_is_cleared_for_good(corpus, editor_client, decision):
+    item = open_items("gazetteer").get()
+    assert decide(editor_client, item, decision).status_code == 302
+    place = Place.objects.get(pk=item.object_id)
+    assert {"latitude", "longitude"} <= set(place.locked_fields)
+    if decision == "accepted":
+        assert place.coordinates_origin == "gazetteer" and place.latitude is not None
+    else:
+        assert (place.coordinates_origin, place.latitude, place.longitude, place.geonames_id) == ("editor", None,
+                                                                                                None, None)
+    run(corpus, "gamma.txt", force=True)                       # imported again: the decision holds
+    call_command("geocode_places", stdout=io.StringIO())      # and the gazetteer does not redo it
+    again = Place.objects.get(pk=place.pk)
+    assert (again.latitude, again.coordinates_origin) == (place.latitude, place.coordinates_origin)
+    assert ReviewItem.objects.get(pk=item.pk).status == decision
+    assert not open_items("gazetteer").exists()
 
 
 def test_the_queue_lists_open_items_newest_first_filtered_by_reason_and_offensive(corpus, editor_client):

@@ -14,10 +14,10 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
 from conflicts.models import Conflict, Force
-from events.models import Event
+from events.models import Event, Place
 from importer.models import ReviewItem
 from importer.review import REASONS
-from tests.test_review_queue import ALPHA, ALPHA_MIRROR, BETA, FLATTENED
+from tests.test_review_queue import ALPHA, ALPHA_MIRROR, BETA, FLATTENED, GAMMA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,14 +38,14 @@ def shot(page):
 @pytest.fixture
 def imported(tmp_path):
     for name, text in (("alpha.txt", ALPHA), ("alpha-mirror.txt", ALPHA_MIRROR), ("beta.txt", BETA),
-                       ("example.txt", FLATTENED)):
+                       ("example.txt", FLATTENED), ("gamma.txt", GAMMA)):
         (tmp_path / name).write_text(text, encoding="utf-8")
 
     def run(*names):
         call_command("import_sources", *[str(tmp_path / n) for n in names], "--no-progress", "--root",
                      str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
 
-    run("alpha.txt", "beta.txt", "alpha-mirror.txt", "example.txt")
+    run("alpha.txt", "beta.txt", "alpha-mirror.txt", "example.txt", "gamma.txt")
     ghanto = Event.objects.get(text__contains="Ghanto")
     ghanto.kind, ghanto.locked_fields = "attack", ["kind"]
     ghanto.save()
@@ -147,6 +147,14 @@ def test_a_review_queue_item_of_each_reason_is_worked_through(live_server, signe
     with page.expect_navigation():
         row.get_by_role("button", name=re.compile("^Reject")).click()
     assert not Event.objects.filter(text__contains="Ghanto").exists()
+
+    # a place located in a country the importer inferred: rejecting clears its coordinates for good
+    row = open_queue(page, live_server, "gazetteer")
+    assert "Palmyra" in row.inner_text()
+    with page.expect_navigation():
+        row.get_by_role("button", name=re.compile("^Reject")).click()
+    assert "cleared" in page.locator(".messagelist").inner_text()
+    assert Place.objects.get(name="Palmyra").latitude is None
 
     # sides not told apart: Fix opens the offensive's form, and saving it comes back to the queue
     row = open_queue(page, live_server, "sides_unresolved")
