@@ -70,7 +70,10 @@ def insert(model: type[Model], objs: Sequence[Model], *, batch_size: int = 1000,
     table = connection.ops.quote_name(meta.db_table)
     values = [_value_of(f) for f in fields]
     connection.ensure_connection()
-    with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+    # Django's errors, as for any other statement: a unique key another run wrote meanwhile is an
+    # IntegrityError (the pipeline loads the document again), not psycopg's own exception
+    with connection.wrap_database_errors, connection.cursor() as wrapper, \
+            wrapper.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for obj in objs:
             copy.write_row([value(obj) for value in values])
     for obj in objs:

@@ -199,7 +199,7 @@ def build_resolver() -> resolve.Resolver:
     """A resolver primed with every force, person and place and their aliases (and the other names of
     their known families), and editors' decisions."""
     resolver = resolve.Resolver()
-    known = resolver.known_names = KnownNames.load()
+    known = KnownNames.load()
     for found in entities():
         kind = found.kind
         names: dict[int, list[str]] = {}
@@ -512,9 +512,8 @@ class _Loader:
         deleted = list(DeletedRecord.objects.values_list("model", "key", "source_id"))
         self.deleted = {(model, key) for model, key, _ in deleted}
         self.deleted_sources = {(model, source) for model, _, source in deleted}   # read by ``_EventMatcher``
-        if getattr(resolver, "known_names", None) is None:    # read once per run, kept with the resolver
-            resolver.known_names = KnownNames.load()
-        self.known = resolver.known_names
+        # read per document, not per run: families another run learned meanwhile join this run's records
+        self.known = KnownNames.load()
         if getattr(resolver, "id_pool", None) is None:    # new rows' keys, taken ahead for the run's documents
             resolver.id_pool = IdPool()
         self.ids: IdPool = resolver.id_pool
@@ -692,7 +691,7 @@ class _Loader:
     def apply(self, obj: Model, wanted: dict, span: Span | None, label: str | None) -> None:
         """Write ``wanted`` (attnames) to ``obj``, except fields an editor locked (kept and reported)."""
         changed = self.change(obj, wanted, span, label)
-        if changed:
+        if changed and not obj._state.adding:    # a new record not written yet (``flush``) is written as it is
             obj.save(update_fields=changed)
 
     def change(self, obj: Model, wanted: dict, span: Span | None, label: str | None) -> list[str]:
@@ -810,7 +809,7 @@ class _Loader:
             self.resolver.add((kind, other.pk), kind, [other.name, name], context)
             return self.entity(what, name, span, **create_fields)
         if other is not None:      # a record of another name has the slug (the same name elsewhere)
-            slug = unique_slug(model, name)
+            slug = self.unique_slug(kind, model, name)
         fields = {"name": name, "slug": slug, **create_fields}
         if kind == "place":   # the gazetteer's coordinates, in the offensive's country (a lookup in memory)
             fields.update(geocode.coordinates_for(default_gazetteer(), name, self.place_country))
@@ -831,6 +830,18 @@ class _Loader:
             self.new_names.append((obj, name))
         self.resolver.add((kind, obj.pk), kind, self.known.names_of(kind, name), context)
         return obj
+
+    def unique_slug(self, kind: str, model: type[Model], name: str) -> str:
+        """``sources.slugs.unique_slug``, also free of the slugs of this document's new records (written
+        together later, so not in the table yet)."""
+        taken = self._slugs.get(kind, {})
+        slug = unique_slug(model, name)
+        if taken.get(slug) is None:
+            return slug
+        base, n = base_slug(name), 2
+        while taken.get(slug) is not None or model._base_manager.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
 
     def read_entities(self) -> None:
         """The forces, people and places this document names that the resolver already knows, with
@@ -864,8 +875,7 @@ class _Loader:
                            .values_list(f"{fk}_id", "name"))
             self._alias_read.update((kind, pk) for pk in found)
             slugs = self._slugs.setdefault(kind, {})
-            if kind == "place":       # the one kind a document brings many new records of
-                self.reserve_ids(model, len(free))
+            self.reserve_ids(model, len(free))     # new records written together (``flush``, ``write_new_places``)
             free -= set(slugs)
             slugs.update(dict.fromkeys(free))
             for obj in model._base_manager.filter(slug__in=free).only("pk", "name", "slug"):
@@ -1033,9 +1043,11 @@ class _Loader:
             sides[side_rec.number] = side
             self.load_participants(side, side_rec)
             self.load_strength(side, side_rec)
+        self.flush(Force)    # new forces first: the commanders' roles read this offensive's forces
         self.flush(Participation)
         self.flush(Strength)
         self.load_commanders(sides)
+        self.flush(Person)   # new people before the events: their mentions are read from this offensive's roles
         self.flush(CommandRole)
         return sides
 

@@ -644,11 +644,8 @@ class Resolver:
     #: The forces' ``MentionIndex`` an importer keeps beside the resolver for its run (built and
     #: extended by ``importer.load``; dropped with the resolver when a document is rolled back).
     forces_index: MentionIndex | None = None
-    #: The families of names (``importer.load.KnownNames``) an importer reads once per run and keeps
-    #: beside the resolver, extended as documents teach acronyms (dropped with the resolver).
-    known_names: Any = None
     #: The primary keys an importer takes from the tables' sequences ahead for its run's documents
-    #: (``importer.bulk.IdPool``), kept with the resolver like the two above.
+    #: (``importer.bulk.IdPool``), kept with the resolver like the index above.
     id_pool: Any = None
 
     def knows(self, key: Hashable) -> bool:

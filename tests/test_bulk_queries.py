@@ -73,6 +73,21 @@ def test_new_places_are_written_in_one_statement(tmp_path):
     assert many == few       # 21 more places: the same statements
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="keys are reserved from PostgreSQL's sequence")
+def test_new_forces_and_people_are_written_together(tmp_path):
+    """New units and commanders are written with one statement per table, and what is read of them later
+    in the document (the forces a role names, the commanders the prose mentions) finds them."""
+    document(tmp_path / "few.txt", "Second Homs offensive", 3, 2, 3)
+    few = queries(tmp_path / "few.txt")      # everything new: 2 belligerents, 3 units, 2 commanders
+    document(tmp_path / "many.txt", "Third Homs offensive", 30, 20, 3)
+    many = queries(tmp_path / "many.txt")    # 27 new units, 18 new commanders
+    from people.models import Person
+    assert Force.objects.filter(name__in=UNITS).count() == 30 and Person.objects.count() == 20
+    roles = CommandRole.objects.filter(conflict__name="Third Homs offensive")
+    assert roles.count() == 20
+    assert many <= few + 2      # 27 more units and 18 more commanders: about the same statements
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="new places are written together on PostgreSQL")
 def test_a_new_place_another_run_made_meanwhile_is_that_record(tmp_path, monkeypatch):
     """Runs sharing a database: a place this document is about to write, made by another run since the
@@ -133,3 +148,16 @@ def test_a_runs_id_pool_takes_keys_from_the_sequence_once_per_chunk():
     with CaptureQueriesContext(connection) as ctx:
         more = pool.take(Claim, IdPool.CHUNK)       # past what is left: one more reservation
     assert len(ctx.captured_queries) == 1 and more[0] > flat[-1] and len(set(more)) == IdPool.CHUNK
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_copy_that_breaks_a_unique_key_raises_djangos_integrity_error():
+    """What another run wrote meanwhile makes the document's load fail with ``IntegrityError``, which
+    the pipeline retries (psycopg's own exception would fail the document for good)."""
+    from django.db import IntegrityError, transaction
+
+    from importer.bulk import insert
+
+    Force.objects.create(name="Ukraine", slug="ukraine")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert(Force, [Force(name="Ukraine", slug="ukraine")])
