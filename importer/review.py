@@ -41,7 +41,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from conflicts.models import Conflict, Participation, Side, Strength
-from events.models import Event, EventPlace
+from events.models import Event, EventPlace, Place
 from people.models import CommandRole
 from sources import classify, resolve
 from sources.entities import entities
@@ -525,7 +525,6 @@ class GazetteerMatch(Reason):
 
     @staticmethod
     def _doubtful(places):
-        from events.models import Place
         return places.filter(coordinates_origin=Place.CoordinatesOrigin.GAZETTEER,
                              coordinates_score__lt=GazetteerMatch.EXACT)
 
@@ -540,7 +539,6 @@ class GazetteerMatch(Reason):
         return first
 
     def find(self, load):
-        from events.models import Place
         ct = _ct(Place).pk
         ids = [pk for (c, pk) in load.claims.new if c == ct]
         if not ids or load.conflict is None:
@@ -557,7 +555,6 @@ class GazetteerMatch(Reason):
             yield self.flag(place, load.conflict, links.get(place.pk), inferred_country=country)
 
     def backfill(self):
-        from events.models import Place
         places = list(Place.objects.filter(coordinates_origin=Place.CoordinatesOrigin.GAZETTEER)
                       .exclude(source=None)[:5000])
         links = self._first_links([p.pk for p in places])
