@@ -564,11 +564,9 @@ class Decisions:
 
     forbidden: dict[str, set[Hashable]] = field(default_factory=dict)
     forced: dict[str, Hashable] = field(default_factory=dict)
-    version: int = 0    # advanced by every decision: a resolver's match memo made before is dropped
 
     def forbid(self, name: str, key: Hashable) -> None:
         """Never join ``name`` to ``key`` (a forced merge of the same pair is withdrawn)."""
-        self.version += 1
         k = _decision_key(name)
         self.forbidden.setdefault(k, set()).add(key)
         if self.forced.get(k) == key:
@@ -576,7 +574,6 @@ class Decisions:
 
     def force(self, name: str, key: Hashable) -> None:
         """Always join ``name`` to ``key``."""
-        self.version += 1
         k = _decision_key(name)
         self.forced[k] = key
         self.forbidden.get(k, set()).discard(key)
@@ -611,19 +608,10 @@ class Resolver:
     ``token_set_ratio`` over the blocked skeletons; the best few are rescored with
     ``similarity``'s aligner. Generic blocks (over ``BLOCK_CAP`` names) are skipped when the
     query has rarer words.
-
-    Memo: the candidates a name scores against (its ``best`` scores per key, which depend on the
-    names known and the editors' decisions, not on the context) are kept per (kind, name) for the
-    resolver's life, so that a name asked again (a bulk import asks for the same names document after
-    document) costs a dict lookup and the ranking. ``add`` drops the entries of the queries that share
-    a block or a normal form with a name it adds (only those could score it), a decision drops them
-    all; the ranking (context, thresholds, lone surnames) is done again on every call, so a match is
-    always the one a resolver without the memo gives.
     """
 
     BLOCK_CAP = 400
     SHORTLIST = 12
-    MEMO_CAP = 200_000     # entries: the memo is dropped whole past this (memory stays bounded)
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
@@ -634,9 +622,6 @@ class Resolver:
         self._exact: dict[tuple[str, str], set[int]] = {}
         self._blocks: dict[tuple[str, str], list[int]] = {}
         self._surnames: dict[str, set[Hashable]] = {}
-        self._memo: dict[tuple[str, str], dict[Hashable, tuple[float, bool, int]]] = {}
-        self._memo_by_block: dict[tuple[str, str], set[tuple[str, str]]] = {}  # (kind, block) -> memo keys
-        self._memo_decisions = (id(self.decisions), self.decisions.version)
 
     def __len__(self) -> int:
         return len(self._cands)
@@ -671,48 +656,8 @@ class Resolver:
             self._exact.setdefault((kind, n.norm), set()).add(idx)
             for b in _blocks(n):
                 self._blocks.setdefault((kind, b), []).append(idx)
-            if self._memo:
-                self._forget(kind, n)
             if kind == "person" and len(n.words) > 1:
                 self._surnames.setdefault(n.surname.skel, set()).add(key)
-
-    # -- the match memo
-    @staticmethod
-    def _memo_blocks(q: _Name) -> set[str]:
-        return {*_blocks(q), "=" + q.norm}
-
-    def _forget(self, kind: str, n: _Name) -> None:
-        """Drop the memo of every query a new name ``n`` could change: those sharing a block (the
-        shortlist reads only the query's blocks) or the normal form (the exact lookup)."""
-        for b in self._memo_blocks(n):
-            for memo_key in self._memo_by_block.pop((kind, b), ()):
-                self._memo.pop(memo_key, None)
-
-    def _candidates(self, name: str, kind: str, q: _Name) -> dict[Hashable, tuple[float, bool, int]]:
-        """Best (score, surname_only, name index) per key for ``name``, memoised (see the class)."""
-        decisions = (id(self.decisions), self.decisions.version)
-        if self._memo_decisions != decisions or len(self._memo) > self.MEMO_CAP:
-            self._memo.clear()
-            self._memo_by_block.clear()
-            self._memo_decisions = decisions
-        memo_key = (kind, name)
-        best = self._memo.get(memo_key)
-        if best is not None:
-            return best
-        best = {}
-        for i in self._exact.get((kind, q.norm), ()):
-            if not self.decisions.is_forbidden(name, self._owner[i]):
-                best[self._owner[i]] = (100.0, False, i)
-        if not best:           # no exact spelling (or only forbidden ones): fuzzy search
-            for i in self._shortlist(q, kind):
-                s, surname_only = _score(q, self._names[i])
-                key = self._owner[i]
-                if key not in best or s > best[key][0]:
-                    best[key] = (s, surname_only, i)
-        self._memo[memo_key] = best
-        for b in self._memo_blocks(q):
-            self._memo_by_block.setdefault((kind, b), set()).add(memo_key)
-        return best
 
     # -- helpers
     def forbid(self, name: str, key: Hashable) -> None:
@@ -749,7 +694,16 @@ class Resolver:
             return None
 
         # best (score, surname_only, name index) per key
-        best = self._candidates(name, kind, q)
+        best: dict[Hashable, tuple[float, bool, int]] = {}
+        for i in self._exact.get((kind, q.norm), ()):
+            if not self.decisions.is_forbidden(name, self._owner[i]):
+                best[self._owner[i]] = (100.0, False, i)
+        if not best:           # no exact spelling (or only forbidden ones): fuzzy search
+            for i in self._shortlist(q, kind):
+                s, surname_only = _score(q, self._names[i])
+                key = self._owner[i]
+                if key not in best or s > best[key][0]:
+                    best[key] = (s, surname_only, i)
 
         ranked = []
         for key, (s, surname_only, i) in best.items():
