@@ -57,6 +57,29 @@ def browser():
         browser.close()
 
 
+#: the two widths pages are looked at: a desktop and a phone
+WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
+
+
+@pytest.fixture
+def page_at(browser):
+    """``page_at(width, **context_options)``: a new page at ``WIDTHS[width]`` (or a ``(width, height)``
+    pair), in a context of its own that is closed after the test."""
+    contexts = []
+
+    def open_page(width, **context_options):
+        w, h = WIDTHS[width] if isinstance(width, str) else width
+        context = browser.new_context(viewport={"width": w, "height": h}, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})

@@ -33,16 +33,10 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture
-def watched(browser, request):
+def watched(page_at):
     """A page factory at a given width; ``problems(page)`` lists violations and console errors so far."""
-    contexts = []
-
     def open_page(width: str):
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
+        page = page_at(WIDTHS[width])
         page.add_init_script(RECORD_VIOLATIONS)
         page.console_problems = []
         page.on("console", lambda msg: page.console_problems.append(f"{msg.type}: {msg.text}")
@@ -53,9 +47,7 @@ def watched(browser, request):
                 if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def rgb(colour: str) -> str:

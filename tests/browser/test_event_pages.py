@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import WIDTHS
 from tests.site.builders import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots2"))  # noqa: S108 (screenshots for a person to look at)
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
 def shot(page, name):

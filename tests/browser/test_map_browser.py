@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import WIDTHS
 from tests.browser.test_csp import RECORD_VIOLATIONS, is_problem
 from tests.factories import make_conflict, make_event, make_force, make_place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path(os.environ.get("MAP_SHOTS", "/tmp/shots3"))
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 TILES = "https://tile.openstreetmap.org/**"
 
 
@@ -48,15 +48,9 @@ def mapped():
 
 
 @pytest.fixture
-def open_page(browser):
-    contexts = []
-
+def open_page(page_at):
     def open_(width: str, tiles: bool):
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
+        page = page_at(width)
         page.add_init_script(RECORD_VIOLATIONS)
         page.problems = []
         page.on("console", lambda msg: page.problems.append(f"{msg.type}: {msg.text}")
@@ -69,9 +63,7 @@ def open_page(browser):
             page.route(TILES, lambda route: route.abort())
         return page
 
-    yield open_
-    for context in contexts:
-        context.close()
+    return open_
 
 
 def pages(mapped):

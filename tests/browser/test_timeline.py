@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from events.models import Event
+from tests.browser.conftest import WIDTHS
 from tests.site.builders import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/shots")
-WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", (e) => {
@@ -25,24 +25,16 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture
-def at_width(browser, request):
-    contexts = []
-
+def at_width(page_at):
     def open_page(width: str):
-        w, h = WIDTHS[width]
-        context = browser.new_context(viewport={"width": w, "height": h})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
+        page = page_at(width)
         page.add_init_script(RECORD_VIOLATIONS)
         page.console_errors = []
         page.on("console", lambda m: m.type == "error" and "Content Security Policy" in m.text
                 and page.console_errors.append(m.text))
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def shot(page, name):
