@@ -203,6 +203,13 @@ class TimelineView(FilterView):
     def get_queryset(self):
         return Event.objects.for_timeline()
 
+    def get_filterset(self, filterset_class):
+        """The filter set; for pages (not exports) without the first day, which the paginator applies
+        (``timeline_paginator``)."""
+        filterset = super().get_filterset(filterset_class)
+        filterset.first_day_in_pages = self.request.GET.get("format") not in FORMATS
+        return filterset
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("format")
         if fmt in FORMATS:
