@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from import_export import fields
-from import_export.instance_loaders import CachedInstanceLoader
 
 from conflicts.cache import bump_generation
 from conflicts.models import Conflict, Force
 from people.models import Person
-from sources.resources import AliasNamesField, NaturalKeyManyToManyWidget, NaturalKeyWidget, SourcedResource
+from sources.resources import (
+    AliasNamesField,
+    LinkedInstanceLoader,
+    NaturalKeyManyToManyWidget,
+    NaturalKeyWidget,
+    SourcedResource,
+)
 
 from .models import Event, Place
 
@@ -24,8 +29,9 @@ class EventResource(SourcedResource):
     class Meta:
         model = Event
         import_id_fields = ("source_key",)
-        # at size (issue 18): every row's event read in one query, rows written in bulk (links too)
-        instance_loader_class = CachedInstanceLoader
+        # at size (issue 18): every row's event read in one query (its links as ids), rows written in bulk
+        # (links too)
+        instance_loader_class = LinkedInstanceLoader
         use_bulk = True
         batch_size = 1000
         fields = ("source_key", "conflict", "date", "end_date", "precision", "time_of_day", "kind", "text",
