@@ -57,11 +57,6 @@ def event_title(event) -> str:
     return f"{event.get_kind_display().capitalize()}, {format_range(event.date, event.end_date, event.precision)}"
 
 
-def get_count(counts: dict, key) -> int:
-    """A count, 0 when absent."""
-    return counts.get(key, 0)
-
-
 def ancestors(force) -> list:
     """The force's parents, nearest first, as far as they were loaded with ``select_related`` (no queries)."""
     chain, seen = [], {force.pk}

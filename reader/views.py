@@ -146,7 +146,9 @@ class ConflictDetailView(DetailView):
         return super().get_context_data(
             parts=parts,
             sides=side_boxes(conflict),
-            chart=cached(self.request, "chart", [conflict.pk], lambda: events_per_day(conflict, conflict.sides.all())),
+            # "events-chart", not "chart": charts cached before their table rows were made with them
+            chart=cached(self.request, "events-chart", [conflict.pk],
+                         lambda: events_per_day(conflict, conflict.sides.all())),
             filter=event_filter,
             page_obj=paginate_events(self.request, event_filter.qs),
             attributions=attributed_sources(conflict),

@@ -10,7 +10,6 @@ register = template.Library()
 register.filter("by_day", display.by_day)
 register.filter("event_url", display.event_url)
 register.filter("event_title", display.event_title)  # {{ event|event_title }}: "Capture, 16 October 2015"
-register.filter("get_count", display.get_count)  # {{ row.counts|get_count:series.key }}
 register.filter("ancestors", display.ancestors)
 register.filter("other_values", display.other_values)  # {% for other in object|other_values %}
 register.filter("other_sources", display.other_sources)
