@@ -22,16 +22,17 @@ PAGES = {
     # (issue 17: +4 the events' casualty sums, one query, and key moments, three; +1 the page made at 16dcc9d)
     "offensive": (lambda w: w.conflict.get_absolute_url(), 24),
     "offensive-filtered": (lambda w: f"{w.conflict.get_absolute_url()}?kind=capture&q=army&side={w.sides[0].pk}", 26),
-    # the timeline: counts per kind and side (4 queries, cached with the count in production; the test
-    # settings cache nothing), the boxes' names (1 per named filter, reader.filters.NamedBoxes: the heading
-    # reuses what the filters read) and the map's places; a first day reads the periods overlapping it as a
-    # run of their own (its count, its rows: 2)
-    "timeline": (lambda w: "/timeline/", 13),
+    # the timeline: its profile (count, dates and counts per kind in one query: reader.timeline.Profile, -1
+    # since the count and the counts per kind were two) and counts per side (3 queries; cached in
+    # production, the test settings cache nothing), the boxes' names (1 per named filter,
+    # reader.filters.NamedBoxes: the heading reuses what the filters read) and the map's places; a first day
+    # reads the periods overlapping it as a run of their own (its profile, its rows: 2)
+    "timeline": (lambda w: "/timeline/", 12),
     "timeline-filtered": (lambda w: f"/timeline/?offensive={w.conflict.slug}&force={w.force.slug}"
                                     f"&person={w.person.slug}&place={w.place.slug}&after=2015-10-01"
-                                    f"&before=2016-01-01&kind=capture&q=army", 27),
-    "timeline-last-page": (lambda w: "/timeline/?page=last", 13),
-    "timeline-newest": (lambda w: "/timeline/?order=newest&page=last", 13),
+                                    f"&before=2016-01-01&kind=capture&q=army", 26),
+    "timeline-last-page": (lambda w: "/timeline/?page=last", 12),
+    "timeline-newest": (lambda w: "/timeline/?order=newest&page=last", 12),
     "commanders": (lambda w: "/commanders/", 7),
     "commanders-filtered": (lambda w: f"/commanders/?offensive={w.conflict.slug}&fate=killed&q=Person", 8),
     "commander": (lambda w: w.person.get_absolute_url(), 13),  # (+2: the sides' belligerents name each side)
