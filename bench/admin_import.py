@@ -1,7 +1,7 @@
 """Admin import of events at size (issue 18): 10,000 rows through the admin's preview and confirm.
 
-    createdb -h 127.0.0.1 -U postgres h4_admin_import
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/h4_admin_import DJANGO_ALLOWED_HOSTS=testserver
+    createdb -h 127.0.0.1 -U postgres h5_admin_import
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/h5_admin_import DJANGO_ALLOWED_HOSTS=testserver
     .venv/bin/python manage.py migrate
     .venv/bin/python bench/admin_import.py --rows 10000
 
@@ -11,7 +11,8 @@ imported events, each naming a place, a force and a person, then drives the admi
 
 * ``export``: the events as CSV;
 * ``update``: the export with every row's kind changed (every row an update that locks ``kind``):
-  the preview (dry run, the page listing every row) and the confirm (the import itself);
+  the preview (dry run: the page with the totals and the first 100 rows that change, all its cells
+  worked out; ``SourcedResource.PREVIEW_ROWS``) and the confirm (the import itself);
 * ``create``: the same rows under new source keys (every row a new event): preview and confirm;
 * ``unchanged``: the export imported as it is (every row skipped).
 
