@@ -635,8 +635,8 @@ class LinkedInstanceLoader(CachedInstanceLoader):
         if dataset is None or not dataset.headers or column not in dataset.headers:
             return
         keys = list(dict.fromkeys(self.pk_field.clean({column: value}) for value in dataset[column]))
-        linked = [f for f in resource.get_import_fields() if isinstance(f.widget, widgets.ManyToManyWidget)
-                  and not f.readonly and f.column_name in dataset.headers]
+        # every many-to-many field, in the file or not: the preview shows each (``preview_cells``)
+        linked = [f for f in resource.get_import_fields() if isinstance(f.widget, widgets.ManyToManyWidget)]
         queryset = resource.get_import_queryset(linked={f.attribute for f in linked})
         for i in range(0, len(keys), self.CHUNK):
             for instance in queryset.filter(**{f"{self.pk_field.attribute}__in": keys[i:i + self.CHUNK]}):

@@ -128,3 +128,19 @@ def test_the_preview_costs_the_same_queries_for_more_rows(editor_client, events)
         return len(ctx.captured_queries)
 
     assert queries(rows[:2]) == queries(rows)
+
+
+def test_a_file_of_some_columns_changes_and_shows_only_those(editor_client, events, django_assert_max_num_queries):
+    csv = "source_key,kind\nbench-0,attack\nbench-1,capture\n"
+    with django_assert_max_num_queries(40):
+        preview = admin_import_preview(editor_client, "events_event", "csv", csv.encode())
+    result = preview.context["result"]
+    assert result.totals["update"] == 1 and result.totals["skip"] == 1
+    row = next(r for r in result.rows if r.import_type == "update")
+    headers = result.diff_headers
+    assert str(row.diff[headers.index("places")]) == "village" and str(row.diff[headers.index("forces")]) == "unit"
+    assert "<del" in str(row.diff[headers.index("kind")])
+    admin_import_confirm(editor_client, "events_event", preview)
+    event = Event.objects.get(source_key="bench-0")
+    assert event.kind == "attack" and event.locked_fields == ["kind"]
+    assert [p.slug for p in event.places.all()] == ["village"] and [f.slug for f in event.forces.all()] == ["unit"]
