@@ -58,7 +58,7 @@ from . import geocode
 from .bulk import IdPool
 from .bulk import insert as insert_rows
 from .claims import DocumentClaims, choose, from_json
-from .locks import document_lock
+from .locks import document_lock, names_lock
 from .review import review_document
 from .validation import Unstorable, check_values
 
@@ -397,8 +397,10 @@ def _load_document(report: DocumentReport, path: Path, where: Path, data: bytes,
         return report
     try:
         with transaction.atomic():
+            if callable(resolver):
+                resolver = resolver()
             loader = _Loader(record, text, where, digest, encoding, report,
-                             resolver() if callable(resolver) else resolver or build_resolver(),
+                             resolver if resolver is not None else build_resolver(),   # (an empty one is falsy)
                              identity=identity, url=url,
                              original=data, retrieved_at=retrieved_at)
             loader.run(existing)
@@ -526,6 +528,7 @@ class _Loader:
         self._pending: dict[type[Model], list[tuple]] = {}    # new rows written together (``flush``)
         self._ids: dict[type[Model], list[int]] = {}           # primary keys reserved for new records
         self._named: set[tuple] = set()                  # (record key, name) known to be its name or alias
+        self._new_names: list[tuple[str, str, tuple]] = []   # (kind, name, record key): new records and aliases
         self.warnings: list[dict] = []    # {line, message}: stored on the source document with the parser's
         self._line_starts: list[int] | None = None
 
@@ -790,6 +793,7 @@ class _Loader:
                 if self.create(alias_model, span, **{fk: obj}, name=name, origin=origin, source=self.source,
                                score=None if match.exact else match.score) is not None:
                     self._aliases.setdefault(kind, set()).add((obj.pk, name))
+                    self._new_names.append((kind, name, match.key))
                     self.resolver.add(match.key, kind, [name], context)
                     if kind == "force":
                         self.new_names.append((obj, name))
@@ -805,8 +809,9 @@ class _Loader:
             slugs[slug] = model._base_manager.filter(slug=slug).only("pk", "name").first()
         other = slugs[slug]
         if other is not None and not self.resolver.knows((kind, other.pk)):
-            # another import run made it since this run's resolver was built: one record, not two
-            self.resolver.add((kind, other.pk), kind, [other.name, name], context)
+            # another import run made it since this run's resolver was built: one record, not two,
+            # known by all its names as a resolver built now would know it
+            self.learn_record(kind, other, context, also=name)
             return self.entity(what, name, span, **create_fields)
         if other is not None:      # a record of another name has the slug (the same name elsewhere)
             slug = self.unique_slug(kind, model, name)
@@ -823,6 +828,7 @@ class _Loader:
         if kind == "place":
             self._place_countries[obj.pk] = set()   # no event of any offensive names it yet
         self._records[kind, obj.pk] = obj
+        self._new_names.append((kind, name, (kind, obj.pk)))
         self.claims.state(obj, f"{kind}:{norm(name)}", {}, span)
         self.report.counts.add(model, Action.CREATED)
         self.report.change("added", obj)
@@ -830,6 +836,40 @@ class _Loader:
             self.new_names.append((obj, name))
         self.resolver.add((kind, obj.pk), kind, self.known.names_of(kind, name), context)
         return obj
+
+    def learn_record(self, kind: str, obj: Model, context: set[str], also: str = "") -> None:
+        """Teach the run's resolver a record another run made since it was built: by its name, its aliases
+        and their known families (as ``build_resolver`` would), and ``also``."""
+        e = entity(kind)
+        names = [obj.name, *e.alias_model.objects.filter(**{e.fk: obj}).values_list("name", flat=True)]
+        family = [n for name in names for n in self.known.names_of(kind, name)]
+        self.resolver.add((kind, obj.pk), kind, list(dict.fromkeys([*names, *family, *filter(None, [also])])),
+                          context)
+
+    def check_other_runs(self) -> None:
+        """Before the document commits: no other run has meanwhile given a name this document made a new
+        record or alias of to another record that this run did not know by that name (PostgreSQL; one
+        writer on SQLite). Raises ``IntegrityError`` when one has: the pipeline loads the document again
+        with a resolver that knows it, so that two runs keep one record where one run would.
+
+        Checked under a transaction lock that every run takes here: a run that commits after this one
+        checks after this one's commit, and so sees its records; the lock is held only from here to the
+        commit. A name is compared as it is spelt (a spelling that only normalises the same, as "the X"
+        and "X", is not seen here: the unique slug catches most of those)."""
+        if connection.vendor != "postgresql" or not self._new_names:
+            return
+        names_lock()
+        wanted: dict[str, dict[str, tuple]] = {}
+        for kind, name, key in self._new_names:
+            wanted.setdefault(kind, {})[name] = key
+        for kind, named in wanted.items():
+            e = entity(kind)
+            rows = [*e.model._base_manager.filter(name__in=list(named)).values_list("pk", "name"),
+                    *e.alias_model.objects.filter(name__in=list(named)).values_list(f"{e.fk}_id", "name")]
+            for pk, name in rows:
+                if (kind, pk) != named[name] and not self.resolver.has_name((kind, pk), kind, name):
+                    raise IntegrityError(f"another import run gave the {kind} name {name!r} to record {pk} "
+                                         "meanwhile: loaded again knowing it")
 
     def unique_slug(self, kind: str, model: type[Model], name: str) -> str:
         """``sources.slugs.unique_slug``, also free of the slugs of this document's new records (written
@@ -963,6 +1003,7 @@ class _Loader:
         self.claims.save(ids=self.ids)
         review_document(self)   # what the importer doubts, for editors (admin: the review queue)
         self.link_new_names_to_earlier_events()
+        self.check_other_runs()
         changed = self.report.counts.changed()
         if changed:   # rows written with COPY and bulk updates send no signal: cached page parts made before are stale
             bump_generation()

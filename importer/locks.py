@@ -10,7 +10,10 @@ lock is granted.
 Entities two runs name at once are kept single by the unique slug: the second insert waits for the
 first run's transaction and fails when it commits; the pipeline then loads that document again with
 a resolver that knows the other run's records (``importer.pipeline``), and ``_Loader.entity`` looks
-for a record another run made before it creates one.
+for a record another run made before it creates one. Names that become another record's alias (a new
+spelling) have no unique key: before it commits, a document that made new records or aliases takes
+``names_lock`` and checks that no other run gave those names to another record meanwhile
+(``_Loader.check_other_runs``); the lock serialises only that check and the commit.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from django.db import connection
 
 #: The first half of every lock key: the import's own space among the database's advisory locks.
 NAMESPACE = 0x51A7
+#: The space of the lock on new names (``names_lock``), apart from the documents' keys.
+NAMES_NAMESPACE = 0x51A8
 
 
 def lock_key(identity: str) -> int:
@@ -46,3 +51,12 @@ def document_lock(identity: str) -> Iterator[bool]:
         if held:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [NAMESPACE, key])
+
+
+def names_lock() -> None:
+    """Take, until the current transaction ends, the lock every run takes before it checks and commits
+    a document's new names (PostgreSQL; waits for a run that holds it)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [NAMES_NAMESPACE])

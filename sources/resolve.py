@@ -45,6 +45,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from .classify import country_of
+
 __all__ = [
     "CONTEXT_BONUS", "KINDS", "THRESHOLD", "Decisions", "Match", "MentionIndex", "Resolver", "find_mentions",
     "is_plausible_person", "normalise", "similarity",
@@ -325,6 +327,15 @@ _GENERIC = frozenset({_skeleton_token(w) for w in (
     "armored", "infantry", "operations", "command", "naval", "navy",
 )})
 _KUNYA = frozenset({"abu", "abou", "umm", "ibn", "bin", "ben", "bint", "abd"})
+# Words that make a force name an armed body (an army, a navy, a brigade): "Sri Lanka Army" is the
+# army of the state "Sri Lanka", not the state, however close the rest of the two names is.
+_FORMATION = frozenset({_skeleton_token(w) for w in (
+    "army", "armies", "navy", "naval", "marines", "marine", "corps", "guard", "guards", "brigade",
+    "battalion", "division", "regiment", "fleet", "force", "forces", "squadron", "militia", "legion",
+)})
+# Words that make a name a state's ("Republic of Vietnam", "Kingdom of Iraq"), beside country names.
+_STATE_WORDS = frozenset({"republic", "kingdom", "federation", "union", "confederation", "empire",
+                          "sultanate", "emirate", "principality", "commonwealth", "reich"})
 
 
 @dataclass(frozen=True)
@@ -345,6 +356,8 @@ class _Name:
     joined: str          # skeleton without spaces (catches split/joined spellings)
     numbers: tuple[str, ...]
     blob: str            # skeleton joined by spaces, for the prefilter
+    formation: bool = False   # a force name with a word of an armed body (Army, Navy, Brigade ...)
+    state: bool = False       # a force name that names a state (a country, "Republic of X")
 
     @property
     def surname(self) -> _Word | None:
@@ -371,11 +384,15 @@ def _features(name: str, kind: str) -> _Name:   # import asks for the same names
         cons = _VOWELS.sub("", skel)
         weight = float(max(len(skel), 1)) * (GENERIC_WEIGHT if skel in _GENERIC else 1.0)
         feats.append(_Word(w, skel, cons, weight, False))
+    formation = kind == "force" and any(f.skel in _FORMATION for f in feats)
     return _Name(
         raw=name, kind=kind, norm=" ".join(words), words=tuple(feats),
         joined="".join(f.skel for f in feats),
         numbers=tuple(sorted(f.norm for f in feats if f.number)),
         blob=" ".join(f.skel for f in feats),
+        formation=formation,
+        state=kind == "force" and not formation and (any(w in _STATE_WORDS for w in words)
+                                                     or country_of(name) is not None),
     )
 
 
@@ -439,6 +456,10 @@ def _score(a: _Name, b: _Name) -> tuple[float, bool]:
     if a.kind == "person":
         return _person_score(a, b)
     score = _align(a, b)
+    if score < 100 and a.formation != b.formation and (a.state or b.state):
+        # an armed body and a state: "Army of the Republic of Vietnam" is not "Republic of Vietnam",
+        # "United States Navy" not "United States" (their other words agree: they score 83-89)
+        score = min(score, SHORT_NAME_CAP)
     if (score < 100 and len(a.words) == 1 and len(b.words) == 1
             and a.words[0].cons != b.words[0].cons):
         # one-word names: a spelling variant keeps its consonants (Tuman/Touman, Hader/Hadher); an
@@ -636,6 +657,10 @@ class Resolver:
     def knows(self, key: Hashable) -> bool:
         """Whether a record was added under ``key`` (by any of its names)."""
         return key in self._cands
+
+    def has_name(self, key: Hashable, kind: str, name: str) -> bool:
+        """Whether the record ``key`` was added with ``name`` (or a name of the same normal form)."""
+        return any(self._owner[i] == key for i in self._exact.get((kind, _features(name, kind).norm), ()))
 
     def add(self, key: Hashable, kind: str, names: Iterable[str],
             context: frozenset[str] | Iterable[str] = frozenset()) -> None:

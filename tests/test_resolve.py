@@ -148,6 +148,12 @@ APART = [
     ("force", "Sultan Murad Division", "Sultan Murad Brigade"),
     ("force", "Liwa Fatemiyoun", "Liwa Zainebiyoun"),
     ("force", "IRGC Ground Forces", "IRGC"),
+    # a state's armed body is not the state, however close the rest of the names (the review queue's
+    # close joins on the corpus, and the Ap Bac pages' unit joined to "South Vietnam"'s family name)
+    ("force", "Army of the Republic of Vietnam", "Republic of Vietnam"),
+    ("force", "Sri Lanka Army", "Sri Lanka"),
+    ("force", "United States Navy", "United States"),
+    ("force", "United States Army", "United States"),
     ("force", "Al-Nusra Front", "Levant Front"),
     ("force", "Baqir Brigade", "Badr Brigade"),
     ("force", "XLVII Panzer Corps", "XLVIII Panzer Corps"),   # Roman numerals are numbers
