@@ -521,7 +521,8 @@ class _Run:
     single: bool
     resolver: object = None
     known_in_database: list[str] | None = None           # force names in the database when first needed
-    learned: list[str] = field(default_factory=list)   # force names from this run's documents
+    learned: dict[str, None] = field(default_factory=dict)   # force names from this run's documents (in order, once)
+    known: KnownForces | None = None    # the two above, one list kept for the run (``known_forces``)
     # the sides of the database's offensives (read with its names) and of this run's documents
     known_sides: KnownSides = field(default_factory=KnownSides)
     reports: dict[Path, list[DocumentReport]] = field(default_factory=dict)
@@ -554,7 +555,17 @@ class _Run:
             self.known_in_database = load.known_force_names()
             self.known_in_database.sides.update(self.known_sides)    # and what this run's documents said
             self.known_sides = self.known_in_database.sides
-        return KnownForces([*self.known_in_database, *self.learned], self.known_sides)
+            # one list for the run, only ever extended (``learn``): the plain parser keeps the lexicon it
+            # makes of it and adds the new names, instead of reading every name again for each document
+            self.known = KnownForces([*self.known_in_database, *self.learned], self.known_sides)
+        return self.known
+
+    def learn(self, names: Iterable[str]) -> None:
+        """Force names a loaded document taught, for the plain documents after it."""
+        new = [name for name in dict.fromkeys(names) if name not in self.learned]
+        self.learned.update(dict.fromkeys(new))
+        if self.known is not None and self.known_in_database is not None:
+            self.known.extend(new)
 
     def get_resolver(self):
         """The run's resolver, built from the database when a document is first loaded (a run of
@@ -572,8 +583,8 @@ class _Run:
         if page is None and (report := self.unchanged(path, data, identity)) is not None:
             return report
         if not self.migrated:
-            report = load.parse_file(path, fmt=options.fmt, known_forces=KnownForces(self.learned, self.known_sides),
-                                     data=data, page=page)
+            report = load.parse_file(path, fmt=options.fmt, data=data, page=page,
+                                     known_forces=KnownForces(list(self.learned), self.known_sides))
         else:
             for attempt in range(RETRIES + 1):
                 if attempt:
@@ -592,7 +603,7 @@ class _Run:
                 if not report.retry:
                     break   # else another run wrote a record this one wanted: again, knowing it
         if report.record is not None:
-            self.learned += [x.name for side in report.record.sides for x in (*side.belligerents, *side.units)]
+            self.learn(x.name for side in report.record.sides for x in (*side.belligerents, *side.units))
             if not report.record.sides_unresolved:      # its sides are evidence for the plain documents after it
                 self.known_sides.add_record(("document", str(path), report.title), report.record.sides)
             if not options.records:

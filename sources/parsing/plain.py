@@ -33,7 +33,7 @@ from .records import (
     Unit,
 )
 from .rendered import body_lines, read_rendered
-from .sides import split
+from .sides import KnownForces, split
 from .text import collapse, norm, quote, strip_citations
 
 _MONTHS = (r"January|February|March|April|May|June|July|August|September|October|November|December")
@@ -153,10 +153,38 @@ class Lexicon:
     def add(self, name: str, limit: int | None = None) -> None:
         key = tuple(_words(name))
         if key and key not in self.names and (limit is None or len(key) <= limit):
-            self.names[key] = name
-            self.longest = max(self.longest, len(key))
-            if len(key) not in self.lengths:
-                self.lengths = sorted({*self.lengths, len(key)}, reverse=True)
+            self._put(key, name)
+
+    def _put(self, key: tuple[str, ...], name: str) -> None:
+        self.names[key] = name
+        self.longest = max(self.longest, len(key))
+        if len(key) not in self.lengths:
+            self.lengths = sorted({*self.lengths, len(key)}, reverse=True)
+
+    @classmethod
+    def of(cls, known_forces: Iterable[str]) -> Lexicon:
+        """``Lexicon(known_forces)``. For a ``sides.KnownForces`` (a run's list of known names, only ever
+        extended), a copy of a lexicon kept on the list and extended with the names added since, so that
+        a run does not read every known name again for each plain document: the same names as a new
+        lexicon (a known name before a country's or a party's of the same words, the first of a key)."""
+        if not isinstance(known_forces, KnownForces):
+            return cls(known_forces)
+        base, known, n = getattr(known_forces, "_lexicon", None) or (cls(()), set(), 0)
+        if n > len(known_forces):          # not extended but changed: made again
+            base, known, n = cls(()), set(), 0
+        for name in known_forces[n:]:
+            key = tuple(_words(name))
+            if key and key not in known:
+                known.add(key)
+                base._put(key, name)
+        known_forces._lexicon = (base, known, len(known_forces))
+        return base.copy()
+
+    def copy(self) -> Lexicon:
+        """A lexicon of the same names (a parser adds the names it learns from its document to its own)."""
+        new = Lexicon.__new__(Lexicon)
+        new.names, new.longest, new.lengths, new._norms = dict(self.names), self.longest, list(self.lengths), {}
+        return new
 
     def _norm(self, tok: Tok) -> str:
         key = id(tok)
@@ -217,7 +245,7 @@ def _is_figure(toks: list[Tok], i: int) -> bool:
 class PlainParser:
     def __init__(self, text: str, known_forces: Iterable[str]):
         self.text = text
-        self.lex = Lexicon(known_forces)
+        self.lex = Lexicon.of(known_forces)
         self.static = set(self.lex.names)
         self.problems: list[Problem] = []
         self.known_sides = getattr(known_forces, "sides", None)   # sides.KnownForces: what other documents said

@@ -7,9 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies
 
 from sources.parsing import detect_format, parse
-from sources.parsing.plain import parse_plain
+from sources.parsing import lexicon as lx
+from sources.parsing.plain import Lexicon, parse_plain
+from sources.parsing.sides import KnownForces
 from sources.parsing.text import decode
 
 HERE = Path(__file__).parent
@@ -337,3 +340,24 @@ def test_a_day_without_a_year_is_in_the_year_the_text_gives():
             "Russian troops had entered Kupiansk on 27 February 2022.")
     doc = parse(text)
     assert doc.events[0].date == datetime.date(2022, 9, 6)
+
+
+# ---- the run's lexicon: made once, extended --------------------------------------------------------
+_NAMES = ["Syrian Arab Army", "Hezbollah", "hezbollah", "Syria", "Islamic State", "Russia", "Free Syrian Army",
+          "National Defence Forces", "Liwa al-Quds", "syrian arab army", "Kurdistan Workers' Party",
+          *list(lx.COUNTRIES)[:5], *list(lx.PARTIES)[:5]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(strategies.lists(strategies.lists(strategies.sampled_from(_NAMES), max_size=6), min_size=1, max_size=5))
+def test_a_runs_lexicon_extended_with_new_names_is_the_lexicon_made_from_all_of_them(batches):
+    """What a run keeps (``Lexicon.of`` on one ``KnownForces``, extended between documents) gives every
+    document the lexicon it would get from the whole list made anew: the same names, the same spelling of
+    each (the first known one, before a country's or a party's), the same lengths."""
+    known = KnownForces()
+    for batch in batches:
+        known.extend(batch)
+        kept, fresh = Lexicon.of(known), Lexicon(list(known))
+        assert (kept.names, kept.longest, kept.lengths) == (fresh.names, fresh.longest, fresh.lengths)
+        kept.add("A Name This Document Learned")     # a document's own names stay in its copy
+        assert ("a", "name", "this", "document", "learned") not in Lexicon.of(known).names
