@@ -36,7 +36,7 @@ from pathlib import Path
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model, Q, Value
 from django.utils import timezone
 from rapidfuzz import fuzz, process
 
@@ -529,6 +529,8 @@ class _Loader:
         self._ids: dict[type[Model], list[int]] = {}           # primary keys reserved for new records
         self._named: set[tuple] = set()                  # (record key, name) known to be its name or alias
         self._new_names: list[tuple[str, str, tuple]] = []   # (kind, name, record key): new records and aliases
+        self.resolver_aliases = 0    # aliases this load made from a fuzzy match (``review.CloseResolverJoin``)
+        self.new_source = False      # the document is new: no record of an earlier import names it
         self.warnings: list[dict] = []    # {line, message}: stored on the source document with the parser's
         self._line_starts: list[int] | None = None
 
@@ -794,6 +796,7 @@ class _Loader:
                                score=None if match.exact else match.score) is not None:
                     self._aliases.setdefault(kind, set()).add((obj.pk, name))
                     self._new_names.append((kind, name, match.key))
+                    self.resolver_aliases += origin == "resolver"
                     self.resolver.add(match.key, kind, [name], context)
                     if kind == "force":
                         self.new_names.append((obj, name))
@@ -862,14 +865,16 @@ class _Loader:
         wanted: dict[str, dict[str, tuple]] = {}
         for kind, name, key in self._new_names:
             wanted.setdefault(kind, {})[name] = key
+        queries = []    # every record and alias of those names, in one statement
         for kind, named in wanted.items():
             e = entity(kind)
-            rows = [*e.model._base_manager.filter(name__in=list(named)).values_list("pk", "name"),
-                    *e.alias_model.objects.filter(name__in=list(named)).values_list(f"{e.fk}_id", "name")]
-            for pk, name in rows:
-                if (kind, pk) != named[name] and not self.resolver.has_name((kind, pk), kind, name):
-                    raise IntegrityError(f"another import run gave the {kind} name {name!r} to record {pk} "
-                                         "meanwhile: loaded again knowing it")
+            queries += [e.model._base_manager.filter(name__in=list(named)).values_list(Value(kind), "pk", "name"),
+                        e.alias_model.objects.filter(name__in=list(named))
+                        .values_list(Value(kind), f"{e.fk}_id", "name")]
+        for kind, pk, name in queries[0].union(*queries[1:], all=True):
+            if (kind, pk) != wanted[kind][name] and not self.resolver.has_name((kind, pk), kind, name):
+                raise IntegrityError(f"another import run gave the {kind} name {name!r} to record {pk} "
+                                     "meanwhile: loaded again knowing it")
 
     def unique_slug(self, kind: str, model: type[Model], name: str) -> str:
         """``sources.slugs.unique_slug``, also free of the slugs of this document's new records (written
@@ -981,6 +986,7 @@ class _Loader:
         fields["original"] = self.original
         if existing is None:
             self.source = SourceDocument.objects.create(**fields)
+            self.new_source = True
             self.report.counts.add(SourceDocument, Action.CREATED)
         else:
             self.source = existing
@@ -1350,6 +1356,8 @@ class _Loader:
                                    if not (c["model"] == model._meta.label_lower and c["id"] == reserved)]
             found = entity("place")
             found.alias_model.objects.filter(**{f"{found.fk}_id": reserved}).update(**{f"{found.fk}_id": pk})
+        self._new_names = [(kind, name, (key[0], taken.get(key[1], key[1])) if kind == "place" else key)
+                           for kind, name, key in self._new_names]      # (``check_other_runs``)
         self.report.resolver_stale = True
         return taken
 

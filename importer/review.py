@@ -261,6 +261,8 @@ class CloseResolverJoin(Reason):
                      "document": str(alias.source) if alias.source_id else ""})
 
     def find(self, load):
+        if load.new_source and not load.resolver_aliases:
+            return    # a new document's aliases are those this load made: none from a fuzzy match
         for kind, alias in self.aliases(source=load.source):
             flag = self.flag(kind, alias, load.text)
             flag.conflict = load.conflict

@@ -77,8 +77,10 @@ def test_new_places_are_written_in_one_statement(tmp_path):
 def test_new_forces_and_people_are_written_together(tmp_path):
     """New units and commanders are written with one statement per table, and what is read of them later
     in the document (the forces a role names, the commanders the prose mentions) finds them."""
+    document(tmp_path / "first.txt", "First Homs offensive", 1, 1, 3)   # both documents find the same known
+    import_file(tmp_path / "first.txt", resolver=build_resolver())       # sides, places and one unit and person
     document(tmp_path / "few.txt", "Second Homs offensive", 3, 2, 3)
-    few = queries(tmp_path / "few.txt")      # everything new: 2 belligerents, 3 units, 2 commanders
+    few = queries(tmp_path / "few.txt")      # 2 new units, 1 new commander
     document(tmp_path / "many.txt", "Third Homs offensive", 30, 20, 3)
     many = queries(tmp_path / "many.txt")    # 27 new units, 18 new commanders
     from people.models import Person
