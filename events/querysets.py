@@ -36,15 +36,20 @@ class EventQuerySet(models.QuerySet):
     def _event_place(self):
         return self.model._meta.get_field("place_links").related_model
 
-    def for_timeline(self):
-        """Events with everything an event-list row shows, in a fixed number of queries."""
+    def for_timeline(self, links: bool = True):
+        """Events with everything an event-list row shows, in a fixed number of queries. ``links=False``:
+        the rows with their offensive and source only, for a caller that loads :meth:`row_links` for the
+        rows it renders (``prefetch_related_objects``; the search's cached sections)."""
+        qs = (self.select_related("conflict", "source").defer("source__text", "source__original")
+              .order_by(*self.TIMELINE_ORDER))
+        return qs.prefetch_related(*self.row_links()) if links else qs
+
+    def row_links(self) -> list:
+        """The prefetches of an event-list row: its places, forces, people and claims (with documents)."""
         event_place = self._event_place()
-        return (self.select_related("conflict", "source").defer("source__text", "source__original")
-                .prefetch_related(Prefetch("place_links", queryset=event_place.objects.select_related("place")),
-                                  "forces", "people",
-                                  Prefetch("claims", queryset=Claim.objects.select_related("document")
-                                           .defer("document__text", "document__original").order_by("document_id")))
-                .order_by(*self.TIMELINE_ORDER))
+        return [Prefetch("place_links", queryset=event_place.objects.select_related("place")), "forces", "people",
+                Prefetch("claims", queryset=Claim.objects.select_related("document")
+                         .defer("document__text", "document__original").order_by("document_id"))]
 
     # The columns of TIMELINE_ORDER: an event's place in the timeline (a page's seek key)
     TIMELINE_KEY = ("date", "precision", "end_date", "conflict_id", "order", "pk")
@@ -159,9 +164,13 @@ class EventQuerySet(models.QuerySet):
             return found.order_by(*self.TIMELINE_ORDER)[:limit]
         query = SearchQuery(text, config="english", search_type="websearch")
         pool_ids = found.order_by().values("pk")[:pool]
-        return (self.filter(pk__in=pool_ids)
-                .annotate(rank=SearchRank(self.search_vector(), query))
-                .order_by("-rank", *self.TIMELINE_ORDER)[:limit])
+        # the pool ranked by id alone, then only the best ``limit`` rows joined to what a list shows (the
+        # offensive, the source): joined before ranking, every row of the pool was (issue 16)
+        best_ids = (self.model._base_manager.filter(pk__in=pool_ids)
+                    .annotate(rank=SearchRank(self.search_vector(), query))
+                    .order_by("-rank", *self.TIMELINE_ORDER).values("pk")[:limit])
+        return (self.filter(pk__in=best_ids).annotate(rank=SearchRank(self.search_vector(), query))
+                .order_by("-rank", *self.TIMELINE_ORDER))
 
     def per_day_by_side(self, conflict):
         """Rows ``{date, lo, hi, n}``: day-precise events of ``conflict`` per day, by the lowest and

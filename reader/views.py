@@ -46,7 +46,7 @@ from .queries import (
     sources_of,
     visible_sources,
 )
-from .search import search
+from .search import event_sections, search
 
 EVENTS_PER_PAGE = 50
 
@@ -191,7 +191,9 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.get("q", "")[:200]
-        return super().get_context_data(query=query, results=search(query), **kwargs)
+        results = search(query)
+        return super().get_context_data(query=query, results=results,
+                                        event_sections=event_sections(self.request, results.events), **kwargs)
 
 
 class TimelineView(FilterView):
