@@ -530,6 +530,7 @@ class _Loader:
         self._named: set[tuple] = set()                  # (record key, name) known to be its name or alias
         self._new_names: list[tuple[str, str, tuple]] = []   # (kind, name, record key): new records and aliases
         self.resolver_aliases = 0    # aliases this load made from a fuzzy match (``review.CloseResolverJoin``)
+        self._unit_parents: dict[int, tuple[Force, Span | None]] = {}   # units whose parent the document states
         self.new_source = False      # the document is new: no record of an earlier import names it
         self.warnings: list[dict] = []    # {line, message}: stored on the source document with the parser's
         self._line_starts: list[int] | None = None
@@ -1090,6 +1091,11 @@ class _Loader:
             sides[side_rec.number] = side
             self.load_participants(side, side_rec)
             self.load_strength(side, side_rec)
+        for force, span in self._unit_parents.values():
+            # once per unit, from the document's last statement of it: a unit the document lists twice under
+            # two parents is not changed twice (an unchanged re-import would count it updated, twice)
+            wanted = self.claims.chosen(force, field="parent_id")
+            self.apply(force, {"parent_id": wanted["parent_id"]}, span, force.name)
         self.flush(Force)    # new forces first: the commanders' roles read this offensive's forces
         self.flush(Participation)
         self.flush(Strength)
@@ -1117,8 +1123,7 @@ class _Loader:
             if parent is not None and force.pk != parent.pk:
                 # the unit's parent is this document's claim; documents that disagree: the most recent wins
                 self.claims.state(force, f"force:{norm(u.name)}", {"parent": parent}, u.span)
-                wanted = self.claims.chosen(force, field="parent_id")
-                self.apply(force, {"parent_id": wanted["parent_id"]}, u.span, force.name)
+                self._unit_parents[force.pk] = (force, u.span)     # set once all sides are read
             self.upsert(Participation, {"side": side, "force": force, "role": "unit"},
                         {"name_as_written": u.name, "order": order}, span=u.span, bulk=True)
 

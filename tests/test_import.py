@@ -54,6 +54,26 @@ def test_forced_reimport_of_unchanged_documents_writes_nothing():
     assert snapshot() == before
 
 
+def test_a_unit_listed_under_two_parents_is_not_rewritten_by_a_forced_reimport(tmp_path):
+    """A document may list one unit under two parents (the same brigade in two divisions' lines, or two
+    brigades of one number, which the resolver takes for one): the last statement is its parent, set once,
+    so a forced re-import finds it unchanged (it used to set the first parent and then the last again:
+    the document "updated", its unit rewritten twice)."""
+    path = tmp_path / "two_parents.txt"
+    path.write_text(
+        "= Second Homs offensive =\n\nInfobox\n- Conflict: Second Homs offensive\n- Date: 1 May 2016 – 30 May 2016\n"
+        "- Place: Homs, Syria\n- Combatant1: Syria\n- Combatant2: Free Syrian Army\n"
+        "- Units1: Syrian Army, * 4th Division, ** 179th Brigade, * 9th Division, ** 179th Brigade\n\n"
+        "==Offensive==\nOn 3 May 2016, the army captured Rastan.\n", encoding="utf-8")
+    assert "1 created" in run(path)
+    brigade = Force.objects.get(name="179th Brigade")
+    assert brigade.parent.name == "9th Division"
+    before = snapshot()
+    output = run(path, "--force")
+    assert "0 updated, 1 unchanged" in output and "Records: 0 created, 0 updated" in output, output
+    assert snapshot() == before
+
+
 def test_default_path_is_the_sample_sources():
     run()
     assert set(SourceDocument.objects.values_list("name", flat=True)) == {ALEPPO.name, PALMYRA.name}
