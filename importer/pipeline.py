@@ -59,7 +59,7 @@ from sources.parsing.text import decode
 
 from . import load
 from .load import Counts, DocumentReport
-from .runlog import record_run
+from .runlog import RunLog
 
 log = logging.getLogger(__name__)
 
@@ -529,6 +529,7 @@ class _Run:
     skipped: list[Skipped] = field(default_factory=list)   # pages skipped inside files (exports)
     # identity -> (sha256, title) of the documents stored as imported by this parser, read at the start
     stored: dict[str, tuple[str, str]] = field(default_factory=dict)
+    log: RunLog | None = None     # a real import's log, written as it goes
 
     def read_stored(self, identities: list[str]) -> None:
         """What the database holds of these documents, in one query per thousand (``unchanged``)."""
@@ -577,7 +578,15 @@ class _Run:
     def one(self, path: Path, data: bytes, *, page: load.Page | None = None, identity: str = "",
             retrieved_at=None, parsed=None) -> DocumentReport:
         """Parse (unmigrated database) or import one document: a file, or a page of an export.
-        ``parsed``: what a worker process read from ``data`` (``--jobs``), used on the first attempt."""
+        ``parsed``: what a worker process read from ``data`` (``--jobs``), used on the first attempt.
+        The document's entry in the run's log is stored as the run goes (``runlog.RunLog``)."""
+        report = self._one(path, data, page=page, identity=identity, retrieved_at=retrieved_at, parsed=parsed)
+        if self.log is not None and report.status not in ("skipped", "busy"):
+            self.log.add(report)
+        return report
+
+    def _one(self, path: Path, data: bytes, *, page: load.Page | None = None, identity: str = "",
+             retrieved_at=None, parsed=None) -> DocumentReport:
         options = self.options
         title = options.title if self.single and page is None else None
         if page is None and (report := self.unchanged(path, data, identity)) is not None:
@@ -666,6 +675,8 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
     single = len(intake.documents) == 1
     files = intake.files
     run = _Run(options, migrated, single)
+    if migrated and not options.dry_run:
+        run.log = RunLog(paths, options, started_at, keep_changes=options.records)
     ordered = load_order(files, options.fmt, max_bytes=options.max_bytes)
     run.read_stored([identity_of(path, options, single=single) for path in ordered])
     with _Readers(ordered, options, enabled=migrated, run=run) as readers:
@@ -692,8 +703,8 @@ def import_paths(paths: Iterable[Path], *, options: ImportOptions = ImportOption
         _parse_unchanged_pages(documents, options)
     report = RunReport(documents, dry_run=options.dry_run, parse_only=not migrated,
                        skipped=[*intake.skipped, *run.skipped])
-    if migrated and not options.dry_run:
-        record_run(report, paths, options, started_at)
+    if run.log is not None:
+        run.log.finish(report)
     return report
 
 

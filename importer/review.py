@@ -48,7 +48,7 @@ from sources.entities import entities
 from sources.gazetteer import country_code, default_gazetteer
 from sources.locking import lock_changed_fields
 from sources.merge import split_alias
-from sources.models import Claim, ResolutionDecision
+from sources.models import Claim, ResolutionDecision, SourceDocument
 from sources.names import name_key
 from sources.precision import format_date, format_range
 
@@ -241,11 +241,12 @@ class CloseResolverJoin(Reason):
     reject_help = ("They are two records: the name is split off into a record of its own, and the resolver "
                    "never joins them again (as “Split off” does).")
 
-    def aliases(self, **filters) -> Iterator[tuple[str, models.Model]]:
+    def aliases(self, order: str = "pk", **filters) -> Iterator[tuple[str, models.Model]]:
         limit = resolve.THRESHOLD + NEAR_THRESHOLD
         for found in entities():
             rows = (found.alias_model.objects.filter(origin="resolver", score__lt=limit, **filters)
-                    .select_related(found.fk, "source"))
+                    .select_related(found.fk, "source").order_by(order)
+                    .defer("source__text", "source__original"))   # not a whole document per alias
             for alias in rows:
                 yield found.kind, alias
 
@@ -269,8 +270,12 @@ class CloseResolverJoin(Reason):
             yield flag
 
     def backfill(self):
-        for kind, alias in self.aliases():
-            yield self.flag(kind, alias, alias.source.text if alias.source_id else "")
+        text, of = "", None       # the aliases by document: each document's text read once, one at a time
+        for kind, alias in self.aliases(order="source_id"):
+            if alias.source_id != of:
+                of = alias.source_id
+                text = SourceDocument.objects.values_list("text", flat=True).get(pk=of) if of else ""
+            yield self.flag(kind, alias, text)
 
     def _alias(self, item):
         found = next((e for e in entities() if e.kind == item.evidence.get("kind")), None)

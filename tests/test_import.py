@@ -369,3 +369,36 @@ def test_a_plain_run_is_split_by_the_sides_another_document_loaded(tmp_path):
     for p in Participation.objects.filter(side__conflict=ramadi, role="belligerent").select_related("side", "force"):
         by_side.setdefault(p.side.number, set()).add(p.force.name)
     assert by_side == {1: {"Iraq", "CJTF–OIR"}, 2: {"Islamic State of Iraq and the Levant"}}
+
+
+def test_the_run_log_is_written_as_the_run_goes_and_the_run_lets_go_of_stored_changes(tmp_path, monkeypatch):
+    """Memory grows with the largest document, not with the run: each document's changes are stored in the
+    run's log a batch at a time, then dropped from its report (unless the caller wants them: --json)."""
+    from importer.models import DocumentImport, ImportRun
+    from importer.pipeline import ImportOptions, import_paths
+    from importer.runlog import RunLog
+
+    monkeypatch.setattr(RunLog, "BATCH", 1)
+    stored_while_running = []
+    add = RunLog.add
+
+    def add_and_count(self, report):
+        add(self, report)
+        stored_while_running.append(DocumentImport.objects.filter(run=self.run).count())
+
+    monkeypatch.setattr(RunLog, "add", add_and_count)
+    folder = tmp_path / "docs"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "bad.txt").write_bytes(b"\x00\x01\x02 not a document \x00" * 10)
+    report = import_paths([folder], options=ImportOptions(jobs=1))
+    assert stored_while_running == [1, 2, 3]           # each document stored when it was done
+    assert all(d.changes == [] for d in report.documents)
+    run = ImportRun.objects.get()
+    assert (run.documents, run.failed) == (3, 1) and run.finished_at >= run.started_at
+    logged = {d.identity.rsplit("/", 1)[-1]: d for d in run.imports.all()}
+    assert logged["bad.txt"].status == "failed" and "bad.txt" in logged["bad.txt"].error
+    aleppo = logged[ALEPPO.name]
+    assert aleppo.status == "created" and aleppo.changes[0]["action"] == "added" and len(aleppo.changes) > 100
+    kept = import_paths([folder], options=ImportOptions(jobs=1, force=True, records=True))
+    assert all(d.changes == log.changes for d in kept.documents
+               for log in DocumentImport.objects.filter(run=ImportRun.objects.latest("pk"), identity=d.identity))
