@@ -296,6 +296,8 @@ def _data_changed(sender, **kwargs) -> None:
     # not for a migration's historical models (module "__fake__"): their database may predate this table
     watched = (sender._meta.app_label in WATCHED_APPS and sender is not DataGeneration
                and sender.__module__ != "__fake__")
+    if kwargs.get("action") in ("post_add", "post_remove") and not kwargs.get("pk_set"):
+        return   # an add of links that were all there already (Django signals it all the same): no change
     if watched and kwargs.get("action", "post_").startswith("post_"):  # m2m_changed: after the change, not before
         bump_generation(kwargs.get("using") or DEFAULT_DB_ALIAS)
 
