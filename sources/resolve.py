@@ -110,12 +110,18 @@ def _fold(token: str) -> str:
     return _ORDINAL_WORDS.get(text, text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # a huge document has half a million of them
 class _Tok:
     text: str        # folded token
     start: int
     end: int
     hyphen_after: bool  # followed directly by a hyphen or dash ("al-", "ash-")
+    lead: int = -1      # (``_mention_tokens``) where a mention starting here starts, after an article: the
+    #                     article's start (-1: the token's own start; ``mention_start``)
+
+    @property
+    def mention_start(self) -> int:
+        return self.start if self.lead < 0 else self.lead
 
 
 def _tokenise(text: str) -> list[_Tok]:
@@ -761,9 +767,10 @@ class Resolver:
 # --------------------------------------------------------------------------- mentions
 
 @lru_cache(maxsize=2)   # a loader searches one document's text with two indexes (forces, people)
-def _mention_tokens(text: str) -> list[tuple[_Tok, int]]:
-    """Tokens of ``text`` without articles; each with the start offset of its article, if any
-    (shared between callers: not to be changed)."""
+def _mention_tokens(text: str) -> list[_Tok]:
+    """Tokens of ``text`` without articles; each with the start offset of its article, if any, as its
+    ``lead`` (shared between callers: not to be changed). One object per token, no pair: a document of
+    20,000 events has half a million tokens."""
     toks = _tokenise(text)
     out = []
     pending: int | None = None
@@ -772,7 +779,9 @@ def _mention_tokens(text: str) -> list[tuple[_Tok, int]]:
                 t.text in _ARTICLE_ALWAYS and i + 1 < len(toks) and toks[i + 1].start - t.end <= 1):
             pending = t.start
             continue
-        out.append((t, pending if pending is not None and t.start - pending <= 4 else t.start))
+        if pending is not None and t.start - pending <= 4:
+            t = _Tok(t.text, t.start, t.end, t.hyphen_after, pending)    # most tokens follow no article: kept
+        out.append(t)
         pending = None
     return out
 
@@ -1028,12 +1037,12 @@ class MentionIndex:
     def find(self, text: str) -> list[tuple[Hashable, int, int]]:
         """``find_mentions(text, entries)`` for the entries of this index."""
         toks = _mention_tokens(text)
-        skels = [self._skeleton(t.text) for t, _ in toks]
+        skels = [self._skeleton(t.text) for t in toks]
         n = len(toks)
         keys_of = self._keys
         found: list[tuple[int, int, int, int, Hashable]] = []   # (-length, start, order, end, key)
-        for i, (tok, start) in enumerate(toks):
-            s = skels[i]
+        for i, tok in enumerate(toks):
+            start, s = tok.mention_start, skels[i]
             for a, initial in self._exact.get(text[tok.start:tok.end], ()):
                 if initial == s[:1]:
                     found.append((tok.start - tok.end, tok.start, a, tok.end, keys_of[a]))
@@ -1053,7 +1062,7 @@ class MentionIndex:
             while stack:
                 node, d = stack.pop(), depth.pop()      # node: words 0..d-1 spelt by tokens i..i+d-1
                 if node.ends is not None:
-                    end = toks[i + d - 1][0].end
+                    end = toks[i + d - 1].end
                     found.extend((start - end, start, a, end, keys_of[a]) for a in node.ends)
                 if i + d >= n or node.children is None:
                     continue

@@ -563,22 +563,22 @@ def _reference_find_mentions(text, entries, stats=None):
         by_initial.setdefault(alias[1][0].skel[:1], []).append(alias)
 
     toks = resolve._mention_tokens(text)
-    skels = [t.text if t.text.isdigit() else resolve._skeleton_token(t.text) for t, _ in toks]
+    skels = [t.text if t.text.isdigit() else resolve._skeleton_token(t.text) for t in toks]
     found = []
     for i in range(len(toks)):
         for key, words, exact, strict in by_initial.get(skels[i][:1], ()):
             if i + len(words) > len(toks):
                 continue
             if exact is not None:
-                t = toks[i][0]
+                t = toks[i]
                 if text[t.start:t.end] == exact:
                     found.append((-(t.end - t.start), t.start, t.end, key))
                 continue
             anchored = len(words) > 1
             if all(_reference_tok_equal(skels[i + k], w, strict=strict, anchored=anchored, stats=stats)
                    for k, w in enumerate(words)):
-                start = toks[i][1]
-                end = toks[i + len(words) - 1][0].end
+                start = toks[i].mention_start
+                end = toks[i + len(words) - 1].end
                 found.append((-(end - start), start, end, key))
     found.sort(key=lambda f: (f[0], f[1]))
     taken = []
@@ -859,7 +859,7 @@ def test_index_scoring_is_bounded_by_distinct_tokens(monkeypatch, count):
     monkeypatch.setattr(resolve, "fuzz", ratio_calls)
     monkeypatch.setattr(resolve, "process", batch_calls)
     found = index.find(text)
-    distinct = len({resolve._skeleton_token(t.text) for t, _ in resolve._mention_tokens(text)})
+    distinct = len({resolve._skeleton_token(t.text) for t in resolve._mention_tokens(text)})
     assert ratio_calls.calls == 0
     assert 0 < batch_calls.calls <= 3 * distinct, (batch_calls.calls, distinct)
     assert len(found) >= 300
